@@ -1,0 +1,4 @@
+// Registry of CLI commands: add one import and one entry per command file.
+import type { Command } from '../command.js';
+
+export const commands: Command[] = [];
