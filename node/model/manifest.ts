@@ -62,6 +62,8 @@ export interface BundleManifest {
     name: string;
     /** sha256 (hex) of the source model file as given to deploy. */
     sourceSha256: string;
+    /** Absolute path of the source model at deploy time; `run --check` re-runs it whole (hash-checked). */
+    sourcePath: string;
     inputs: TensorSpec[];
     outputs: TensorSpec[];
     /** Shapes the deployer declared to fix symbolic dims (`--shape name=AxB`). */
