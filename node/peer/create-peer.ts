@@ -1,0 +1,97 @@
+// Builds the SplitUp libp2p node from a plain config. Composable: transports, encryption and
+// muxers are injectable (the memory transport for simulations, a faster noise crypto), and callers
+// add their own services next to the built-in ones (identify, ping, pubsub, dht).
+import '../runtime/polyfills.js';
+import { type GossipSub, type GossipsubOpts, gossipsub } from '@libp2p/gossipsub';
+import { type Identify, identify } from '@libp2p/identify';
+import type {
+  ConnectionEncrypter,
+  Libp2p,
+  PeerInfo,
+  PrivateKey,
+  ServiceMap,
+  StreamMuxerFactory,
+  Transport,
+} from '@libp2p/interface';
+import { type KadDHT, type KadDHTInit, kadDHT } from '@libp2p/kad-dht';
+import { noise } from '@libp2p/noise';
+import { type Ping, ping } from '@libp2p/ping';
+import { tcp } from '@libp2p/tcp';
+import { yamux } from '@libp2p/yamux';
+import { createLibp2p, type Libp2pInit, type ServiceFactoryMap } from 'libp2p';
+import { DEFAULT_LISTEN, DHT_PROTOCOL, GOSSIP_MESH_HEARTBEAT_MS, MAX_CONNECTIONS } from './constants.js';
+
+/** Services every SplitUp peer has. Protocols find them by these names in their components. */
+export interface BaseServices extends ServiceMap {
+  identify: Identify;
+  ping: Ping;
+  pubsub: GossipSub;
+  dht: KadDHT;
+}
+
+/** libp2p does not export its Components type; derive it from the init options. */
+type Components = Parameters<NonNullable<Libp2pInit['transports']>[number]>[0];
+type ComponentFactory<T> = (components: Components) => T;
+
+export interface CreatePeerOptions<Extra extends ServiceMap = Record<never, never>> {
+  /** The node's ed25519 key: its PeerId (and Solana address). */
+  privateKey: PrivateKey;
+  /** Multiaddrs to listen on; defaults to loopback TCP with a free port. */
+  listen?: string[];
+  /** Transports; defaults to TCP. Simulations pass `[memory()]` from @libp2p/memory. */
+  transports?: ComponentFactory<Transport>[];
+  /** Connection encrypters; defaults to noise (pass noise({ crypto }) to swap its crypto). */
+  connectionEncrypters?: ComponentFactory<ConnectionEncrypter>[];
+  /** Stream muxers; defaults to yamux. */
+  streamMuxers?: ComponentFactory<StreamMuxerFactory>[];
+  /** Extra gossipsub options merged over ours. */
+  gossip?: Partial<GossipsubOpts>;
+  /** Extra kad-dht options merged over ours. */
+  dht?: Partial<KadDHTInit>;
+  /** Additional services (e.g. heartbeat, tensor stream). Their components include the base services. */
+  services?: ServiceFactoryMap<Extra>;
+  /** Start listening immediately (default true). */
+  start?: boolean;
+}
+
+export type SplitUpPeer<Extra extends ServiceMap = Record<never, never>> = Libp2p<BaseServices & Extra>;
+
+/** The default kad-dht mapper drops private addresses, which makes a loopback network unreachable. */
+export function keepAllAddresses(peer: PeerInfo): PeerInfo {
+  return peer;
+}
+
+export async function createPeer<Extra extends ServiceMap = Record<never, never>>(
+  options: CreatePeerOptions<Extra>,
+): Promise<SplitUpPeer<Extra>> {
+  const base: ServiceFactoryMap<BaseServices> = {
+    identify: identify(),
+    ping: ping(),
+    pubsub: gossipsub({
+      // A lone first peer (the first oracle) must still be able to publish.
+      allowPublishToZeroTopicPeers: true,
+      ignoreDuplicatePublishError: true,
+      heartbeatInterval: GOSSIP_MESH_HEARTBEAT_MS,
+      ...options.gossip,
+    }) as unknown as (components: Components) => GossipSub,
+    dht: kadDHT({
+      protocol: DHT_PROTOCOL,
+      clientMode: false,
+      peerInfoMapper: keepAllAddresses,
+      ...options.dht,
+    }) as unknown as (components: Components) => KadDHT,
+  };
+  const services = { ...base, ...(options.services ?? {}) } as ServiceFactoryMap<BaseServices & Extra>;
+  return createLibp2p<BaseServices & Extra>({
+    privateKey: options.privateKey,
+    start: options.start ?? true,
+    addresses: { listen: options.listen ?? [DEFAULT_LISTEN] },
+    transports: options.transports ?? [tcp()],
+    connectionEncrypters: options.connectionEncrypters ?? [noise()],
+    streamMuxers: options.streamMuxers ?? [yamux()],
+    // No peerDiscovery modules: no mDNS, no public bootstrap list. Peers are dialed explicitly.
+    peerDiscovery: [],
+    connectionManager: { maxConnections: MAX_CONNECTIONS },
+    services,
+  });
+}
