@@ -1,0 +1,170 @@
+// deploy, as a library call: source model -> optimized model -> shapes -> partition graph ->
+// plan -> task files + weights -> verified manifest, written atomically into `outDir`.
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { SplitUpError } from '../../errors.js';
+import { buildPartitionGraph, onnxNodeOrder } from '../build-partition-graph.js';
+import { type ExtractedTask, extractTasks } from '../extract/extract-tasks.js';
+import { type BundleManifest, MANIFEST_SCHEMA, type TaskManifest } from '../manifest.js';
+import { constantsToInitializers } from '../onnx/constants.js';
+import { loadOnnxModel } from '../onnx/load.js';
+import { DEPLOY_OPTIMIZATION_LEVEL, optimizeModel } from '../onnx/optimize.js';
+import { assertStandardOperators } from '../onnx/safety.js';
+import type { PartitionGraph, PartitionPlan } from '../partition-graph.js';
+import { parseShapeDeclarations, type ShapeDeclarations } from '../shapes/declare.js';
+import { inferShapes } from '../shapes/infer.js';
+import { resolveInputShapes, runtimeInputs } from '../shapes/input-shapes.js';
+import type { StateNaming } from '../state-bindings.js';
+import { writeManifest } from './write.js';
+
+export type Partitioner = (graph: PartitionGraph, targetVramBytes: number) => PartitionPlan;
+export type TaskMemoryEstimator = (graph: PartitionGraph, nodes: readonly number[]) => { totalBytes: number };
+export type ManifestValidator = (manifest: BundleManifest) => void;
+
+export interface DeployOptions {
+  modelPath: string;
+  outDir: string;
+  targetVramBytes: number;
+  /** `name=AxB` texts as given on the command line. */
+  shapes: readonly string[];
+  partition: Partitioner;
+  estimate: TaskMemoryEstimator;
+  /** DAG validation of the finished manifest (throws on a bad one). */
+  validate?: ManifestValidator;
+  stateNaming?: StateNaming;
+  /** Replace an existing non-empty output folder. */
+  overwrite?: boolean;
+  progress?: (line: string) => void;
+}
+
+export interface DeployResult {
+  manifest: BundleManifest;
+  outDir: string;
+  /** Tensors onnxruntime could not size (estimated as 0 bytes). */
+  unsized: string[];
+  /** Whether a run on zero inputs was needed to size some tensors. */
+  shapeRun: boolean;
+}
+
+function declaredShapes(decl: ShapeDeclarations): Record<string, number[]> {
+  return Object.fromEntries(decl.tensors);
+}
+
+function prepareOut(outDir: string, overwrite: boolean): string {
+  const out = resolve(outDir);
+  if (existsSync(out) && readdirSync(out).length > 0 && !overwrite) {
+    throw new SplitUpError(
+      'OUT_DIR_NOT_EMPTY',
+      `${out} exists and is not empty; choose a new folder or pass --force`,
+      { dir: out },
+    );
+  }
+  mkdirSync(dirname(out), { recursive: true });
+  return out;
+}
+
+export async function deployModel(opts: DeployOptions): Promise<DeployResult> {
+  const say = opts.progress ?? (() => {});
+  const out = prepareOut(opts.outDir, opts.overwrite ?? false);
+  const decl = parseShapeDeclarations(opts.shapes);
+  say(`loading ${opts.modelPath}`);
+  const source = loadOnnxModel(opts.modelPath);
+  assertStandardOperators(source.model, { allowOrtFusions: true });
+  // Check the declarations against the source before the (slow) optimization.
+  const sourceGraph = source.model.graph;
+  if (!sourceGraph) throw new SplitUpError('MODEL_CORRUPT', 'model has no graph');
+  resolveInputShapes(sourceGraph, decl);
+
+  const work = mkdtempSync(join(tmpdir(), 'splitup-deploy-'));
+  const staging = `${out}.partial-${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging, { recursive: true });
+  try {
+    say(`optimizing with onnxruntime (level '${DEPLOY_OPTIMIZATION_LEVEL}')`);
+    const optimizedPath = await optimizeModel(source.path, work);
+    const optimized = loadOnnxModel(optimizedPath);
+    const graph = optimized.model.graph;
+    if (!graph) throw new SplitUpError('MODEL_CORRUPT', 'optimized model has no graph');
+    constantsToInitializers(graph);
+    assertStandardOperators(optimized.model, { allowOrtFusions: true });
+    const inputs = resolveInputShapes(graph, decl);
+
+    say(`inferring tensor shapes (${graph.node.length} nodes)`);
+    const shapes = await inferShapes(optimized.model, optimizedPath, inputs);
+    const built = buildPartitionGraph(optimized.model, shapes, opts.stateNaming);
+
+    say(`partitioning for ${opts.targetVramBytes} bytes per task`);
+    const plan = opts.partition(built.graph, opts.targetVramBytes);
+
+    say(`writing ${plan.tasks.length} tasks`);
+    const extracted = extractTasks(
+      {
+        model: optimized.model,
+        dir: optimized.dir,
+        graph: built.graph,
+        onnxIndex: onnxNodeOrder(optimized.model),
+        shapes,
+      },
+      plan,
+      staging,
+      (done, total) => say(`  task ${done}/${total} written`),
+    );
+    const tasks = extracted.tasks.map((t) => taskManifest(t, built.graph, opts.estimate));
+    for (const t of tasks) {
+      if (t.vramBytes > opts.targetVramBytes) {
+        throw new SplitUpError(
+          'TASK_OVER_BUDGET',
+          `task '${t.id}' needs an estimated ${t.vramBytes} bytes, over the target of ${opts.targetVramBytes}`,
+          { task: t.id, vramBytes: t.vramBytes, targetVramBytes: opts.targetVramBytes },
+        );
+      }
+    }
+    const manifest: BundleManifest = {
+      schema: MANIFEST_SCHEMA,
+      model: {
+        name: basename(source.path).replace(/\.onnx$/i, ''),
+        sourceSha256: source.sha256,
+        sourcePath: source.path,
+        inputs: runtimeInputs(graph).map((i) => specFrom(i.name, shapes)),
+        outputs: graph.output.map((o) => specFrom(o.name, shapes)),
+        declaredShapes: declaredShapes(decl),
+      },
+      runtime: { graphOptimizationLevel: DEPLOY_OPTIMIZATION_LEVEL },
+      targetVramBytes: opts.targetVramBytes,
+      tasks,
+      connections: extracted.connections,
+    };
+    opts.validate?.(manifest);
+    writeManifest(staging, manifest);
+    rmSync(out, { recursive: true, force: true });
+    renameSync(staging, out);
+    return { manifest, outDir: out, unsized: built.unsized, shapeRun: shapes.ran };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+function specFrom(name: string, shapes: Awaited<ReturnType<typeof inferShapes>>) {
+  const sym = shapes.symbolic.get(name);
+  const dtype = sym?.dtype ?? shapes.fixed.get(name)?.dtype;
+  if (!dtype)
+    throw new SplitUpError('SHAPE_UNKNOWN', `the type of model value '${name}' is unknown`, { tensor: name });
+  return { name, dtype, shape: sym?.shape ?? [] };
+}
+
+function taskManifest(t: ExtractedTask, graph: PartitionGraph, estimate: TaskMemoryEstimator): TaskManifest {
+  return {
+    id: t.id,
+    file: t.file,
+    sha256: t.sha256,
+    inputs: t.inputs,
+    outputs: t.outputs,
+    state: t.state,
+    vramBytes: estimate(graph, t.nodes).totalBytes,
+    computeUnits: t.nodes.reduce((s, n) => s + (graph.nodes[n]?.computeUnits ?? 0), 0),
+    weights: t.weights,
+    nodeCount: t.nodes.length,
+  };
+}
