@@ -1,5 +1,6 @@
 // Registry of CLI commands: add one import and one entry per command file.
 import type { Command } from '../command.js';
+import { deployCommand } from './deploy.js';
 import { keysGenerateCommand, keysShowCommand } from './keys.js';
 
-export const commands: Command[] = [keysGenerateCommand, keysShowCommand];
+export const commands: Command[] = [deployCommand, keysGenerateCommand, keysShowCommand];

@@ -1,0 +1,81 @@
+// `splitup deploy <model.onnx> --target-vram <size> --out <dir> [--shape name=AxB ...]`: partitions
+// a model into tasks that each fit the VRAM target and writes the task bundle.
+import { parseArgs } from 'node:util';
+import { SplitUpError } from '../../errors.js';
+import { deployModel } from '../../model/bundle/deploy-model.js';
+import { planTable } from '../../model/bundle/plan-table.js';
+import { estimateTaskMemory, partition } from '../../model/partition/index.js';
+import { formatSize, parseSize } from '../../util/size.js';
+import type { Command } from '../command.js';
+
+const usage = `Usage: splitup deploy <model.onnx> --target-vram <size> --out <dir> [--shape name=AxB ...] [--force]
+
+Splits an ONNX model into tasks that each fit --target-vram (e.g. 12GB, 512MiB) and writes the
+task bundle to --out: manifest.json, one .onnx per task and one weights file per task.
+  --shape name=AxB   fix a symbolic input shape (repeatable), e.g. --shape input_ids=1x128;
+                     or one symbolic dimension by name, e.g. --shape past_sequence_length=0
+  --force            replace --out if it exists and is not empty
+The model is first optimized by onnxruntime (level recorded in the manifest) so that results of the
+split model are bit-identical to the whole one. Progress goes to stderr, the plan to stdout.`;
+
+function parseDeployArgs(args: string[]) {
+  let parsed: ReturnType<typeof parse>;
+  function parse() {
+    return parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        'target-vram': { type: 'string' },
+        out: { type: 'string' },
+        shape: { type: 'string', multiple: true },
+        force: { type: 'boolean' },
+      },
+    });
+  }
+  try {
+    parsed = parse();
+  } catch (err) {
+    throw new SplitUpError('CLI_BAD_ARGS', `${(err as Error).message}\n\n${usage}`);
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length !== 1) throw new SplitUpError('CLI_BAD_ARGS', `expected one model file\n\n${usage}`);
+  if (!values['target-vram'])
+    throw new SplitUpError('CLI_BAD_ARGS', `--target-vram <size> is required\n\n${usage}`);
+  if (!values.out) throw new SplitUpError('CLI_BAD_ARGS', `--out <dir> is required\n\n${usage}`);
+  return {
+    model: positionals[0] as string,
+    targetVramBytes: parseSize(values['target-vram']),
+    out: values.out,
+    shapes: values.shape ?? [],
+    force: values.force === true,
+  };
+}
+
+export const deployCommand: Command = {
+  path: ['deploy'],
+  summary: 'split an ONNX model into tasks under a VRAM target and write the task bundle',
+  usage,
+  async run(args, io) {
+    const opts = parseDeployArgs(args);
+    const started = performance.now();
+    const result = await deployModel({
+      modelPath: opts.model,
+      outDir: opts.out,
+      targetVramBytes: opts.targetVramBytes,
+      shapes: opts.shapes,
+      overwrite: opts.force,
+      partition: (graph, targetBytes) => partition(graph, { targetBytes }),
+      estimate: (graph, nodes) => estimateTaskMemory(graph, nodes),
+      progress: (line) => io.err(`deploy: ${line} (${((performance.now() - started) / 1000).toFixed(1)} s)`),
+    });
+    for (const line of planTable(result.manifest)) io.out(line);
+    if (result.unsized.length > 0) {
+      io.err(
+        `deploy: warning: ${result.unsized.length} tensors could not be sized and count 0 bytes (e.g. ${result.unsized.slice(0, 3).join(', ')})`,
+      );
+    }
+    io.out(`bundle written to ${result.outDir} (target ${formatSize(opts.targetVramBytes)})`);
+    return 0;
+  },
+};
