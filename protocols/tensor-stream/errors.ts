@@ -1,0 +1,57 @@
+// Typed errors of the tensor stream. `code` is stable: callers, tests and metrics match on it,
+// and a receiver sends it back to the sender in its reply.
+
+export const TensorStreamErrorCode = {
+  /** Bytes that do not parse as a header (bad version, lengths, dtype, truncated fields). */
+  MALFORMED_HEADER: 'TENSOR_STREAM_MALFORMED_HEADER',
+  HEADER_TOO_LARGE: 'TENSOR_STREAM_HEADER_TOO_LARGE',
+  /** No declared interface for this task on this peer: nobody here expects its tensors. */
+  UNEXPECTED_TASK: 'TENSOR_STREAM_UNEXPECTED_TASK',
+  /** The task's interface has no input with this name. */
+  UNKNOWN_TENSOR: 'TENSOR_STREAM_UNKNOWN_TENSOR',
+  DTYPE_MISMATCH: 'TENSOR_STREAM_DTYPE_MISMATCH',
+  SHAPE_MISMATCH: 'TENSOR_STREAM_SHAPE_MISMATCH',
+  /** The declared byte length is not dtype size × element count. */
+  LENGTH_MISMATCH: 'TENSOR_STREAM_LENGTH_MISMATCH',
+  TOO_LARGE: 'TENSOR_STREAM_TOO_LARGE',
+  TOO_MANY_TENSORS: 'TENSOR_STREAM_TOO_MANY_TENSORS',
+  DUPLICATE_TENSOR: 'TENSOR_STREAM_DUPLICATE_TENSOR',
+  /** One stream must carry tensors of a single (execution, task). */
+  MIXED_TARGETS: 'TENSOR_STREAM_MIXED_TARGETS',
+  HASH_MISMATCH: 'TENSOR_STREAM_HASH_MISMATCH',
+  /** The stream ended inside a header or payload. */
+  TRUNCATED: 'TENSOR_STREAM_TRUNCATED',
+  STALLED: 'TENSOR_STREAM_STALLED',
+  INBOX_FULL: 'TENSOR_STREAM_INBOX_FULL',
+  /** The receiver answered with a rejection; `remoteCode` says why. */
+  REMOTE_REJECTED: 'TENSOR_STREAM_REMOTE_REJECTED',
+  /** The receiver closed without a readable verdict. */
+  NO_REPLY: 'TENSOR_STREAM_NO_REPLY',
+  /** A tensor handed to send() is inconsistent (bytes vs dtype and shape, bad ids). */
+  INVALID_TENSOR: 'TENSOR_STREAM_INVALID_TENSOR',
+  ABORTED: 'TENSOR_STREAM_ABORTED',
+  STOPPED: 'TENSOR_STREAM_STOPPED',
+} as const;
+
+export type TensorStreamErrorCode = (typeof TensorStreamErrorCode)[keyof typeof TensorStreamErrorCode];
+
+export class TensorStreamError extends Error {
+  readonly code: TensorStreamErrorCode;
+  /** Set on REMOTE_REJECTED: the code the receiver gave. */
+  readonly remoteCode: string | undefined;
+
+  constructor(
+    code: TensorStreamErrorCode,
+    message: string,
+    options?: { cause?: unknown; remoteCode?: string },
+  ) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'TensorStreamError';
+    this.code = code;
+    this.remoteCode = options?.remoteCode;
+  }
+}
+
+export function isTensorStreamError(err: unknown, code?: TensorStreamErrorCode): err is TensorStreamError {
+  return err instanceof TensorStreamError && (code === undefined || err.code === code);
+}

@@ -1,0 +1,183 @@
+// Per-(execution, task) holding area for verified tensors: streams deliver into it (possibly from
+// several upstream peers, possibly before the task awaits them) and awaitTensors() claims a full set.
+import { shapeMatches, type Tensor, type TensorSpec } from '../../storage/tensors/tensor.js';
+import { TensorStreamError, TensorStreamErrorCode } from './errors.js';
+
+interface Waiter {
+  specs: readonly TensorSpec[];
+  resolve: (tensors: Record<string, Tensor>) => void;
+  reject: (err: Error) => void;
+}
+
+interface Entry {
+  tensors: Map<string, Tensor>;
+  bytes: number;
+  waiter?: Waiter;
+  expiry?: NodeJS.Timeout;
+}
+
+export interface TensorInboxInit {
+  maxBytes: number;
+  unclaimedTtlMs: number;
+  /** The inputs the local node declares for a task, used when nobody awaits it yet. */
+  interfaceFor?: (taskId: string) => readonly TensorSpec[] | undefined;
+}
+
+const keyOf = (executionId: string, taskId: string) => `${executionId}\u0000${taskId}`;
+
+export class TensorInbox {
+  private readonly entries = new Map<string, Entry>();
+  /** Bytes held in entries plus bytes reserved by streams still receiving. */
+  private usedBytes = 0;
+
+  constructor(private readonly init: TensorInboxInit) {}
+
+  get bufferedBytes(): number {
+    return this.usedBytes;
+  }
+
+  /** The specs incoming tensors for (execution, task) are checked against; undefined: not expected. */
+  specsFor(executionId: string, taskId: string): readonly TensorSpec[] | undefined {
+    return this.entries.get(keyOf(executionId, taskId))?.waiter?.specs ?? this.init.interfaceFor?.(taskId);
+  }
+
+  has(executionId: string, taskId: string, name: string): boolean {
+    return this.entries.get(keyOf(executionId, taskId))?.tensors.has(name) ?? false;
+  }
+
+  /** Reserves room for a payload before it is allocated; throws INBOX_FULL past the cap. */
+  reserve(bytes: number): void {
+    if (this.usedBytes + bytes > this.init.maxBytes) {
+      throw new TensorStreamError(
+        TensorStreamErrorCode.INBOX_FULL,
+        `receiving ${bytes} more bytes would exceed the ${this.init.maxBytes}-byte inbox (holding ${this.usedBytes})`,
+      );
+    }
+    this.usedBytes += bytes;
+  }
+
+  release(bytes: number): void {
+    this.usedBytes = Math.max(0, this.usedBytes - bytes);
+  }
+
+  /** Adds verified tensors (their bytes already reserved) and wakes a waiter whose set is complete. */
+  deliver(executionId: string, taskId: string, tensors: ReadonlyMap<string, Tensor>): void {
+    const key = keyOf(executionId, taskId);
+    let entry = this.entries.get(key);
+    if (entry === undefined) {
+      entry = { tensors: new Map(), bytes: 0 };
+      this.entries.set(key, entry);
+    }
+    for (const [name, tensor] of tensors) {
+      entry.tensors.set(name, tensor);
+      entry.bytes += tensor.data.byteLength;
+    }
+    if (entry.waiter !== undefined) this.settle(key, entry);
+    else this.armExpiry(key, entry);
+  }
+
+  /** Resolves once every tensor in `specs` has arrived for (execution, task). */
+  awaitTensors(
+    executionId: string,
+    taskId: string,
+    specs: readonly TensorSpec[],
+    signal?: AbortSignal,
+  ): Promise<Record<string, Tensor>> {
+    const key = keyOf(executionId, taskId);
+    let entry = this.entries.get(key);
+    if (entry?.waiter !== undefined) {
+      return Promise.reject(
+        new TensorStreamError(
+          TensorStreamErrorCode.DUPLICATE_TENSOR,
+          `task ${taskId} of execution ${executionId} is already awaited`,
+        ),
+      );
+    }
+    if (entry === undefined) {
+      entry = { tensors: new Map(), bytes: 0 };
+      this.entries.set(key, entry);
+    }
+    clearTimeout(entry.expiry);
+    let resolve!: (tensors: Record<string, Tensor>) => void;
+    let reject!: (err: Error) => void;
+    const promise = new Promise<Record<string, Tensor>>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    const onAbort = () => {
+      this.drop(key);
+      reject(
+        new TensorStreamError(
+          TensorStreamErrorCode.ABORTED,
+          `stopped awaiting tensors of task ${taskId} of execution ${executionId}`,
+          { cause: signal?.reason },
+        ),
+      );
+    };
+    if (signal?.aborted) {
+      onAbort();
+      return promise;
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
+    entry.waiter = {
+      specs,
+      resolve: (t) => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve(t);
+      },
+      reject: (e) => {
+        signal?.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    };
+    this.settle(key, entry);
+    return promise;
+  }
+
+  /** Rejects every waiter and drops every held tensor. */
+  clear(reason: Error): void {
+    for (const [key, entry] of this.entries) {
+      this.drop(key);
+      entry.waiter?.reject(reason);
+    }
+  }
+
+  private settle(key: string, entry: Entry): void {
+    const waiter = entry.waiter!;
+    if (!waiter.specs.every((s) => entry.tensors.has(s.name))) return;
+    this.drop(key);
+    const out: Record<string, Tensor> = {};
+    for (const spec of waiter.specs) {
+      const tensor = entry.tensors.get(spec.name)!;
+      // Tensors that arrived before the await were checked against interfaceFor(); re-check them
+      // against what the task actually asked for.
+      if (tensor.dtype !== spec.dtype || !shapeMatches(spec.shape, tensor.shape)) {
+        waiter.reject(
+          new TensorStreamError(
+            tensor.dtype !== spec.dtype
+              ? TensorStreamErrorCode.DTYPE_MISMATCH
+              : TensorStreamErrorCode.SHAPE_MISMATCH,
+            `received ${spec.name} as ${tensor.dtype}[${tensor.shape.join(',')}], awaited ${spec.dtype}[${spec.shape.join(',')}]`,
+          ),
+        );
+        return;
+      }
+      out[spec.name] = tensor;
+    }
+    waiter.resolve(out);
+  }
+
+  private armExpiry(key: string, entry: Entry): void {
+    clearTimeout(entry.expiry);
+    entry.expiry = setTimeout(() => this.drop(key), this.init.unclaimedTtlMs);
+    entry.expiry.unref();
+  }
+
+  private drop(key: string): void {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return;
+    clearTimeout(entry.expiry);
+    this.entries.delete(key);
+    this.release(entry.bytes);
+  }
+}

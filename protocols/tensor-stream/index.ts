@@ -1,0 +1,171 @@
+// The tensor stream `/splitup/tensor/1.0.0`: intermediate tensors flow directly between the peers
+// that run adjacent tasks. A libp2p service: add `tensorStream({ interfaceFor })` to a node's
+// services, then `send()` a set of named tensors to a peer and `awaitTensors()` the set a task needs.
+import type {
+  AbortOptions,
+  PeerId,
+  Startable,
+  Stream,
+  StreamHandler,
+  StreamHandlerOptions,
+} from '@libp2p/interface';
+import type { Tensor, TensorSpec } from '../../storage/tensors/tensor.js';
+import {
+  DEFAULT_MAX_INBOX_BYTES,
+  DEFAULT_MAX_TENSOR_BYTES,
+  DEFAULT_MAX_TENSORS_PER_STREAM,
+  DEFAULT_OPEN_TIMEOUT_MS,
+  DEFAULT_REPLY_TIMEOUT_MS,
+  DEFAULT_STALL_TIMEOUT_MS,
+  DEFAULT_UNCLAIMED_TTL_MS,
+  MAX_INBOUND_STREAMS,
+  MAX_OUTBOUND_STREAMS,
+  TENSOR_STREAM_PROTOCOL,
+} from './constants.js';
+import { TensorStreamError, TensorStreamErrorCode } from './errors.js';
+import { TensorInbox } from './inbox.js';
+import { type ReceiveLimits, receiveTensorStream } from './receiver.js';
+import { sendTensorSet } from './sender.js';
+
+export { TENSOR_STREAM_PROTOCOL } from './constants.js';
+export { isTensorStreamError, TensorStreamError, TensorStreamErrorCode } from './errors.js';
+
+export interface TensorStreamInit {
+  /**
+   * The inputs this peer declares for a task it runs (from the bundle manifest). Tensors for a task
+   * nobody awaits yet are validated against it; a task it returns undefined for is rejected.
+   */
+  interfaceFor?: (taskId: string) => readonly TensorSpec[] | undefined;
+  /** Called for every stream this peer rejected, with the typed reason and the sender. */
+  onRejected?: (err: TensorStreamError, from: PeerId) => void;
+  maxTensorBytes?: number;
+  maxTensorsPerStream?: number;
+  maxInboxBytes?: number;
+  unclaimedTtlMs?: number;
+  stallTimeoutMs?: number;
+  replyTimeoutMs?: number;
+  openTimeoutMs?: number;
+}
+
+/** Narrow views of the libp2p components the service uses. */
+export interface TensorStreamComponents {
+  registrar: {
+    handle(protocol: string, handler: StreamHandler, options?: StreamHandlerOptions): Promise<void>;
+    unhandle(protocol: string, options?: AbortOptions): Promise<void>;
+  };
+  connectionManager: {
+    openStream(peer: PeerId, protocol: string, options?: AbortOptions): Promise<Stream>;
+  };
+}
+
+export interface TensorStream {
+  /** Sends named tensors for (execution, task) to `peer`; resolves once the peer verified them. */
+  send(
+    peer: PeerId,
+    executionId: string,
+    taskId: string,
+    tensors: Readonly<Record<string, Tensor>>,
+    options?: AbortOptions,
+  ): Promise<void>;
+  /** Resolves with the named tensors once every spec of (execution, task) has arrived and verified. */
+  awaitTensors(
+    executionId: string,
+    taskId: string,
+    specs: readonly TensorSpec[],
+    signal?: AbortSignal,
+  ): Promise<Record<string, Tensor>>;
+  /** Bytes of received tensors held and reserved right now. */
+  readonly bufferedBytes: number;
+}
+
+class TensorStreamService implements TensorStream, Startable {
+  private readonly inbox: TensorInbox;
+  private readonly limits: ReceiveLimits;
+  private readonly replyTimeoutMs: number;
+  private readonly openTimeoutMs: number;
+  private shutdown = new AbortController();
+
+  constructor(
+    private readonly components: TensorStreamComponents,
+    private readonly init: TensorStreamInit,
+  ) {
+    this.inbox = new TensorInbox({
+      maxBytes: init.maxInboxBytes ?? DEFAULT_MAX_INBOX_BYTES,
+      unclaimedTtlMs: init.unclaimedTtlMs ?? DEFAULT_UNCLAIMED_TTL_MS,
+      ...(init.interfaceFor === undefined ? {} : { interfaceFor: init.interfaceFor }),
+    });
+    this.limits = {
+      maxTensorBytes: init.maxTensorBytes ?? DEFAULT_MAX_TENSOR_BYTES,
+      maxTensorsPerStream: init.maxTensorsPerStream ?? DEFAULT_MAX_TENSORS_PER_STREAM,
+      stallTimeoutMs: init.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS,
+    };
+    this.replyTimeoutMs = init.replyTimeoutMs ?? DEFAULT_REPLY_TIMEOUT_MS;
+    this.openTimeoutMs = init.openTimeoutMs ?? DEFAULT_OPEN_TIMEOUT_MS;
+  }
+
+  readonly [Symbol.toStringTag] = '@splitup/tensor-stream';
+
+  get bufferedBytes(): number {
+    return this.inbox.bufferedBytes;
+  }
+
+  async start(): Promise<void> {
+    this.shutdown = new AbortController();
+    await this.components.registrar.handle(
+      TENSOR_STREAM_PROTOCOL,
+      (stream, connection) => {
+        void receiveTensorStream(stream, this.inbox, this.limits, this.shutdown.signal).then((rejection) => {
+          if (rejection !== undefined) this.init.onRejected?.(rejection, connection.remotePeer);
+        });
+      },
+      { maxInboundStreams: MAX_INBOUND_STREAMS, maxOutboundStreams: MAX_OUTBOUND_STREAMS },
+    );
+  }
+
+  async stop(): Promise<void> {
+    this.shutdown.abort();
+    await this.components.registrar.unhandle(TENSOR_STREAM_PROTOCOL);
+    this.inbox.clear(new TensorStreamError(TensorStreamErrorCode.STOPPED, 'tensor stream service stopped'));
+  }
+
+  async send(
+    peer: PeerId,
+    executionId: string,
+    taskId: string,
+    tensors: Readonly<Record<string, Tensor>>,
+    options: AbortOptions = {},
+  ): Promise<void> {
+    const openSignal = AbortSignal.any([
+      AbortSignal.timeout(this.openTimeoutMs),
+      ...(options.signal === undefined ? [] : [options.signal]),
+    ]);
+    const stream = await this.components.connectionManager.openStream(peer, TENSOR_STREAM_PROTOCOL, {
+      signal: openSignal,
+    });
+    try {
+      await sendTensorSet(stream, executionId, taskId, tensors, {
+        signal: options.signal ?? this.shutdown.signal,
+        replyTimeoutMs: this.replyTimeoutMs,
+      });
+    } catch (err) {
+      stream.abort(err instanceof Error ? err : new Error(String(err)));
+      throw err;
+    }
+  }
+
+  awaitTensors(
+    executionId: string,
+    taskId: string,
+    specs: readonly TensorSpec[],
+    signal?: AbortSignal,
+  ): Promise<Record<string, Tensor>> {
+    return this.inbox.awaitTensors(executionId, taskId, specs, signal);
+  }
+}
+
+/** libp2p service factory: `services: { tensorStream: tensorStream({ interfaceFor }) }`. */
+export function tensorStream(
+  init: TensorStreamInit = {},
+): (components: TensorStreamComponents) => TensorStream {
+  return (components) => new TensorStreamService(components, init);
+}

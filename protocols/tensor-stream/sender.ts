@@ -1,0 +1,105 @@
+// Outbound side: one stream per (execution, task) set; each tensor goes as header + payload in
+// large slices with backpressure, then the sender waits for the receiver's verdict.
+import { createHash } from 'node:crypto';
+import type { Stream } from '@libp2p/interface';
+import { type Tensor, tensorByteLength } from '../../storage/tensors/tensor.js';
+import { MAX_REPLY_CODE_BYTES, REPLY_OK, REPLY_REJECTED, SEND_CHUNK_BYTES } from './constants.js';
+import { TensorStreamError, TensorStreamErrorCode } from './errors.js';
+import { encodeHeader } from './header.js';
+import { StreamReader } from './reader.js';
+
+export interface SendOptions {
+  signal: AbortSignal;
+  replyTimeoutMs: number;
+}
+
+async function write(stream: Stream, data: Uint8Array, signal: AbortSignal): Promise<void> {
+  if (!stream.send(data)) await stream.onDrain({ signal });
+}
+
+/** Checks what the caller hands in before a byte leaves this peer. */
+function checkTensor(name: string, tensor: Tensor): void {
+  const expected = tensorByteLength(tensor.dtype, tensor.shape);
+  if (tensor.data.byteLength !== expected) {
+    throw new TensorStreamError(
+      TensorStreamErrorCode.INVALID_TENSOR,
+      `tensor ${name}: ${tensor.dtype}[${tensor.shape.join(',')}] needs ${expected} bytes, data has ${tensor.data.byteLength}`,
+    );
+  }
+}
+
+async function readReply(stream: Stream, timeoutMs: number): Promise<void> {
+  const reader = new StreamReader(stream, timeoutMs);
+  const status = await reader.readExactly(1, 'reply', true);
+  if (status === null) {
+    throw new TensorStreamError(
+      TensorStreamErrorCode.NO_REPLY,
+      'receiver closed the stream without a verdict',
+    );
+  }
+  if (status[0] === REPLY_OK) return;
+  if (status[0] !== REPLY_REJECTED) {
+    throw new TensorStreamError(TensorStreamErrorCode.NO_REPLY, `receiver sent unknown verdict ${status[0]}`);
+  }
+  const length = (await reader.readExactly(1, 'reply code length'))![0]!;
+  const code = new TextDecoder().decode(
+    (await reader.readExactly(Math.min(length, MAX_REPLY_CODE_BYTES), 'reply code'))!,
+  );
+  throw new TensorStreamError(
+    TensorStreamErrorCode.REMOTE_REJECTED,
+    `receiver rejected the tensors: ${code}`,
+    {
+      remoteCode: code,
+    },
+  );
+}
+
+/** Sends a set of named tensors for (execution, task) on an open stream and awaits the verdict. */
+export async function sendTensorSet(
+  stream: Stream,
+  executionId: string,
+  taskId: string,
+  tensors: Readonly<Record<string, Tensor>>,
+  options: SendOptions,
+): Promise<void> {
+  const entries = Object.entries(tensors);
+  for (const [name, tensor] of entries) checkTensor(name, tensor);
+  let sendError: unknown;
+  try {
+    for (const [name, tensor] of entries) {
+      const sha256 = createHash('sha256').update(tensor.data).digest();
+      const header = encodeHeader({
+        executionId,
+        taskId,
+        name,
+        dtype: tensor.dtype,
+        shape: tensor.shape,
+        byteLength: tensor.data.byteLength,
+        sha256,
+      });
+      await write(stream, header, options.signal);
+      for (let at = 0; at < tensor.data.byteLength; at += SEND_CHUNK_BYTES) {
+        await write(stream, tensor.data.subarray(at, at + SEND_CHUNK_BYTES), options.signal);
+      }
+    }
+    await stream.close({ signal: options.signal });
+  } catch (err) {
+    if (err instanceof TensorStreamError) throw err;
+    // The receiver may have rejected mid-stream and stopped reading: its verdict explains why.
+    sendError = err;
+  }
+  try {
+    await readReply(stream, options.replyTimeoutMs);
+  } catch (err) {
+    if (sendError !== undefined && !(err instanceof TensorStreamError && err.remoteCode !== undefined)) {
+      throw new TensorStreamError(
+        TensorStreamErrorCode.ABORTED,
+        `sending tensors failed: ${String(sendError)}`,
+        {
+          cause: sendError,
+        },
+      );
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,228 @@
+// Real libp2p nodes on loopback TCP (noise + yamux) exchanging tensors over /splitup/tensor/1.0.0.
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import type { Libp2p, PeerId, Stream } from '@libp2p/interface';
+import { encodeHeader } from '../../../../protocols/tensor-stream/header.js';
+import {
+  TENSOR_STREAM_PROTOCOL,
+  type TensorStream,
+  type TensorStreamError,
+  TensorStreamErrorCode,
+  tensorStream,
+} from '../../../../protocols/tensor-stream/index.js';
+import type { Tensor, TensorSpec } from '../../../../storage/tensors/tensor.js';
+import { connect, createLoopbackNode } from '../../../support/loopback-libp2p.js';
+
+const SPECS: TensorSpec[] = [
+  { name: 'hidden', dtype: 'float32', shape: [1, 'seq', 8] },
+  { name: 'mask', dtype: 'int64', shape: [1, 'seq'] },
+];
+const interfaceFor = (taskId: string) => (taskId === 'task-1' ? SPECS : undefined);
+const STALL_MS = 300;
+
+function tensor(dtype: Tensor['dtype'], shape: number[], bytesPerElement: number): Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  return { dtype, shape, data: new Uint8Array(randomBytes(n * bytesPerElement)) };
+}
+
+const hidden = tensor('float32', [1, 5, 8], 4);
+const mask = tensor('int64', [1, 5], 8);
+
+/** Reads the receiver's verdict from a raw stream: status byte and the rejection code. */
+async function verdict(stream: Stream): Promise<string> {
+  const bytes: number[] = [];
+  for await (const chunk of stream) bytes.push(...chunk.subarray());
+  if (bytes[0] === 0) return 'OK';
+  return new TextDecoder().decode(Uint8Array.from(bytes.slice(2, 2 + bytes[1]!)));
+}
+
+describe('tensor stream between two peers', () => {
+  let sender: Libp2p<{ tensors: TensorStream }>;
+  let receiver: Libp2p<{ tensors: TensorStream }>;
+  let receiverId: PeerId;
+  const rejections: TensorStreamError[] = [];
+
+  before(async () => {
+    const services = (onRejected?: (err: TensorStreamError) => void) => ({
+      tensors: tensorStream({
+        interfaceFor,
+        stallTimeoutMs: STALL_MS,
+        maxTensorBytes: 1024 * 1024,
+        ...(onRejected ? { onRejected } : {}),
+      }),
+    });
+    sender = (await createLoopbackNode({ services: services() })) as Libp2p<{ tensors: TensorStream }>;
+    receiver = (await createLoopbackNode({ services: services((e) => rejections.push(e)) })) as Libp2p<{
+      tensors: TensorStream;
+    }>;
+    receiverId = receiver.peerId;
+    await connect(sender, receiver);
+  });
+
+  after(async () => {
+    await sender.stop();
+    await receiver.stop();
+  });
+
+  const lastRejection = async (): Promise<TensorStreamError> => {
+    // The receiver reports after it has answered; the sender's await already waited for that.
+    for (let i = 0; i < 50 && rejections.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    const err = rejections.shift();
+    assert.ok(err, 'receiver reported no rejection');
+    return err;
+  };
+
+  const sendsAndArrives = async (executionId: string) => {
+    const arrived = receiver.services.tensors.awaitTensors(
+      executionId,
+      'task-1',
+      SPECS,
+      AbortSignal.timeout(10_000),
+    );
+    await sender.services.tensors.send(receiverId, executionId, 'task-1', { hidden, mask });
+    const got = await arrived;
+    assert.deepEqual(got.hidden, hidden);
+    assert.deepEqual(got.mask, mask);
+  };
+
+  it('delivers a verified set to a task awaiting it', async () => {
+    await sendsAndArrives('exec-a');
+    assert.equal(receiver.services.tensors.bufferedBytes, 0);
+  });
+
+  it('holds tensors that arrive before the task awaits, and joins sets from several streams', async () => {
+    await sender.services.tensors.send(receiverId, 'exec-b', 'task-1', { hidden });
+    await sender.services.tensors.send(receiverId, 'exec-b', 'task-1', { mask });
+    assert.equal(receiver.services.tensors.bufferedBytes, hidden.data.byteLength + mask.data.byteLength);
+    const got = await receiver.services.tensors.awaitTensors(
+      'exec-b',
+      'task-1',
+      SPECS,
+      AbortSignal.timeout(5_000),
+    );
+    assert.deepEqual(got, { hidden, mask });
+    assert.equal(receiver.services.tensors.bufferedBytes, 0);
+  });
+
+  it('rejects garbage with MALFORMED_HEADER and keeps serving', async () => {
+    const stream = await sender.dialProtocol(receiverId, TENSOR_STREAM_PROTOCOL);
+    stream.send(Uint8Array.of(0, 40, ...randomBytes(40)));
+    await stream.close();
+    assert.equal(await verdict(stream), TensorStreamErrorCode.MALFORMED_HEADER);
+    assert.equal((await lastRejection()).code, TensorStreamErrorCode.MALFORMED_HEADER);
+    await sendsAndArrives('exec-after-garbage');
+  });
+
+  it('rejects a dtype that does not match the interface, before any payload', async () => {
+    const wrong = { hidden: tensor('float16', [1, 5, 8], 2) };
+    await assert.rejects(
+      sender.services.tensors.send(receiverId, 'exec-c', 'task-1', wrong),
+      (err: TensorStreamError) =>
+        err.code === TensorStreamErrorCode.REMOTE_REJECTED &&
+        err.remoteCode === TensorStreamErrorCode.DTYPE_MISMATCH,
+    );
+    assert.equal((await lastRejection()).code, TensorStreamErrorCode.DTYPE_MISMATCH);
+    await sendsAndArrives('exec-after-dtype');
+  });
+
+  it('rejects a shape that does not match the interface', async () => {
+    await assert.rejects(
+      sender.services.tensors.send(receiverId, 'exec-d', 'task-1', {
+        hidden: tensor('float32', [2, 5, 8], 4),
+      }),
+      (err: TensorStreamError) => err.remoteCode === TensorStreamErrorCode.SHAPE_MISMATCH,
+    );
+    assert.equal((await lastRejection()).code, TensorStreamErrorCode.SHAPE_MISMATCH);
+  });
+
+  it('rejects tensors for a task this peer does not run, and oversized payloads', async () => {
+    await assert.rejects(
+      sender.services.tensors.send(receiverId, 'exec-e', 'task-9', { hidden }),
+      (err: TensorStreamError) => err.remoteCode === TensorStreamErrorCode.UNEXPECTED_TASK,
+    );
+    assert.equal((await lastRejection()).code, TensorStreamErrorCode.UNEXPECTED_TASK);
+    const huge = tensor('float32', [1, 40_000, 8], 4); // 1.28 MB > the 1 MiB cap
+    await assert.rejects(
+      sender.services.tensors.send(receiverId, 'exec-e', 'task-1', { hidden: huge }),
+      (err: TensorStreamError) => err.remoteCode === TensorStreamErrorCode.TOO_LARGE,
+    );
+    assert.equal((await lastRejection()).code, TensorStreamErrorCode.TOO_LARGE);
+    await sendsAndArrives('exec-after-large');
+  });
+
+  it('rejects a payload whose sha256 does not match its header', async () => {
+    const stream = await sender.dialProtocol(receiverId, TENSOR_STREAM_PROTOCOL);
+    stream.send(
+      encodeHeader({
+        executionId: 'exec-f',
+        taskId: 'task-1',
+        name: 'mask',
+        dtype: 'int64',
+        shape: [1, 5],
+        byteLength: 40,
+        sha256: createHash('sha256').update(mask.data).digest(),
+      }),
+    );
+    stream.send(new Uint8Array(40)); // not mask.data
+    await stream.close();
+    assert.equal(await verdict(stream), TensorStreamErrorCode.HASH_MISMATCH);
+    assert.equal((await lastRejection()).code, TensorStreamErrorCode.HASH_MISMATCH);
+    assert.equal(receiver.services.tensors.bufferedBytes, 0);
+  });
+
+  it('aborts a stream that stalls inside a payload', async () => {
+    const stream = await sender.dialProtocol(receiverId, TENSOR_STREAM_PROTOCOL);
+    stream.send(
+      encodeHeader({
+        executionId: 'exec-g',
+        taskId: 'task-1',
+        name: 'mask',
+        dtype: 'int64',
+        shape: [1, 5],
+        byteLength: 40,
+        sha256: createHash('sha256').update(mask.data).digest(),
+      }),
+    );
+    stream.send(mask.data.subarray(0, 10)); // then nothing
+    assert.equal(await verdict(stream), TensorStreamErrorCode.STALLED);
+    assert.equal((await lastRejection()).code, TensorStreamErrorCode.STALLED);
+    assert.equal(receiver.services.tensors.bufferedBytes, 0);
+    await sendsAndArrives('exec-after-stall');
+  });
+
+  it('rejects a stream that ends inside a payload as TRUNCATED', async () => {
+    const stream = await sender.dialProtocol(receiverId, TENSOR_STREAM_PROTOCOL);
+    stream.send(
+      encodeHeader({
+        executionId: 'exec-h',
+        taskId: 'task-1',
+        name: 'mask',
+        dtype: 'int64',
+        shape: [1, 5],
+        byteLength: 40,
+        sha256: createHash('sha256').update(mask.data).digest(),
+      }),
+    );
+    stream.send(mask.data.subarray(0, 10));
+    await stream.close();
+    assert.equal(await verdict(stream), TensorStreamErrorCode.TRUNCATED);
+    assert.equal((await lastRejection()).code, TensorStreamErrorCode.TRUNCATED);
+  });
+
+  it('refuses to send a tensor whose bytes do not fit its dtype and shape', async () => {
+    await assert.rejects(
+      sender.services.tensors.send(receiverId, 'exec-i', 'task-1', {
+        mask: { dtype: 'int64', shape: [1, 5], data: new Uint8Array(39) },
+      }),
+      (err: TensorStreamError) => err.code === TensorStreamErrorCode.INVALID_TENSOR,
+    );
+  });
+
+  it('stops awaiting when the signal aborts', async () => {
+    const controller = new AbortController();
+    const waiting = receiver.services.tensors.awaitTensors('exec-j', 'task-1', SPECS, controller.signal);
+    controller.abort();
+    await assert.rejects(waiting, (err: TensorStreamError) => err.code === TensorStreamErrorCode.ABORTED);
+  });
+});
