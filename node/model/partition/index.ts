@@ -1,0 +1,37 @@
+// The partitioner: splits a PartitionGraph (node/model/partition-graph.ts) into tasks that each
+// fit a device-memory target.
+//
+// Stable entry points
+//   partition(graph, { targetBytes, margin?, method?, maxExactIdeals? }): PartitionResult
+//     → { tasks: [{ nodes: number[] }], cutBytes, memory: TaskMemory[], method }
+//     Tasks are listed in a dependency-respecting order (every task only reads tensors made by
+//     earlier tasks or model inputs); each task's node indices are ascending. Two tasks with no
+//     tensor between them are independent and may run in parallel.
+//     Objective, lexicographic: (1) fewest tasks with every TaskMemory.totalBytes ≤ targetBytes,
+//     (2) fewest cutBytes. Every task is convex (the task graph is acyclic) and the nodes tied by
+//     each state binding (readers of the state input, producer of the state output) share a task.
+//   estimateTaskMemory(graph, nodeIndices, margin?): TaskMemory
+//     → { weightBytes, activationPeakBytes, stateBytes, marginBytes, totalBytes }; rules in memory.ts.
+//   planCutBytes / taskInputBytes (cut.ts): the cut measure, also usable on hand-made plans.
+//   checkPlan(graph, plan, targetBytes, margin?) (check-plan.ts): validates any plan.
+//
+// cutBytes = Σ over tasks T, Σ over distinct non-weight tensors t that T reads but does not make,
+// of bytes(t). Model inputs (state inputs included) count once for every task that reads them;
+// weights never count (each task holds its own copy); model outputs delivered to the client do
+// not count (the same in every partition).
+//
+// Errors (SplitUpError codes): NODE_TOO_LARGE (details: node, nodeIndex, opType, bytes,
+// targetBytes), STATE_GROUP_TOO_LARGE, PARTITION_INFEASIBLE, PARTITION_BAD_TARGET,
+// PARTITION_BAD_GRAPH, PARTITION_TOO_WIDE (method 'exact' only).
+
+export { checkPlan } from './check-plan.js';
+export { planCutBytes, taskInputBytes } from './cut.js';
+export { DEFAULT_MAX_EXACT_IDEALS, DEFAULT_MAX_EXACT_NODES } from './ideal-dp.js';
+export {
+  estimateTaskMemory,
+  NO_MARGIN,
+  RUNTIME_MARGIN,
+  type RuntimeMargin,
+  type TaskMemory,
+} from './memory.js';
+export { type PartitionOptions, type PartitionResult, partition } from './partition.js';

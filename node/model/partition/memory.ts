@@ -1,0 +1,139 @@
+// Per-task device-memory estimate: what a peer must hold to run one task.
+//
+//   totalBytes = weightBytes + activationPeakBytes + stateBytes + marginBytes
+//
+// weightBytes          distinct weights the task's nodes read. A weight read by two tasks counts in
+//                      both (each peer loads its own copy).
+// stateBytes           state tensors the task keeps resident across steps: every state input it
+//                      reads (e.g. past KV cache) and every state output it produces (present KV).
+//                      Counted for the whole task, outside the activation sweep.
+// activationPeakBytes  peak of live non-weight, non-state tensors while the task's nodes run one
+//                      after another in ascending node index (a topological order):
+//                        - task inputs (model inputs and tensors made by other tasks) are feeds the
+//                          caller holds for the whole run: live from the first node to the last;
+//                        - a tensor made inside the task is live from its producer on; it is freed
+//                          after its last consumer if all its consumers are in the task and it is
+//                          not a model output; otherwise it is a task output and lives to the end;
+//                        - a tensor with no consumer (and not a model output) lives at its producer.
+// marginBytes          RUNTIME_MARGIN.fixedBytes + ceil(RUNTIME_MARGIN.fraction × the sum above):
+//                      runtime workspace, allocator arena rounding and kernel scratch. Tunable by
+//                      measurement; pass `margin` to override.
+
+import type { PartitionGraph } from '../partition-graph.js';
+import { type IndexedGraph, indexGraph, TENSOR_WEIGHT } from './graph-index.js';
+
+export interface RuntimeMargin {
+  /** Fixed per-task overhead in bytes (session workspace, arena chunk). */
+  fixedBytes: number;
+  /** Proportional overhead on weights + activations + state (allocator rounding, scratch). */
+  fraction: number;
+}
+
+/** Default runtime margin: 16 MiB per task plus 10 % of the estimated bytes. */
+export const RUNTIME_MARGIN: Readonly<RuntimeMargin> = Object.freeze({
+  fixedBytes: 16 * 1024 * 1024,
+  fraction: 0.1,
+});
+
+/** No margin at all (tests and exact comparisons). */
+export const NO_MARGIN: Readonly<RuntimeMargin> = Object.freeze({ fixedBytes: 0, fraction: 0 });
+
+export interface TaskMemory {
+  weightBytes: number;
+  activationPeakBytes: number;
+  stateBytes: number;
+  marginBytes: number;
+  totalBytes: number;
+}
+
+export function marginFor(baseBytes: number, margin: Readonly<RuntimeMargin>): number {
+  return margin.fixedBytes + Math.ceil(margin.fraction * baseBytes);
+}
+
+export function memoryBreakdown(
+  weightBytes: number,
+  activationPeakBytes: number,
+  stateBytes: number,
+  margin: Readonly<RuntimeMargin>,
+): TaskMemory {
+  const base = weightBytes + activationPeakBytes + stateBytes;
+  const marginBytes = marginFor(base, margin);
+  return { weightBytes, activationPeakBytes, stateBytes, marginBytes, totalBytes: base + marginBytes };
+}
+
+/**
+ * Estimates the memory of a task made of `nodeIndices` (any order, duplicates ignored; need not
+ * be contiguous). See the header of this file for the exact rules.
+ */
+export function estimateTaskMemory(
+  graph: PartitionGraph,
+  nodeIndices: readonly number[],
+  margin: Readonly<RuntimeMargin> = RUNTIME_MARGIN,
+): TaskMemory {
+  return estimateIndexed(indexGraph(graph), nodeIndices, margin);
+}
+
+/** Same as estimateTaskMemory, plus the task's cut-in bytes (distinct non-weight tensors it reads but does not make). */
+export function estimateIndexed(
+  ix: IndexedGraph,
+  nodeIndices: readonly number[],
+  margin: Readonly<RuntimeMargin>,
+): TaskMemory & { inputBytes: number } {
+  const order = [...new Set(nodeIndices)].sort((a, b) => a - b);
+  const position = new Map<number, number>();
+  order.forEach((v, k) => {
+    if (!Number.isInteger(v) || v < 0 || v >= ix.nodeCount)
+      throw new RangeError(`node index ${v} out of range`);
+    position.set(v, k);
+  });
+  const last = order.length - 1;
+  let weightBytes = 0;
+  let stateBytes = 0;
+  let inputBytes = 0; // every non-weight tensor read but not made here (the cut into this task)
+  let feedBytes = 0; // the part of inputBytes live in the activation sweep (state inputs excluded)
+  const seen = new Set<number>();
+  // Activation delta per position: +bytes at start, -bytes after the end of its live range.
+  const delta = new Float64Array(order.length + 1);
+  for (const v of order) {
+    for (const t of ix.nodeReads[v]!) {
+      if (seen.has(t)) continue;
+      const b = ix.tensorBytes[t]!;
+      const p = ix.producer[t]!;
+      if (ix.tensorKind[t] === TENSOR_WEIGHT) {
+        seen.add(t);
+        weightBytes += b;
+      } else if (p < 0 || !position.has(p)) {
+        seen.add(t);
+        inputBytes += b;
+        if (ix.stateRole[t] === 1) stateBytes += b;
+        else feedBytes += b;
+      }
+    }
+    for (const t of ix.nodeWrites[v]!) {
+      seen.add(t);
+      const b = ix.tensorBytes[t]!;
+      if (ix.stateRole[t] === 2) {
+        stateBytes += b;
+        continue;
+      }
+      const start = position.get(v)!;
+      let end = start;
+      let output = ix.isModelOutput[t] === 1;
+      for (const c of ix.consumers[t]!) {
+        const k = position.get(c);
+        if (k === undefined) output = true;
+        else if (k > end) end = k;
+      }
+      if (output) end = last;
+      delta[start]! += b;
+      delta[end + 1]! -= b;
+    }
+  }
+  let live = 0;
+  let peak = 0;
+  for (let k = 0; k <= last; k++) {
+    live += delta[k]!;
+    if (live > peak) peak = live;
+  }
+  return { ...memoryBreakdown(weightBytes, peak + feedBytes, stateBytes, margin), inputBytes };
+}

@@ -1,0 +1,164 @@
+// Chooses the partition: the fewest tasks that each fit the target, then the fewest cut bytes.
+// Exact (DP over ideals) when the graph's ideal lattice is small, otherwise the best contiguous
+// segmentation over several topological orders.
+import { SplitUpError } from '../../errors.js';
+import type { PartitionGraph, PartitionPlan } from '../partition-graph.js';
+import { type IndexedGraph, indexGraph } from './graph-index.js';
+import { DEFAULT_MAX_EXACT_IDEALS, exactPartition } from './ideal-dp.js';
+import { estimateIndexed, RUNTIME_MARGIN, type RuntimeMargin, type TaskMemory } from './memory.js';
+import { branchFirstOrder, identityOrder, sameOrder } from './orders.js';
+import { type Segmentation, segmentOrder } from './segment-dp.js';
+
+export interface PartitionOptions {
+  /** Device memory each task must fit in, bytes (compared with TaskMemory.totalBytes). */
+  targetBytes: number;
+  /** Runtime margin added to every task's estimate (default RUNTIME_MARGIN). */
+  margin?: Readonly<RuntimeMargin>;
+  /**
+   * 'exact': DP over ideals, fails with PARTITION_TOO_WIDE above maxExactIdeals.
+   * 'segments': best contiguous segmentation of candidate topological orders.
+   * 'auto' (default): exact when the ideal count stays under maxExactIdeals, else segments.
+   */
+  method?: 'auto' | 'exact' | 'segments';
+  /** Cap on the number of ideals the exact method enumerates (default DEFAULT_MAX_EXACT_IDEALS). */
+  maxExactIdeals?: number;
+}
+
+export interface PartitionResult extends PartitionPlan {
+  /** Memory estimate of each task, same order as `tasks`. */
+  memory: TaskMemory[];
+  /** Which method produced the plan. */
+  method: 'exact' | 'segments';
+}
+
+function checkTarget(targetBytes: number): void {
+  if (!(targetBytes > 0) || !Number.isFinite(targetBytes)) {
+    throw new SplitUpError(
+      'PARTITION_BAD_TARGET',
+      `target memory must be a positive number of bytes, got ${targetBytes}`,
+      {
+        targetBytes,
+      },
+    );
+  }
+}
+
+/** Throws NODE_TOO_LARGE for the first node that alone exceeds the target. */
+function checkSingleNodes(ix: IndexedGraph, targetBytes: number, margin: Readonly<RuntimeMargin>): void {
+  for (let v = 0; v < ix.nodeCount; v++) {
+    const { inputBytes: _, ...mem } = estimateIndexed(ix, [v], margin);
+    if (mem.totalBytes > targetBytes) {
+      const node = ix.graph.nodes[v]!;
+      throw new SplitUpError(
+        'NODE_TOO_LARGE',
+        `node '${node.name}' (${node.opType}) needs ${mem.totalBytes} bytes on its own, more than the target of ${targetBytes} bytes`,
+        {
+          node: node.name,
+          nodeIndex: v,
+          opType: node.opType,
+          bytes: mem.totalBytes,
+          targetBytes,
+          memory: { ...mem },
+        },
+      );
+    }
+  }
+}
+
+function infeasible(ix: IndexedGraph, targetBytes: number, margin: Readonly<RuntimeMargin>): SplitUpError {
+  for (const g of ix.stateGroups) {
+    const mem = estimateIndexed(ix, g.nodes, margin);
+    if (mem.totalBytes > targetBytes) {
+      const names = g.bindings.map((b) => `${b.input}→${b.output}`).join(', ');
+      return new SplitUpError(
+        'STATE_GROUP_TOO_LARGE',
+        `state binding(s) ${names} must stay in one task, whose nodes need ${mem.totalBytes} bytes, more than the target of ${targetBytes} bytes`,
+        { bindings: g.bindings, bytes: mem.totalBytes, targetBytes },
+      );
+    }
+  }
+  return new SplitUpError(
+    'PARTITION_INFEASIBLE',
+    `no partition fits the target of ${targetBytes} bytes while keeping each state binding in one task`,
+    { targetBytes },
+  );
+}
+
+function fromSegmentation(order: readonly number[], seg: Segmentation): number[][] {
+  const tasks: number[][] = [];
+  for (let j = 0; j + 1 < seg.bounds.length; j++) {
+    tasks.push(order.slice(seg.bounds[j], seg.bounds[j + 1]).sort((a, b) => a - b));
+  }
+  return tasks;
+}
+
+function better(
+  a: { tasks: number; cutBytes: number },
+  b: { tasks: number; cutBytes: number } | null,
+): boolean {
+  return b === null || a.tasks < b.tasks || (a.tasks === b.tasks && a.cutBytes < b.cutBytes);
+}
+
+function segmentsPartition(
+  ix: IndexedGraph,
+  targetBytes: number,
+  margin: Readonly<RuntimeMargin>,
+): number[][] | null {
+  const orders = [identityOrder(ix)];
+  const dfs = branchFirstOrder(ix);
+  if (!sameOrder(dfs, orders[0]!)) orders.push(dfs);
+  let best: { order: number[]; seg: Segmentation } | null = null;
+  for (const order of orders) {
+    const seg = segmentOrder(ix, order, targetBytes, margin);
+    if (seg && better(seg, best?.seg ?? null)) best = { order, seg };
+  }
+  return best ? fromSegmentation(best.order, best.seg) : null;
+}
+
+/**
+ * Partitions `graph` into tasks that each fit `targetBytes`. Throws NODE_TOO_LARGE when one node
+ * alone does not fit, STATE_GROUP_TOO_LARGE / PARTITION_INFEASIBLE when state bindings cannot be
+ * kept together, PARTITION_BAD_TARGET / PARTITION_BAD_GRAPH on bad input.
+ */
+export function partition(graph: PartitionGraph, options: PartitionOptions): PartitionResult {
+  const margin = options.margin ?? RUNTIME_MARGIN;
+  const method = options.method ?? 'auto';
+  checkTarget(options.targetBytes);
+  const ix = indexGraph(graph);
+  if (ix.nodeCount === 0) return { tasks: [], cutBytes: 0, memory: [], method: 'exact' };
+  checkSingleNodes(ix, options.targetBytes, margin);
+  let tasks: number[][] | null = null;
+  let used: PartitionResult['method'] = 'segments';
+  if (method !== 'segments') {
+    const cap = options.maxExactIdeals ?? DEFAULT_MAX_EXACT_IDEALS;
+    const exact = exactPartition(ix, options.targetBytes, margin, cap);
+    if (exact === 'too-wide') {
+      if (method === 'exact') {
+        throw new SplitUpError(
+          'PARTITION_TOO_WIDE',
+          `the graph has more than ${cap} ideals; the exact method is out of reach`,
+          {
+            maxExactIdeals: cap,
+          },
+        );
+      }
+    } else {
+      tasks = exact;
+      used = 'exact';
+      if (tasks === null) throw infeasible(ix, options.targetBytes, margin);
+    }
+  }
+  if (used === 'segments') {
+    tasks = segmentsPartition(ix, options.targetBytes, margin);
+    if (tasks === null) throw infeasible(ix, options.targetBytes, margin);
+  }
+  const final = tasks!;
+  const memory: TaskMemory[] = [];
+  let cutBytes = 0;
+  for (const t of final) {
+    const { inputBytes, ...mem } = estimateIndexed(ix, t, margin);
+    memory.push(mem);
+    cutBytes += inputBytes;
+  }
+  return { tasks: final.map((nodes) => ({ nodes })), cutBytes, memory, method: used };
+}
