@@ -1,0 +1,111 @@
+// Worker-thread entry: owns one onnxruntime session (weights stay loaded) and the task's state
+// (e.g. KV cache) between steps. onnxruntime-node's run blocks its thread, hence a thread per session.
+import { performance } from 'node:perf_hooks';
+import { parentPort, workerData } from 'node:worker_threads';
+import * as ort from 'onnxruntime-node';
+import type { Tensor } from '../../storage/tensors/tensor.js';
+import { isSplitUpError } from '../errors.js';
+import { fromOrtTensor, toOrtTensor } from './ort-tensor.js';
+import type { SessionWorkerData, ValueInfo, WorkerReply, WorkerRequest } from './worker-protocol.js';
+
+const port = parentPort!;
+const data = workerData as SessionWorkerData;
+/** State input name -> the state output of the previous step, kept as an onnxruntime tensor. */
+const heldState = new Map<string, ort.Tensor>();
+const stateOutputs = new Set(data.state.map((b) => b.output));
+
+function post(reply: WorkerReply, transfer: ArrayBuffer[] = []): void {
+  port.postMessage(reply, transfer);
+}
+
+function infoOf(meta: readonly ort.InferenceSession.ValueMetadata[]): ValueInfo[] {
+  return meta.map((m) =>
+    m.isTensor
+      ? { name: m.name, type: m.type, shape: [...m.shape] }
+      : { name: m.name, type: undefined, shape: [] },
+  );
+}
+
+/** True when the view covers its whole buffer, so handing over the buffer moves nothing else. */
+function ownsBuffer(view: Uint8Array): boolean {
+  return (
+    view.byteOffset === 0 && view.byteLength === view.buffer.byteLength && view.buffer instanceof ArrayBuffer
+  );
+}
+
+async function run(session: ort.InferenceSession, req: Extract<WorkerRequest, { op: 'run' }>): Promise<void> {
+  try {
+    const feeds: Record<string, ort.Tensor> = {};
+    for (const [name, tensor] of Object.entries(req.inputs)) feeds[name] = toOrtTensor(name, tensor);
+    for (const binding of data.state) {
+      const held = heldState.get(binding.input);
+      if (!(binding.input in feeds) && held) feeds[binding.input] = held;
+    }
+    const started = performance.now();
+    const results = await session.run(feeds);
+    const computeMs = performance.now() - started;
+    for (const binding of data.state) {
+      const next = results[binding.output];
+      if (next) heldState.set(binding.input, next as ort.Tensor);
+    }
+    const outputs: Record<string, Tensor> = {};
+    const transfer: ArrayBuffer[] = [];
+    for (const [name, value] of Object.entries(results)) {
+      const isState = stateOutputs.has(name);
+      if (isState && !req.returnState) continue;
+      const tensor = fromOrtTensor(name, value as ort.Tensor);
+      // State stays here for the next step, so the caller gets a copy; other outputs move out.
+      if (isState || !ownsBuffer(tensor.data)) tensor.data = tensor.data.slice();
+      transfer.push(tensor.data.buffer as ArrayBuffer);
+      outputs[name] = tensor;
+    }
+    post({ op: 'result', id: req.id, outputs, computeMs }, transfer);
+  } catch (err) {
+    const code = isSplitUpError(err) ? err.code : 'ENGINE_RUN_FAILED';
+    post({ op: 'run-error', id: req.id, code, message: err instanceof Error ? err.message : String(err) });
+  }
+}
+
+async function createSession(): Promise<ort.InferenceSession | undefined> {
+  try {
+    return await ort.InferenceSession.create(
+      data.modelPath,
+      data.options as ort.InferenceSession.SessionOptions,
+    );
+  } catch (err) {
+    post({ op: 'load-error', message: err instanceof Error ? err.message : String(err) });
+    port.close(); // nothing else keeps the thread alive: it ends
+    return undefined;
+  }
+}
+
+function serve(session: ort.InferenceSession): void {
+  // Requests are handled one at a time in arrival order: a stateful task's steps must not interleave.
+  let queue: Promise<void> = Promise.resolve();
+  port.on('message', (req: WorkerRequest) => {
+    queue = queue.then(async () => {
+      switch (req.op) {
+        case 'run':
+          return run(session, req);
+        case 'reset-state':
+          heldState.clear();
+          return;
+        case 'dispose':
+          heldState.clear();
+          await session.release();
+          post({ op: 'disposed' });
+          port.close();
+          return;
+        case 'crash':
+          setImmediate(() => {
+            throw new Error('session worker crashed on request');
+          });
+          return;
+      }
+    });
+  });
+  post({ op: 'ready', inputs: infoOf(session.inputMetadata), outputs: infoOf(session.outputMetadata) });
+}
+
+const session = await createSession();
+if (session) serve(session);

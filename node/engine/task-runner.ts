@@ -1,0 +1,211 @@
+// Runs one task (or a whole model) off the main thread with deterministic settings. The session
+// loads once and stays loaded; state bindings (KV cache) carry step t's output into step t+1
+// inside the worker. A worker peer hosts several of these in one process.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { access } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Tensor, TensorSpec } from '../../storage/tensors/tensor.js';
+import { SplitUpError } from '../errors.js';
+import type { BundleManifest, StateBinding, TaskManifest } from '../model/manifest.js';
+import { checkInputs, checkInterface, checkOutputs } from './check-tensors.js';
+import { DEFAULT_INTRA_OP_THREADS, MAX_INTRA_OP_THREADS } from './constants.js';
+import { type HostRunResult, SessionHost } from './session-host.js';
+import { deterministicSessionOptions } from './session-options.js';
+
+/** What a runner needs to know about the model it runs: a task of a bundle, or a whole model. */
+export interface RunnableSpec {
+  id: string;
+  inputs: TensorSpec[];
+  outputs: TensorSpec[];
+  state: StateBinding[];
+}
+
+export interface TaskRunnerOptions {
+  /** Intra-op threads of the session (results are bit-identical for any count). */
+  threads?: number;
+  /** sha256 the model file must have; checked before loading when given. */
+  sha256?: string;
+}
+
+export interface TaskRunOptions {
+  /** Also return the state outputs (copies; the runner keeps its own for the next step). */
+  returnState?: boolean;
+  /** Move input buffers into the worker instead of copying them; the caller must not use them after. */
+  transfer?: boolean;
+}
+
+export async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** Throws ENGINE_MODEL_MISSING / ENGINE_MODEL_HASH_MISMATCH; skips the hash when none is given. */
+async function checkFileHash(label: string, path: string, sha256: string | undefined): Promise<void> {
+  try {
+    await access(path);
+  } catch {
+    throw new SplitUpError('ENGINE_MODEL_MISSING', `${label}: file ${path} does not exist`, { path });
+  }
+  if (sha256 === undefined) return;
+  const actual = await sha256File(path);
+  if (actual !== sha256) {
+    throw new SplitUpError(
+      'ENGINE_MODEL_HASH_MISMATCH',
+      `${label}: ${path} has sha256 ${actual}, the manifest says ${sha256}; the file changed since deploy`,
+      { path, expected: sha256, actual },
+    );
+  }
+}
+
+function checkThreads(threads: number): number {
+  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_INTRA_OP_THREADS) {
+    throw new SplitUpError(
+      'ENGINE_THREADS_INVALID',
+      `thread count must be an integer from 1 to ${MAX_INTRA_OP_THREADS}, got ${threads}`,
+    );
+  }
+  return threads;
+}
+
+export class TaskRunner {
+  readonly spec: RunnableSpec;
+  readonly modelPath: string;
+  readonly #runtime: BundleManifest['runtime'];
+  readonly #threads: number;
+  readonly #label: string;
+  #host: SessionHost;
+  /** True once a run produced state, so state inputs may be omitted. */
+  #hasState = false;
+  #closed = false;
+
+  private constructor(
+    spec: RunnableSpec,
+    modelPath: string,
+    runtime: BundleManifest['runtime'],
+    threads: number,
+    host: SessionHost,
+  ) {
+    this.spec = spec;
+    this.modelPath = modelPath;
+    this.#runtime = runtime;
+    this.#threads = threads;
+    this.#label = `task ${spec.id}`;
+    this.#host = host;
+  }
+
+  /** Opens a task of a bundle: `bundleDir/task.file`, hash-checked against the manifest. */
+  static async openTask(
+    bundleDir: string,
+    task: TaskManifest,
+    runtime: BundleManifest['runtime'],
+    opts: Omit<TaskRunnerOptions, 'sha256'> = {},
+  ): Promise<TaskRunner> {
+    // External weights are read by onnxruntime from next to the task file: check them first.
+    for (const w of task.weights)
+      await checkFileHash(`task ${task.id}`, resolve(bundleDir, w.file), w.sha256);
+    return TaskRunner.open(task, resolve(bundleDir, task.file), runtime, { ...opts, sha256: task.sha256 });
+  }
+
+  /** Opens any ONNX file whose interface is `spec` (e.g. the unsplit model for `run --check`). */
+  static async open(
+    spec: RunnableSpec,
+    modelPath: string,
+    runtime: BundleManifest['runtime'],
+    opts: TaskRunnerOptions = {},
+  ): Promise<TaskRunner> {
+    const threads = checkThreads(opts.threads ?? DEFAULT_INTRA_OP_THREADS);
+    await checkFileHash(`task ${spec.id}`, modelPath, opts.sha256);
+    const host = await TaskRunner.#startHost(spec, modelPath, runtime, threads);
+    return new TaskRunner(spec, modelPath, runtime, threads, host);
+  }
+
+  static async #startHost(
+    spec: RunnableSpec,
+    modelPath: string,
+    runtime: BundleManifest['runtime'],
+    threads: number,
+  ): Promise<SessionHost> {
+    const options = deterministicSessionOptions(runtime.graphOptimizationLevel, threads);
+    const host = await SessionHost.start(spec.id, modelPath, options, spec.state);
+    try {
+      checkInterface(`task ${spec.id}`, 'input', spec.inputs, host.inputs);
+      checkInterface(`task ${spec.id}`, 'output', spec.outputs, host.outputs);
+    } catch (err) {
+      await host.dispose();
+      throw err;
+    }
+    return host;
+  }
+
+  /** True when the runner holds state from a previous step (state inputs may then be omitted). */
+  get hasState(): boolean {
+    return this.#hasState;
+  }
+
+  /** True when the worker thread died; call restart() to continue. */
+  get crashed(): boolean {
+    return this.#host.failure !== undefined;
+  }
+
+  /** State inputs the caller must supply on the next run. */
+  requiredStateInputs(): string[] {
+    return this.#hasState ? [] : this.spec.state.map((b) => b.input);
+  }
+
+  /**
+   * Runs one step. State inputs may be omitted once the runner holds state; a given state input
+   * replaces the held one (starts a new sequence).
+   */
+  async run(inputs: Record<string, Tensor>, opts: TaskRunOptions = {}): Promise<Record<string, Tensor>> {
+    return (await this.execute(inputs, opts)).outputs;
+  }
+
+  /** Like run(), with the milliseconds spent inside onnxruntime. */
+  async execute(inputs: Record<string, Tensor>, opts: TaskRunOptions = {}): Promise<HostRunResult> {
+    if (this.#closed) throw new SplitUpError('ENGINE_RUNNER_CLOSED', `${this.#label}: the runner was closed`);
+    if (this.#host.failure) {
+      throw new SplitUpError(
+        'ENGINE_RUNNER_CRASHED',
+        `${this.#label}: the session worker crashed earlier; call restart()`,
+        {},
+        {
+          cause: this.#host.failure,
+        },
+      );
+    }
+    const optional = new Set(this.#hasState ? this.spec.state.map((b) => b.input) : []);
+    checkInputs(this.#label, this.spec.inputs, inputs, optional);
+    const result = await this.#host.run(inputs, opts);
+    if (this.spec.state.length > 0) this.#hasState = true;
+    checkOutputs(this.#label, this.spec.outputs, result.outputs);
+    return result;
+  }
+
+  /** Drops the held state; the next run needs its state inputs again. */
+  resetState(): void {
+    if (this.#host.failure || this.#closed) return;
+    this.#host.resetState();
+    this.#hasState = false;
+  }
+
+  /** Starts a fresh worker and session (after a crash, or to drop everything); state is lost. */
+  async restart(): Promise<void> {
+    if (this.#closed) throw new SplitUpError('ENGINE_RUNNER_CLOSED', `${this.#label}: the runner was closed`);
+    await this.#host.dispose();
+    this.#host = await TaskRunner.#startHost(this.spec, this.modelPath, this.#runtime, this.#threads);
+    this.#hasState = false;
+  }
+
+  /** Simulates a worker crash (tests of crash handling). */
+  crashWorkerForTest(): void {
+    this.#host.crash();
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#host.dispose();
+  }
+}

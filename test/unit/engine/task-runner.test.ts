@@ -1,0 +1,164 @@
+import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { TaskRunner } from '../../../node/engine/task-runner.js';
+import { isSplitUpError } from '../../../node/errors.js';
+import type { Tensor } from '../../../storage/tensors/tensor.js';
+import { floats, floatTensor, linearBundle, stateBundle } from './tiny-bundles.js';
+
+const code = (c: string) => (err: unknown) => isSplitUpError(err, c);
+const opened: TaskRunner[] = [];
+after(async () => {
+  await Promise.all(opened.map((r) => r.close()));
+});
+
+async function open(...args: Parameters<typeof TaskRunner.openTask>): Promise<TaskRunner> {
+  const r = await TaskRunner.openTask(...args);
+  opened.push(r);
+  return r;
+}
+
+test('a task runs in a worker thread and keeps its session for many runs', async () => {
+  const { dir, manifest } = await linearBundle();
+  const t0 = await open(dir, manifest.tasks[0]!, manifest.runtime);
+  const t1 = await open(dir, manifest.tasks[1]!, manifest.runtime);
+  const z = await t0.run({ x: floatTensor([1, 4], [1, 2, 3, 4]) });
+  assert.deepEqual(floats(z.z!), [4, 6, 8, 10]);
+  assert.deepEqual(floats((await t1.run(z)).out!), [14, 16, 18]);
+  // symbolic batch dim: any size is accepted
+  const z2 = await t0.run({ x: floatTensor([2, 4], [0, 0, 0, 0, 1, 1, 1, 1]) });
+  assert.deepEqual(z2.z!.shape, [2, 4]);
+  assert.deepEqual(floats(z2.z!), [2, 2, 2, 2, 4, 4, 4, 4]);
+});
+
+test('outputs are bit-identical across runs and thread counts', async () => {
+  const { dir, manifest } = await linearBundle();
+  const one = await open(dir, manifest.tasks[1]!, manifest.runtime, { threads: 1 });
+  const two = await open(dir, manifest.tasks[1]!, manifest.runtime, { threads: 2 });
+  const values = Array.from({ length: 64 * 4 }, (_, i) => Math.sin(i) * 1e3);
+  const input = floatTensor([64, 4], values);
+  const a = await one.run({ z: input });
+  const b = await one.run({ z: input });
+  const c = await two.run({ z: input });
+  assert.deepEqual(Buffer.from(a.out!.data), Buffer.from(b.out!.data));
+  assert.deepEqual(Buffer.from(a.out!.data), Buffer.from(c.out!.data));
+});
+
+test('transfer moves input buffers into the worker', async () => {
+  const { dir, manifest } = await linearBundle();
+  const t0 = await open(dir, manifest.tasks[0]!, manifest.runtime);
+  const x = floatTensor([1, 4], [1, 1, 1, 1]);
+  const kept = floatTensor([1, 4], [1, 1, 1, 1]);
+  await t0.run({ x: kept });
+  assert.equal(kept.data.byteLength, 16, 'copied by default');
+  const out = await t0.run({ x }, { transfer: true });
+  assert.equal(x.data.byteLength, 0, 'detached after transfer');
+  assert.deepEqual(floats(out.z!), [4, 4, 4, 4]);
+});
+
+test('bad inputs fail with typed errors and the runner keeps working', async () => {
+  const { dir, manifest } = await linearBundle();
+  const t0 = await open(dir, manifest.tasks[0]!, manifest.runtime);
+  await assert.rejects(t0.run({}), code('ENGINE_INPUT_MISSING'));
+  await assert.rejects(
+    t0.run({ x: floatTensor([1, 4], [0, 0, 0, 0]), y: floatTensor([1], [0]) }),
+    code('ENGINE_INPUT_UNKNOWN'),
+  );
+  await assert.rejects(t0.run({ x: floatTensor([1, 5], [0, 0, 0, 0, 0]) }), code('ENGINE_INPUT_MISMATCH'));
+  await assert.rejects(t0.run({ x: floatTensor([4], [0, 0, 0, 0]) }), code('ENGINE_INPUT_MISMATCH'));
+  const int: Tensor = { dtype: 'int32', shape: [1, 4], data: new Uint8Array(16) };
+  await assert.rejects(t0.run({ x: int }), code('ENGINE_INPUT_MISMATCH'));
+  const short: Tensor = { dtype: 'float32', shape: [1, 4], data: new Uint8Array(15) };
+  await assert.rejects(t0.run({ x: short }), code('ENGINE_INPUT_MISMATCH'));
+  assert.deepEqual(floats((await t0.run({ x: floatTensor([1, 4], [0, 0, 0, 0]) })).z!), [2, 2, 2, 2]);
+});
+
+test('opening fails with typed errors: missing file, changed file, bad model, spec mismatch, threads', async () => {
+  const { dir, manifest } = await linearBundle();
+  const task = manifest.tasks[0]!;
+  await assert.rejects(
+    TaskRunner.openTask(dir, { ...task, file: 'nope.onnx' }, manifest.runtime),
+    code('ENGINE_MODEL_MISSING'),
+  );
+  await assert.rejects(
+    TaskRunner.openTask(dir, { ...task, sha256: '0'.repeat(64) }, manifest.runtime),
+    code('ENGINE_MODEL_HASH_MISMATCH'),
+  );
+  await writeFile(join(dir, 'junk.onnx'), 'not a model');
+  await assert.rejects(
+    TaskRunner.open(task, join(dir, 'junk.onnx'), manifest.runtime),
+    code('ENGINE_LOAD_FAILED'),
+  );
+  const wrongSpec = { ...task, inputs: [{ name: 'x', dtype: 'int64' as const, shape: ['batch', 4] }] };
+  await assert.rejects(TaskRunner.openTask(dir, wrongSpec, manifest.runtime), code('ENGINE_TASK_MISMATCH'));
+  const wrongName = { ...task, outputs: [{ name: 'zz', dtype: 'float32' as const, shape: ['batch', 4] }] };
+  await assert.rejects(TaskRunner.openTask(dir, wrongName, manifest.runtime), code('ENGINE_TASK_MISMATCH'));
+  const wrongDim = { ...task, inputs: [{ name: 'x', dtype: 'float32' as const, shape: ['batch', 5] }] };
+  await assert.rejects(TaskRunner.openTask(dir, wrongDim, manifest.runtime), code('ENGINE_TASK_MISMATCH'));
+  await assert.rejects(
+    TaskRunner.openTask(dir, task, manifest.runtime, { threads: 0 }),
+    code('ENGINE_THREADS_INVALID'),
+  );
+  const missingWeights = { ...task, weights: [{ file: 'w.bin', bytes: 1, sha256: '0'.repeat(64) }] };
+  await assert.rejects(
+    TaskRunner.openTask(dir, missingWeights, manifest.runtime),
+    code('ENGINE_MODEL_MISSING'),
+  );
+});
+
+test('a crashed worker surfaces as a typed error and the runner can be restarted', async () => {
+  const { dir, manifest } = await linearBundle();
+  const t0 = await open(dir, manifest.tasks[0]!, manifest.runtime);
+  const x = () => ({ x: floatTensor([1, 4], [1, 2, 3, 4]) });
+  t0.crashWorkerForTest();
+  await assert.rejects(
+    (async () => {
+      for (;;) await t0.run(x());
+    })(),
+    (err: unknown) =>
+      isSplitUpError(err, 'ENGINE_WORKER_CRASHED') || isSplitUpError(err, 'ENGINE_RUNNER_CRASHED'),
+  );
+  assert.equal(t0.crashed, true);
+  await assert.rejects(t0.run(x()), code('ENGINE_RUNNER_CRASHED'));
+  await t0.restart();
+  assert.equal(t0.crashed, false);
+  assert.deepEqual(floats((await t0.run(x())).z!), [4, 6, 8, 10]);
+});
+
+test('a closed runner refuses work', async () => {
+  const { dir, manifest } = await linearBundle();
+  const t0 = await TaskRunner.openTask(dir, manifest.tasks[0]!, manifest.runtime);
+  await t0.close();
+  await assert.rejects(t0.run({ x: floatTensor([1, 4], [0, 0, 0, 0]) }), code('ENGINE_RUNNER_CLOSED'));
+  await t0.close();
+});
+
+test('state outputs feed the next step inside the runner', async () => {
+  const { dir, manifest } = await stateBundle();
+  const t0 = await open(dir, manifest.tasks[0]!, manifest.runtime);
+  assert.deepEqual(t0.requiredStateInputs(), ['past']);
+  await assert.rejects(t0.run({ x: floatTensor([1, 2], [1, 2]) }), code('ENGINE_INPUT_MISSING'));
+  const s0 = await t0.run({ x: floatTensor([1, 2], [1, 2]), past: floatTensor([1, 0], []) });
+  assert.deepEqual(floats(s0.total!), [3]);
+  assert.equal(s0.present, undefined, 'state stays in the runner unless asked for');
+  const s1 = await t0.run({ x: floatTensor([1, 2], [10, 20]) }, { returnState: true });
+  assert.deepEqual(floats(s1.total!), [33]);
+  assert.deepEqual(floats(s1.present!), [1, 2, 10, 20]);
+  const s2 = await t0.run({ x: floatTensor([1, 2], [100, 200]) }, { returnState: true });
+  assert.deepEqual(floats(s2.present!), [1, 2, 10, 20, 100, 200]);
+  // a given state input starts a new sequence
+  const fresh = await t0.run({ x: floatTensor([1, 2], [5, 5]), past: floatTensor([1, 1], [7]) });
+  assert.deepEqual(floats(fresh.total!), [17]);
+  t0.resetState();
+  await assert.rejects(t0.run({ x: floatTensor([1, 2], [1, 2]) }), code('ENGINE_INPUT_MISSING'));
+});
+
+test('several runners in one process run concurrently', async () => {
+  const { dir, manifest } = await linearBundle();
+  const runners = await Promise.all(
+    Array.from({ length: 4 }, () => open(dir, manifest.tasks[1]!, manifest.runtime, { threads: 1 })),
+  );
+  const results = await Promise.all(runners.map((r, i) => r.run({ z: floatTensor([1, 4], [i, i, i, i]) })));
+  for (const [i, res] of results.entries()) assert.deepEqual(floats(res.out!), [2 * i, 2 * i, 2 * i]);
+});
