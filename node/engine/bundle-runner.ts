@@ -16,9 +16,16 @@ export interface BundleRunnerOptions {
   manifest?: BundleManifest;
 }
 
+export interface TaskEvent {
+  task: string;
+  phase: 'start' | 'end';
+}
+
 export interface BundleRunOptions {
   /** Let the engine move the caller's input buffers into workers (they become unusable). */
   transferInputs?: boolean;
+  /** Called as each task starts and ends (progress, metrics, tests of the schedule). */
+  onTaskEvent?: (event: TaskEvent) => void;
 }
 
 export interface BundleRunResult {
@@ -128,7 +135,9 @@ export class BundleRunner {
         const t = take(tensorKey(src));
         if (t) taskInputs[input] = t; // absent only for a state input whose seed was omitted
       }
+      opts.onTaskEvent?.({ task: plan.task.id, phase: 'start' });
       const result = await runner.execute(taskInputs, { returnState: plan.returnsState, transfer: true });
+      opts.onTaskEvent?.({ task: plan.task.id, phase: 'end' });
       taskMs[plan.task.id] = result.computeMs;
       for (const [name, t] of Object.entries(result.outputs)) {
         const key = tensorKey({ task: plan.task.id, tensor: name });
@@ -181,11 +190,12 @@ export class BundleRunner {
     steps: number,
     next: StepInputs,
     onStep?: (step: number, result: BundleRunResult) => void,
+    opts: BundleRunOptions = {},
   ): Promise<BundleRunResult[]> {
     const results: BundleRunResult[] = [];
     let previous: Record<string, Tensor> | undefined;
     for (let step = 0; step < steps; step++) {
-      const result = await this.run(next(step, previous));
+      const result = await this.run(next(step, previous), opts);
       onStep?.(step, result);
       results.push(result);
       previous = result.outputs;
