@@ -3,6 +3,7 @@ import { after, test } from 'node:test';
 import { BundleRunner, runBundle, type TaskEvent } from '../../../node/engine/bundle-runner.js';
 import { TaskRunner } from '../../../node/engine/task-runner.js';
 import { isSplitUpError } from '../../../node/errors.js';
+import type { Tensor } from '../../../storage/tensors/tensor.js';
 import { floats, floatTensor, linearBundle, parallelBundle, stateBundle } from './tiny-bundles.js';
 
 const code = (c: string) => (err: unknown) => isSplitUpError(err, c);
@@ -59,7 +60,7 @@ test('state stays in its task between steps; N decode steps via runSteps', async
   const { dir } = await stateBundle();
   const runner = await open(dir);
   assert.deepEqual(runner.requiredInputs(), ['x', 'past']);
-  const steps = await runner.runSteps(3, (step, previous) => {
+  const steps = await runner.runSteps(3, (step, previous): Record<string, Tensor> => {
     if (step > 0) assert.ok(previous?.doubled);
     const x = floatTensor([1, 2], [step + 1, step + 1]);
     return step === 0 ? { x, past: floatTensor([1, 0], []) } : { x };
