@@ -33,6 +33,11 @@ export interface BaseServices extends ServiceMap {
 type Components = Parameters<NonNullable<Libp2pInit['transports']>[number]>[0];
 type ComponentFactory<T> = (components: Components) => T;
 
+/** Factories of extra services: their components include libp2p's, the base services and each other. */
+export type ExtraServiceFactories<Extra extends ServiceMap> = {
+  [K in keyof Extra]: (components: Components & BaseServices & Extra) => Extra[K];
+};
+
 export interface CreatePeerOptions<Extra extends ServiceMap = Record<never, never>> {
   /** The node's ed25519 key: its PeerId (and Solana address). */
   privateKey: PrivateKey;
@@ -49,7 +54,7 @@ export interface CreatePeerOptions<Extra extends ServiceMap = Record<never, neve
   /** Extra kad-dht options merged over ours. */
   dht?: Partial<KadDHTInit>;
   /** Additional services (e.g. heartbeat, tensor stream). Their components include the base services. */
-  services?: ServiceFactoryMap<Extra>;
+  services?: ExtraServiceFactories<Extra>;
   /** Start listening immediately (default true). */
   start?: boolean;
 }

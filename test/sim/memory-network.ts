@@ -4,12 +4,16 @@ import { randomUUID } from 'node:crypto';
 import { generateKeyPair } from '@libp2p/crypto/keys';
 import type { PrivateKey, ServiceMap } from '@libp2p/interface';
 import { memory } from '@libp2p/memory';
-import type { ServiceFactoryMap } from 'libp2p';
-import { type CreatePeerOptions, createPeer, type SplitUpPeer } from '../../node/peer/create-peer.js';
+import {
+  type CreatePeerOptions,
+  createPeer,
+  type ExtraServiceFactories,
+  type SplitUpPeer,
+} from '../../node/peer/create-peer.js';
 
 export interface MemoryPeerOptions<Extra extends ServiceMap> {
   privateKey?: PrivateKey;
-  services?: ServiceFactoryMap<Extra>;
+  services?: ExtraServiceFactories<Extra>;
   gossip?: CreatePeerOptions<Extra>['gossip'];
 }
 
