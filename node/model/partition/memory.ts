@@ -70,7 +70,8 @@ export function estimateTaskMemory(
   nodeIndices: readonly number[],
   margin: Readonly<RuntimeMargin> = RUNTIME_MARGIN,
 ): TaskMemory {
-  return estimateIndexed(indexGraph(graph), nodeIndices, margin);
+  const { inputBytes: _, ...memory } = estimateIndexed(indexGraph(graph), nodeIndices, margin);
+  return memory;
 }
 
 /** Same as estimateTaskMemory, plus the task's cut-in bytes (distinct non-weight tensors it reads but does not make). */

@@ -99,20 +99,30 @@ function better(
   return b === null || a.tasks < b.tasks || (a.tasks === b.tasks && a.cutBytes < b.cutBytes);
 }
 
+/**
+ * Best segmentation over the candidate orders. The memory estimate runs a task's nodes in
+ * ascending index, which is what the sweep assumes only for the identity order; a plan from
+ * another order is re-checked with the exact estimate and dropped if a task does not fit.
+ */
 function segmentsPartition(
   ix: IndexedGraph,
   targetBytes: number,
   margin: Readonly<RuntimeMargin>,
 ): number[][] | null {
-  const orders = [identityOrder(ix)];
+  const identity = identityOrder(ix);
+  const orders = [identity];
   const dfs = branchFirstOrder(ix);
-  if (!sameOrder(dfs, orders[0]!)) orders.push(dfs);
-  let best: { order: number[]; seg: Segmentation } | null = null;
+  if (!sameOrder(dfs, identity)) orders.push(dfs);
+  let best: { tasks: number[][]; seg: Segmentation } | null = null;
   for (const order of orders) {
     const seg = segmentOrder(ix, order, targetBytes, margin);
-    if (seg && better(seg, best?.seg ?? null)) best = { order, seg };
+    if (!seg || !better(seg, best?.seg ?? null)) continue;
+    const tasks = fromSegmentation(order, seg);
+    if (order !== identity && tasks.some((t) => estimateIndexed(ix, t, margin).totalBytes > targetBytes))
+      continue;
+    best = { tasks, seg };
   }
-  return best ? fromSegmentation(best.order, best.seg) : null;
+  return best ? best.tasks : null;
 }
 
 /**
