@@ -1,0 +1,141 @@
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import * as ort from 'onnxruntime-node';
+import { isSplitUpError } from '../../../../node/errors.js';
+import { deployModel } from '../../../../node/model/bundle/deploy-model.js';
+import { readBundle } from '../../../../node/model/bundle/read.js';
+import { MODEL_ENDPOINT } from '../../../../node/model/manifest.js';
+import { runChain, runWhole, sameBits } from '../chain.js';
+import { contiguousPlan, countingEstimate } from '../plans.js';
+import { externalMlpModel, ifModel, seeded, tempDir, WIDTH, writeModel } from '../tiny-models.js';
+
+const x = () => new ort.Tensor('float32', Float32Array.from(seeded(2 * WIDTH, 9)), [2, WIDTH]);
+
+async function deployMlp(tasks: number) {
+  const { model, weights } = externalMlpModel('weights.bin');
+  const out = join(tempDir(), 'bundle');
+  const result = await deployModel({
+    modelPath: writeModel(model, { 'weights.bin': weights }),
+    outDir: out,
+    targetVramBytes: 1000,
+    shapes: ['x=2x16'],
+    partition: (g) => contiguousPlan(g, tasks),
+    estimate: countingEstimate,
+  });
+  return { out, manifest: result.manifest };
+}
+
+test('a 3-task bundle of an external-data model: manifest, weights per task, bit-identical chain', async () => {
+  const { out, manifest } = await deployMlp(3);
+  assert.equal(manifest.tasks.length, 3);
+  assert.deepEqual(manifest.model.inputs, [{ name: 'x', dtype: 'float32', shape: ['batch', WIDTH] }]);
+  assert.deepEqual(manifest.model.declaredShapes, { x: [2, 16] });
+  assert.equal(manifest.runtime.graphOptimizationLevel, 'basic');
+  const first = manifest.tasks[0];
+  assert.ok(first);
+  assert.equal(first.inputs[0]?.name, 'x');
+  assert.equal(first.weights.length, 1, 'W1 (1 KiB) goes to the task weights file');
+  assert.ok(manifest.tasks.every((t) => t.computeUnits > 0 || t.nodeCount > 0));
+  assert.deepEqual(manifest.connections[0], {
+    from: { task: MODEL_ENDPOINT, tensor: 'x' },
+    to: { task: first.id, tensor: 'x' },
+  });
+  assert.ok(manifest.connections.some((c) => c.to.task === MODEL_ENDPOINT && c.to.tensor === 'y'));
+  assert.deepEqual(readBundle(out).tasks.length, 3);
+  const whole = await runWhole(manifest, { x: x() });
+  const chain = await runChain(out, manifest, { x: x() });
+  assert.ok(sameBits(whole.y as ort.Tensor, chain.get('y') as ort.Tensor));
+});
+
+test('a changed task file or weights file is BUNDLE_HASH_MISMATCH', async () => {
+  const { out, manifest } = await deployMlp(2);
+  const t = manifest.tasks[0];
+  assert.ok(t?.weights[0]);
+  const wpath = join(out, t.weights[0].file);
+  const bytes = readFileSync(wpath);
+  bytes[10] = (bytes[10] as number) ^ 1;
+  writeFileSync(wpath, bytes);
+  assert.throws(
+    () => readBundle(out),
+    (e) => isSplitUpError(e, 'BUNDLE_HASH_MISMATCH') && e.message.includes(t.weights[0]?.file ?? '?'),
+  );
+});
+
+test('a manifest naming a file outside the bundle is EXTERNAL_DATA_ESCAPE; a missing one BUNDLE_FILE_MISSING', async () => {
+  const { out } = await deployMlp(2);
+  const path = join(out, 'manifest.json');
+  const original = readFileSync(path, 'utf8');
+  const m = JSON.parse(original);
+  m.tasks[0].file = '../elsewhere.onnx';
+  writeFileSync(path, JSON.stringify(m));
+  assert.throws(
+    () => readBundle(out),
+    (e) => isSplitUpError(e, 'EXTERNAL_DATA_ESCAPE'),
+  );
+  m.tasks[0].file = 'gone.onnx';
+  writeFileSync(path, JSON.stringify(m));
+  assert.throws(
+    () => readBundle(out),
+    (e) => isSplitUpError(e, 'BUNDLE_FILE_MISSING'),
+  );
+  writeFileSync(path, JSON.stringify({ ...m, schema: 'other/9' }));
+  assert.throws(
+    () => readBundle(out),
+    (e) => isSplitUpError(e, 'BUNDLE_MANIFEST_INVALID'),
+  );
+});
+
+test('an If whose branch reads an outer weight: the task carries the weight and runs', async () => {
+  const out = join(tempDir(), 'bundle');
+  const { manifest } = await deployModel({
+    modelPath: writeModel(ifModel()),
+    outDir: out,
+    targetVramBytes: 1000,
+    shapes: ['x=2x16'],
+    partition: (g) => contiguousPlan(g, 1),
+    estimate: countingEstimate,
+  });
+  assert.equal(manifest.tasks[0]?.weights.length, 1);
+  const feeds = { cond: new ort.Tensor('bool', Uint8Array.from([1]), []), x: x() };
+  const whole = await runWhole(manifest, feeds);
+  const chain = await runChain(out, manifest, feeds);
+  assert.ok(sameBits(whole.y as ort.Tensor, chain.get('y') as ort.Tensor));
+});
+
+test('a task over the target is TASK_OVER_BUDGET; a non-empty out folder is OUT_DIR_NOT_EMPTY', async () => {
+  const { model, weights } = externalMlpModel('weights.bin');
+  const modelPath = writeModel(model, { 'weights.bin': weights });
+  const base = {
+    modelPath,
+    shapes: ['x=2x16'],
+    partition: (g: Parameters<typeof contiguousPlan>[0]) => contiguousPlan(g, 1),
+    estimate: countingEstimate,
+  };
+  await assert.rejects(deployModel({ ...base, outDir: join(tempDir(), 'b'), targetVramBytes: 1 }), (e) =>
+    isSplitUpError(e, 'TASK_OVER_BUDGET'),
+  );
+  const full = tempDir();
+  writeFileSync(join(full, 'keep.txt'), 'x');
+  await assert.rejects(deployModel({ ...base, outDir: full, targetVramBytes: 100 }), (e) =>
+    isSplitUpError(e, 'OUT_DIR_NOT_EMPTY'),
+  );
+  assert.equal(readFileSync(join(full, 'keep.txt'), 'utf8'), 'x');
+});
+
+test('a model with a foreign operator is refused before anything is written', async () => {
+  const { mlpModel } = await import('../tiny-models.js');
+  const modelPath = writeModel(mlpModel({ customOp: { domain: 'ai.custom', opType: 'Evil' } }));
+  await assert.rejects(
+    deployModel({
+      modelPath,
+      outDir: join(tempDir(), 'b'),
+      targetVramBytes: 100,
+      shapes: ['x=2x16'],
+      partition: (g) => contiguousPlan(g, 1),
+      estimate: countingEstimate,
+    }),
+    (e) => isSplitUpError(e, 'FOREIGN_OPERATOR'),
+  );
+});
