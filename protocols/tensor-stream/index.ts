@@ -1,6 +1,7 @@
 // The tensor stream `/splitup/tensor/1.0.0`: intermediate tensors flow directly between the peers
 // that run adjacent tasks. A libp2p service: add `tensorStream({ interfaceFor })` to a node's
 // services, then `send()` a set of named tensors to a peer and `awaitTensors()` the set a task needs.
+import { setMaxListeners } from 'node:events';
 import type {
   AbortOptions,
   PeerId,
@@ -111,6 +112,8 @@ class TensorStreamService implements TensorStream, Startable {
 
   async start(): Promise<void> {
     this.shutdown = new AbortController();
+    // Every concurrent stream listens on this one signal.
+    setMaxListeners(Number.POSITIVE_INFINITY, this.shutdown.signal);
     await this.components.registrar.handle(
       TENSOR_STREAM_PROTOCOL,
       (stream, connection) => {
