@@ -2,5 +2,7 @@
 import type { Command } from '../command.js';
 import { deployCommand } from './deploy.js';
 import { keysGenerateCommand, keysShowCommand } from './keys.js';
+import { ledgerCommand } from './ledger.js';
+import { runCommand } from './run.js';
 
-export const commands: Command[] = [deployCommand, keysGenerateCommand, keysShowCommand];
+export const commands: Command[] = [deployCommand, keysGenerateCommand, keysShowCommand, ledgerCommand, runCommand];

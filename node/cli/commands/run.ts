@@ -1,0 +1,207 @@
+// `splitup run <bundle-dir> --input name=file.npy ... --out <dir> [--check] [--json] [--threads N]`:
+// runs a task bundle locally (every task in its own worker thread, DAG order, independent tasks
+// concurrently) and writes each model output as .npy. --check also runs the unsplit model.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Tensor } from '../../../storage/tensors/tensor.js';
+import { BundleRunner } from '../../engine/bundle-runner.js';
+import { buildCheckReport, type CheckReport } from '../../engine/check-report.js';
+import { openWholeModel } from '../../engine/whole-model.js';
+import { SplitUpError } from '../../errors.js';
+import { readManifest } from '../../model/bundle/read.js';
+import { readNpyFile, writeNpyFile } from '../../tensor/npy-file.js';
+import { tensorDataSha256 } from '../../tensor/tensor-hash.js';
+import type { CliIo, Command } from '../command.js';
+
+const usage = `Usage: splitup run <bundle-dir> --input name=file.npy ... --out <dir> [--check] [--json] [--threads N]
+
+Runs a task bundle on this machine: each task in its own worker thread with the bundle's
+deterministic onnxruntime settings, in DAG order, independent tasks concurrently.
+  --input name=file.npy  a model input (repeat for each); C-order .npy of the declared dtype
+  --out <dir>            where to write one <output>.npy per model output (created if needed)
+  --check                also run the unsplit model (manifest model.sourcePath, sha256-checked)
+                         and report, per output, whether it is bit-identical and the max |diff|
+  --json                 print the report as JSON (with a boolean "bitIdentical" under --check)
+  --threads N            intra-op threads per task session (results do not depend on it)
+Exit code 1 when --check finds an output that is not bit-identical.`;
+
+interface RunArgs {
+  bundleDir: string;
+  inputs: Map<string, string>;
+  out: string;
+  check: boolean;
+  json: boolean;
+  threads: number | undefined;
+}
+
+function badArgs(message: string): SplitUpError {
+  return new SplitUpError('CLI_BAD_ARGS', `${message}\n\n${usage}`);
+}
+
+export function parseRunArgs(args: string[]): RunArgs {
+  let parsed: ReturnType<typeof parse>;
+  function parse() {
+    return parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        input: { type: 'string', multiple: true },
+        out: { type: 'string' },
+        check: { type: 'boolean' },
+        json: { type: 'boolean' },
+        threads: { type: 'string' },
+      },
+    });
+  }
+  try {
+    parsed = parse();
+  } catch (err) {
+    throw badArgs((err as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length !== 1) throw badArgs('expected one bundle folder');
+  if (!values.out) throw badArgs('--out <dir> is required');
+  const inputs = new Map<string, string>();
+  for (const spec of values.input ?? []) {
+    const eq = spec.indexOf('=');
+    if (eq <= 0 || eq === spec.length - 1) throw badArgs(`--input '${spec}' must be name=file.npy`);
+    const name = spec.slice(0, eq);
+    if (inputs.has(name)) throw badArgs(`--input '${name}' is given twice`);
+    inputs.set(name, spec.slice(eq + 1));
+  }
+  let threads: number | undefined;
+  if (values.threads !== undefined) {
+    threads = /^\d+$/.test(values.threads) ? Number(values.threads) : Number.NaN;
+    if (!Number.isInteger(threads) || threads < 1)
+      throw badArgs(`--threads '${values.threads}' must be a positive integer`);
+  }
+  return {
+    bundleDir: positionals[0]!,
+    inputs,
+    out: values.out,
+    check: values.check === true,
+    json: values.json === true,
+    threads,
+  };
+}
+
+/** A file name for an output: ONNX names may hold '/', ':' and the like. */
+export function outputFileNames(names: string[]): Map<string, string> {
+  const used = new Set<string>();
+  const files = new Map<string, string>();
+  for (const name of names) {
+    const base = name.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_') || 'output';
+    let file = `${base}.npy`;
+    for (let i = 2; used.has(file); i++) file = `${base}_${i}.npy`;
+    used.add(file);
+    files.set(name, file);
+  }
+  return files;
+}
+
+interface RunReport {
+  bundle: string;
+  model: string;
+  outputs: Record<string, { file: string; dtype: string; shape: number[]; sha256: string }>;
+  splitMs: number;
+  taskMs: Record<string, number>;
+  bitIdentical?: boolean;
+  check?: CheckReport;
+}
+
+function printText(io: CliIo, report: RunReport): void {
+  io.out(
+    `model ${report.model}: ${Object.keys(report.taskMs).length} tasks in ${report.splitMs.toFixed(1)} ms`,
+  );
+  for (const [name, o] of Object.entries(report.outputs)) {
+    io.out(`  ${name}: ${o.dtype}[${o.shape.join(', ')}] -> ${o.file}  sha256 ${o.sha256.slice(0, 16)}…`);
+  }
+  const check = report.check;
+  if (!check) return;
+  io.out(
+    `check against the unsplit model (split ${check.splitMs.toFixed(1)} ms, whole ${check.wholeMs.toFixed(1)} ms):`,
+  );
+  for (const [name, o] of Object.entries(check.outputs)) {
+    const verdict = o.bitIdentical
+      ? 'bit-identical'
+      : `DIFFERS (max |diff| ${o.maxAbsDiff ?? 'not comparable'})`;
+    io.out(`  ${name}: ${verdict}`);
+  }
+  io.out(check.bitIdentical ? 'all outputs bit-identical' : 'outputs differ from the unsplit model');
+}
+
+async function readInputs(paths: Map<string, string>): Promise<Record<string, Tensor>> {
+  const inputs: Record<string, Tensor> = {};
+  for (const [name, path] of paths) inputs[name] = await readNpyFile(path);
+  return inputs;
+}
+
+export const runCommand: Command = {
+  path: ['run'],
+  summary: 'run a task bundle locally on .npy inputs (optionally check it against the unsplit model)',
+  usage,
+  async run(args, io) {
+    const opts = parseRunArgs(args);
+    const manifest = readManifest(opts.bundleDir);
+    const inputs = await readInputs(opts.inputs);
+    const threadOpt = opts.threads === undefined ? {} : { threads: opts.threads };
+
+    const runner = await BundleRunner.open(opts.bundleDir, { manifest, ...threadOpt });
+    let split: Awaited<ReturnType<BundleRunner['run']>>;
+    try {
+      split = await runner.run(inputs);
+    } finally {
+      await runner.close();
+    }
+
+    let check: CheckReport | undefined;
+    if (opts.check) {
+      const whole = await openWholeModel(manifest, threadOpt);
+      try {
+        const started = performance.now();
+        const reference = await whole.run(inputs);
+        const wholeMs = performance.now() - started;
+        check = buildCheckReport(split.outputs, reference, { splitMs: split.wallMs, wholeMs });
+      } finally {
+        await whole.close();
+      }
+    }
+
+    try {
+      await mkdir(opts.out, { recursive: true });
+    } catch (err) {
+      throw new SplitUpError('CLI_OUT_DIR', `cannot create --out ${opts.out}: ${(err as Error).message}`);
+    }
+    const files = outputFileNames(Object.keys(split.outputs));
+    const report: RunReport = {
+      bundle: opts.bundleDir,
+      model: manifest.model.name,
+      outputs: {},
+      splitMs: split.wallMs,
+      taskMs: split.taskMs,
+    };
+    for (const [name, tensor] of Object.entries(split.outputs)) {
+      const file = join(opts.out, files.get(name)!);
+      await writeNpyFile(file, tensor);
+      report.outputs[name] = {
+        file,
+        dtype: tensor.dtype,
+        shape: tensor.shape,
+        sha256: tensorDataSha256(tensor),
+      };
+    }
+    if (check) {
+      report.bitIdentical = check.bitIdentical;
+      report.check = check;
+    }
+    if (opts.json) io.out(JSON.stringify(report, null, 2));
+    else printText(io, report);
+    if (check && !check.bitIdentical) {
+      io.err('error [RUN_CHECK_DIFFERS]: the split run is not bit-identical to the unsplit model');
+      return 1;
+    }
+    return 0;
+  },
+};
