@@ -1,0 +1,489 @@
+// The ledger's bank: one litesvm instance (the real Agave runtime), a slot clock, a window of
+// valid blockhashes, transaction history with meta, and change events for subscriptions.
+// Single-threaded by construction: every call below runs to completion on the event loop, so
+// transactions execute one at a time in the order they arrive.
+import { address, lamports } from '@solana/kit';
+import { FailedTransactionMetadata, LiteSVM, type TransactionMetadata } from 'litesvm';
+import {
+  AddressLookupTableAccount,
+  Keypair,
+  type MessageAccountKeys,
+  PublicKey,
+  SystemProgram,
+  Transaction,
+} from '@solana/web3.js';
+import { toBase58, toBase64 } from './codec.js';
+import { BLOCKHASH_VALID_SLOTS, FAUCET_LAMPORTS, MAX_AIRDROP_LAMPORTS, SLOT_INTERVAL_MS } from './constants.js';
+import { transactionFee } from './fee.js';
+import { type InnerInstructionJson, TransactionHistory, type TransactionRecord } from './history.js';
+import {
+  RPC_SEND_TRANSACTION_PREFLIGHT_FAILURE,
+  RPC_TRANSACTION_SIGNATURE_VERIFICATION_FAILURE,
+  RpcError,
+  invalidParams,
+} from './rpc-error.js';
+import { tokenBalances } from './token-balances.js';
+import { isUncommittedError, type TransactionErrorJson, transactionErrorJson, transactionErrorText } from './tx-error.js';
+import { type WireTransaction, decodeWireTransaction } from './wire-transaction.js';
+
+export interface AccountState {
+  lamports: bigint;
+  owner: string;
+  data: Uint8Array;
+  executable: boolean;
+}
+
+export type BankEvent =
+  | { type: 'slot'; slot: number; parent: number }
+  | { type: 'transaction'; record: TransactionRecord }
+  | { type: 'account'; pubkey: string; account: AccountState | null; slot: number };
+
+export interface SimulationResult {
+  err: TransactionErrorJson | null;
+  logs: string[];
+  unitsConsumed: number;
+  returnData: TransactionRecord['returnData'];
+  innerInstructions: TransactionRecord['innerInstructions'];
+  /** Post-state of the requested addresses (null where the account does not exist). */
+  accounts: (AccountState | null)[] | null;
+  replacementBlockhash: { blockhash: string; lastValidBlockHeight: number } | null;
+}
+
+export interface BankOptions {
+  /** Slot clock period; 0 disables the timer (slots then advance only per transaction). */
+  slotIntervalMs?: number;
+}
+
+const SYSTEM_PROGRAM = SystemProgram.programId.toBase58();
+const ADVANCE_NONCE_INSTRUCTION = 4;
+
+export class LedgerBank {
+  readonly svm: LiteSVM;
+  readonly history = new TransactionHistory();
+  private readonly faucet = Keypair.generate();
+  private readonly startSlot: number;
+  private currentSlot: number;
+  /** The first blockhash, reported as the genesis hash of this chain. */
+  readonly genesisHash: string;
+  /** blockhash -> last block height at which it is still accepted. */
+  private readonly blockhashes = new Map<string, number>();
+  private latest: { blockhash: string; lastValidBlockHeight: number };
+  private readonly listeners = new Set<(event: BankEvent) => void>();
+  private timer: NodeJS.Timeout | undefined;
+  private transactionCount = 0;
+
+  constructor(options: BankOptions = {}) {
+    // Blockhash age is checked here against a window of recent hashes, as a validator does;
+    // litesvm alone only accepts its single latest hash.
+    this.svm = new LiteSVM().withBlockhashCheck(false);
+    this.startSlot = Number(this.svm.getClock().slot);
+    this.currentSlot = this.startSlot;
+    this.latest = { blockhash: this.svm.latestBlockhash(), lastValidBlockHeight: BLOCKHASH_VALID_SLOTS };
+    this.blockhashes.set(this.latest.blockhash, this.latest.lastValidBlockHeight);
+    this.genesisHash = this.latest.blockhash;
+    this.setClockTime();
+    this.svm.setAccount({
+      address: address(this.faucet.publicKey.toBase58()),
+      lamports: lamports(FAUCET_LAMPORTS),
+      programAddress: address(SYSTEM_PROGRAM),
+      executable: false,
+      data: new Uint8Array(0),
+      space: 0n,
+    });
+    const interval = options.slotIntervalMs ?? SLOT_INTERVAL_MS;
+    if (interval > 0) {
+      this.timer = setInterval(() => this.advanceSlot(), interval);
+      this.timer.unref();
+    }
+  }
+
+  close(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    this.listeners.clear();
+  }
+
+  onEvent(listener: (event: BankEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get slot(): number {
+    return this.currentSlot;
+  }
+
+  get firstSlot(): number {
+    return this.startSlot;
+  }
+
+  /** The faucet's key doubles as this one-node cluster's identity. */
+  get identity(): string {
+    return this.faucet.publicKey.toBase58();
+  }
+
+  get blockHeight(): number {
+    return this.currentSlot - this.startSlot;
+  }
+
+  get transactionsProcessed(): number {
+    return this.transactionCount;
+  }
+
+  latestBlockhash(): { blockhash: string; lastValidBlockHeight: number } {
+    return { ...this.latest };
+  }
+
+  isBlockhashValid(blockhash: string): boolean {
+    const lastValid = this.blockhashes.get(blockhash);
+    return lastValid !== undefined && lastValid >= this.blockHeight;
+  }
+
+  /** Ends the current slot: a new slot, a new blockhash, the clock's wall time refreshed. */
+  advanceSlot(): void {
+    const parent = this.currentSlot;
+    this.currentSlot++;
+    this.svm.warpToSlot(BigInt(this.currentSlot));
+    this.setClockTime();
+    this.svm.expireBlockhash();
+    this.latest = {
+      blockhash: this.svm.latestBlockhash(),
+      lastValidBlockHeight: this.blockHeight + BLOCKHASH_VALID_SLOTS,
+    };
+    this.blockhashes.set(this.latest.blockhash, this.latest.lastValidBlockHeight);
+    for (const [hash, lastValid] of this.blockhashes) {
+      if (lastValid >= this.blockHeight) break; // insertion order = expiry order
+      this.blockhashes.delete(hash);
+    }
+    this.emit({ type: 'slot', slot: this.currentSlot, parent });
+  }
+
+  /**
+   * Lets setup code drive litesvm directly (e.g. the program agent's loader deploy), then brings
+   * the slot clock level with whatever slot that code warped to and starts a fresh slot.
+   */
+  runDirect<T>(fn: (svm: LiteSVM) => T): T {
+    try {
+      return fn(this.svm);
+    } finally {
+      this.currentSlot = Math.max(this.currentSlot, Number(this.svm.getClock().slot));
+      this.advanceSlot();
+    }
+  }
+
+  getAccount(pubkey: string): AccountState | null {
+    const account = this.svm.getAccount(address(pubkey));
+    if (!account.exists || (account.lamports === 0n && account.data.length === 0)) return null;
+    return {
+      lamports: account.lamports,
+      owner: account.programAddress,
+      data: new Uint8Array(account.data),
+      executable: account.executable,
+    };
+  }
+
+  getProgramAccounts(owner: string): { pubkey: string; account: AccountState }[] {
+    return this.svm.getProgramAccounts(address(owner)).map((a) => ({
+      pubkey: a.address,
+      account: { lamports: a.lamports, owner: a.programAddress, data: new Uint8Array(a.data), executable: a.executable },
+    }));
+  }
+
+  minimumBalanceForRentExemption(dataLength: number): number {
+    return Number(this.svm.minimumBalanceForRentExemption(BigInt(dataLength)));
+  }
+
+  /**
+   * Executes a wire transaction. With preflight, a failing transaction is simulated and rejected
+   * with Solana's -32002 error, leaving the chain unchanged; without it, it lands (fee charged)
+   * with its error recorded. Transactions that could never land (bad signature, unknown
+   * blockhash, already processed) are rejected either way.
+   */
+  sendTransaction(wire: Uint8Array, options: { skipPreflight?: boolean } = {}): string {
+    const decoded = decodeWireTransaction(wire);
+    const early = this.precheck(decoded, false);
+    if (early) throw notLandedError(early, options.skipPreflight === true);
+    if (!options.skipPreflight) {
+      const simulation = this.simulate(decoded, { sigVerify: true });
+      if (simulation.err !== null) throw preflightError(simulation);
+    }
+    const record = this.commit(decoded);
+    if (!record) throw notLandedError('SignatureFailure', options.skipPreflight === true);
+    return record.signature;
+  }
+
+  simulateTransaction(
+    wire: Uint8Array,
+    options: { sigVerify?: boolean; replaceRecentBlockhash?: boolean; addresses?: string[] } = {},
+  ): SimulationResult {
+    if (options.sigVerify && options.replaceRecentBlockhash) {
+      throw invalidParams('sigVerify may not be used with replaceRecentBlockhash');
+    }
+    const decoded = decodeWireTransaction(wire);
+    return this.simulate(decoded, options);
+  }
+
+  /** Sends `lamports` from the ledger's faucet in a real System transfer; returns its signature. */
+  requestAirdrop(pubkey: string, amount: bigint): string {
+    if (amount <= 0n || amount > MAX_AIRDROP_LAMPORTS) {
+      throw invalidParams(`airdrop amount must be between 1 and ${MAX_AIRDROP_LAMPORTS} lamports`);
+    }
+    const tx = new Transaction({
+      feePayer: this.faucet.publicKey,
+      recentBlockhash: this.latest.blockhash,
+    }).add(
+      SystemProgram.transfer({
+        fromPubkey: this.faucet.publicKey,
+        toPubkey: new PublicKey(pubkey),
+        lamports: amount,
+      }),
+    );
+    tx.sign(this.faucet);
+    return this.sendTransaction(tx.serialize());
+  }
+
+  getSignatureStatus(signature: string): { slot: number; err: TransactionErrorJson | null } | null {
+    const record = this.history.get(signature);
+    return record ? { slot: record.slot, err: record.err } : null;
+  }
+
+  private emit(event: BankEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch {
+        // A subscriber's failure must never break the bank.
+      }
+    }
+  }
+
+  private setClockTime(): void {
+    const clock = this.svm.getClock();
+    clock.unixTimestamp = BigInt(Math.floor(Date.now() / 1000));
+    this.svm.setClock(clock);
+  }
+
+  /** Checks made before execution; returns the error name when the transaction cannot land. */
+  private precheck(decoded: WireTransaction, replaceBlockhash: boolean): TransactionErrorJson | undefined {
+    if (this.history.get(decoded.signature)) return 'AlreadyProcessed';
+    if (!replaceBlockhash && !this.isBlockhashValid(decoded.tx.message.recentBlockhash) && !usesDurableNonce(decoded)) {
+      return 'BlockhashNotFound';
+    }
+    return undefined;
+  }
+
+  private simulate(
+    decoded: WireTransaction,
+    options: { sigVerify?: boolean; replaceRecentBlockhash?: boolean; addresses?: string[] },
+  ): SimulationResult {
+    const replace = options.replaceRecentBlockhash === true;
+    const replacementBlockhash = replace ? this.latestBlockhash() : null;
+    const early = this.precheck(decoded, replace);
+    if (early) return emptySimulation(early, replacementBlockhash);
+    const sigVerify = options.sigVerify === true;
+    this.svm.withSigverify(sigVerify);
+    let result: ReturnType<LiteSVM['simulateTransaction']>;
+    try {
+      result = this.svm.simulateTransaction(decoded.kit);
+    } catch {
+      return emptySimulation('SignatureFailure', replacementBlockhash);
+    } finally {
+      this.svm.withSigverify(true);
+    }
+    if (result instanceof FailedTransactionMetadata) {
+      const meta = result.meta();
+      return {
+        ...metaFields(meta),
+        err: transactionErrorJson(result.err()),
+        accounts: options.addresses ? options.addresses.map(() => null) : null,
+        replacementBlockhash,
+      };
+    }
+    const meta = result.meta();
+    let accounts: (AccountState | null)[] | null = null;
+    if (options.addresses) {
+      const post = new Map(result.postAccounts().map((a) => [a.address as string, a]));
+      accounts = options.addresses.map((pubkey) => {
+        const a = post.get(pubkey);
+        if (!a) return this.getAccount(pubkey);
+        return { lamports: a.lamports, owner: a.programAddress, data: new Uint8Array(a.data), executable: a.executable };
+      });
+    }
+    return { ...metaFields(meta), err: null, accounts, replacementBlockhash };
+  }
+
+  /** Runs the transaction for real; returns undefined when it did not land. */
+  private commit(decoded: WireTransaction): TransactionRecord | undefined {
+    const { keys, writable, loaded } = this.accountKeys(decoded);
+    const pre = keys.map((k) => this.getAccount(k));
+    let result: TransactionMetadata | FailedTransactionMetadata;
+    try {
+      result = this.svm.sendTransaction(decoded.kit);
+    } catch {
+      return undefined; // litesvm refuses unsigned transactions by throwing
+    }
+    const post = keys.map((k) => this.getAccount(k));
+    let err: TransactionErrorJson | null = null;
+    let meta: TransactionMetadata;
+    if (result instanceof FailedTransactionMetadata) {
+      err = transactionErrorJson(result.err());
+      const payerCharged = pre[0]?.lamports !== post[0]?.lamports;
+      if (isUncommittedError(err) && !payerCharged) throw notLandedError(err, true);
+      meta = result.meta();
+    } else {
+      meta = result;
+    }
+    const mintData = (mint: string) => this.getAccount(mint)?.data;
+    const fields = metaFields(meta);
+    const record: TransactionRecord = {
+      signature: decoded.signature,
+      slot: this.currentSlot,
+      blockTime: Math.floor(Date.now() / 1000),
+      decoded,
+      accountKeys: keys,
+      writable,
+      loadedAddresses: loaded,
+      err,
+      fee: transactionFee(decoded.tx.message),
+      preBalances: pre.map((a) => Number(a?.lamports ?? 0n)),
+      postBalances: post.map((a) => Number(a?.lamports ?? 0n)),
+      preTokenBalances: tokenBalances(pre, mintData),
+      postTokenBalances: tokenBalances(post, mintData),
+      logs: fields.logs,
+      innerInstructions: fields.innerInstructions,
+      computeUnitsConsumed: fields.unitsConsumed,
+      returnData: fields.returnData,
+    };
+    this.history.add(record);
+    this.transactionCount++;
+    this.emit({ type: 'transaction', record });
+    keys.forEach((pubkey, i) => {
+      if (writable[i] && !sameAccount(pre[i] ?? null, post[i] ?? null)) {
+        this.emit({ type: 'account', pubkey, account: post[i] ?? null, slot: record.slot });
+      }
+    });
+    this.advanceSlot();
+    return record;
+  }
+
+  /** The transaction's full key list, resolving address lookup tables from current state. */
+  private accountKeys(decoded: WireTransaction): {
+    keys: string[];
+    writable: boolean[];
+    loaded: { writable: string[]; readonly: string[] };
+  } {
+    const message = decoded.tx.message;
+    const lookups = message.addressTableLookups;
+    let accountKeys: MessageAccountKeys | undefined;
+    if (lookups.length > 0) {
+      try {
+        const tables = lookups.map((lookup) => {
+          const account = this.getAccount(lookup.accountKey.toBase58());
+          if (!account) throw new Error('lookup table not found');
+          return new AddressLookupTableAccount({
+            key: lookup.accountKey,
+            state: AddressLookupTableAccount.deserialize(account.data),
+          });
+        });
+        accountKeys = message.getAccountKeys({ addressLookupTableAccounts: tables });
+      } catch {
+        accountKeys = undefined; // the runtime reports the lookup error itself
+      }
+    }
+    const staticKeys = message.staticAccountKeys.map((k) => k.toBase58());
+    const loaded = {
+      writable: accountKeys?.accountKeysFromLookups?.writable.map((k) => k.toBase58()) ?? [],
+      readonly: accountKeys?.accountKeysFromLookups?.readonly.map((k) => k.toBase58()) ?? [],
+    };
+    const keys = [...staticKeys, ...loaded.writable, ...loaded.readonly];
+    const writable = keys.map((_, i) => i < staticKeys.length ? message.isAccountWritable(i) : i < staticKeys.length + loaded.writable.length);
+    return { keys, writable, loaded };
+  }
+}
+
+function usesDurableNonce(decoded: WireTransaction): boolean {
+  const message = decoded.tx.message;
+  const first = message.compiledInstructions[0];
+  if (!first) return false;
+  const program = message.staticAccountKeys[first.programIdIndex]?.toBase58();
+  return program === SYSTEM_PROGRAM && first.data.length >= 4 && first.data[0] === ADVANCE_NONCE_INSTRUCTION;
+}
+
+function sameAccount(a: AccountState | null, b: AccountState | null): boolean {
+  if (a === null || b === null) return a === b;
+  return (
+    a.lamports === b.lamports &&
+    a.owner === b.owner &&
+    a.executable === b.executable &&
+    Buffer.compare(a.data, b.data) === 0
+  );
+}
+
+function metaFields(meta: TransactionMetadata): Pick<SimulationResult, 'logs' | 'unitsConsumed' | 'returnData' | 'innerInstructions'> {
+  const innerInstructions: { index: number; instructions: InnerInstructionJson[] }[] = [];
+  meta.innerInstructions().forEach((list, index) => {
+    if (list.length === 0) return;
+    innerInstructions.push({
+      index,
+      instructions: list.map((inner) => {
+        const ix = inner.instruction();
+        return {
+          programIdIndex: ix.programIdIndex(),
+          accounts: [...ix.accounts()],
+          data: toBase58(ix.data()),
+          stackHeight: inner.stackHeight(),
+        };
+      }),
+    });
+  });
+  const returned = meta.returnData();
+  const returnBytes = returned.data();
+  return {
+    logs: meta.logs(),
+    unitsConsumed: Number(meta.computeUnitsConsumed()),
+    innerInstructions,
+    returnData:
+      returnBytes.length > 0 ? { programId: toBase58(returned.programId()), data: [toBase64(returnBytes), 'base64'] } : null,
+  };
+}
+
+function emptySimulation(
+  err: TransactionErrorJson,
+  replacementBlockhash: SimulationResult['replacementBlockhash'],
+): SimulationResult {
+  return { err, logs: [], unitsConsumed: 0, returnData: null, innerInstructions: [], accounts: null, replacementBlockhash };
+}
+
+/** Solana's preflight failure: -32002 with the simulation's logs in `data`. */
+export function preflightError(simulation: SimulationResult): RpcError {
+  if (simulation.err === 'SignatureFailure') {
+    return new RpcError(RPC_TRANSACTION_SIGNATURE_VERIFICATION_FAILURE, 'Transaction signature verification failure');
+  }
+  return new RpcError(
+    RPC_SEND_TRANSACTION_PREFLIGHT_FAILURE,
+    `Transaction simulation failed: ${transactionErrorText(simulation.err ?? 'GenericError')}`,
+    {
+      err: simulation.err,
+      logs: simulation.logs,
+      accounts: null,
+      unitsConsumed: simulation.unitsConsumed,
+      returnData: simulation.returnData,
+      innerInstructions: null,
+    },
+  );
+}
+
+/** A transaction that cannot land at all: reported at once rather than left to time out. */
+function notLandedError(err: TransactionErrorJson, skippedPreflight: boolean): RpcError {
+  if (err === 'SignatureFailure') {
+    return new RpcError(RPC_TRANSACTION_SIGNATURE_VERIFICATION_FAILURE, 'Transaction signature verification failure');
+  }
+  const prefix = skippedPreflight ? 'Transaction was not processed' : 'Transaction simulation failed';
+  return new RpcError(RPC_SEND_TRANSACTION_PREFLIGHT_FAILURE, `${prefix}: ${transactionErrorText(err)}`, {
+    err,
+    logs: [],
+    accounts: null,
+    unitsConsumed: 0,
+    returnData: null,
+    innerInstructions: null,
+  });
+}

@@ -1,0 +1,61 @@
+// Deploys a program .so into the ledger through the real upgradeable loader (buffer, write,
+// deploy — the program agent's helper in programs/runtime), funded from the ledger's faucet.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { Keypair } from '@solana/web3.js';
+import { deployUpgradeable } from '../../programs/runtime/upgradeable-loader.js';
+import { SplitUpError } from '../errors.js';
+import type { LedgerBank } from './bank.js';
+import { readSolanaKeypair } from './keypairs.js';
+
+/** Where our built program lives, first match wins (build output, or a committed copy). */
+export const DEFAULT_PROGRAM_CANDIDATES = ['programs/splitup/build/splitup.so', 'programs/splitup/splitup.so'];
+const PROGRAM_KEYPAIR_NAME = 'program-keypair.json';
+
+/** Lamports for the deployer: rent of the buffer and program-data accounts (2× the ELF) and fees. */
+function deployerLamports(elfBytes: number): bigint {
+  const LAMPORTS_PER_BYTE_RENT = 6960n; // litesvm's rent rate, lamports per byte (exemption included)
+  const ACCOUNT_OVERHEAD = 128n;
+  const SAFETY = 10n * 1_000_000_000n;
+  return (3n * BigInt(elfBytes) + 4n * ACCOUNT_OVERHEAD) * LAMPORTS_PER_BYTE_RENT + SAFETY;
+}
+
+export function findDefaultProgram(root: string): string | undefined {
+  return DEFAULT_PROGRAM_CANDIDATES.map((p) => resolve(root, p)).find((p) => existsSync(p));
+}
+
+/** The program keypair next to the .so or one folder up (programs/<name>/program-keypair.json). */
+export function findProgramKeypair(soPath: string): string | undefined {
+  const dir = dirname(resolve(soPath));
+  return [join(dir, PROGRAM_KEYPAIR_NAME), join(dirname(dir), PROGRAM_KEYPAIR_NAME)].find((p) => existsSync(p));
+}
+
+export async function deployProgramFile(bank: LedgerBank, soPath: string, keypairPath?: string): Promise<string> {
+  let elf: Uint8Array;
+  try {
+    elf = new Uint8Array(readFileSync(soPath));
+  } catch (err) {
+    throw new SplitUpError('LEDGER_PROGRAM_UNREADABLE', `cannot read program ${soPath}: ${(err as Error).message}`);
+  }
+  const programKeypair = keypairPath ? await readSolanaKeypair(keypairPath) : Keypair.generate();
+  const deployer = Keypair.generate();
+  const airdropCap = 1000n * 1_000_000_000n;
+  let needed = deployerLamports(elf.length);
+  while (needed > 0n) {
+    const amount = needed > airdropCap ? airdropCap : needed;
+    bank.requestAirdrop(deployer.publicKey.toBase58(), amount);
+    needed -= amount;
+  }
+  try {
+    return bank
+      .runDirect((svm) => deployUpgradeable(svm, deployer, programKeypair, elf, Keypair.generate()))
+      .toBase58();
+  } catch (err) {
+    throw new SplitUpError(
+      'LEDGER_PROGRAM_DEPLOY_FAILED',
+      `deploying ${soPath} through the upgradeable loader failed: ${(err as Error).message}`,
+      undefined,
+      { cause: err },
+    );
+  }
+}
