@@ -34,9 +34,13 @@ export function buildProgram(sources: string[], objDir: string, extraFlags: stri
   mkdirSync(objDir, { recursive: true });
   const objects = sources.map((src) => {
     const out = join(objDir, basename(src).replace(/\.c$/, '.o'));
-    execFileSync(CLANG, [...CLANG_FLAGS, ...extraFlags, '-c', src, '-o', out], {
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
+    try {
+      execFileSync(CLANG, [...CLANG_FLAGS, ...extraFlags, '-c', src, '-o', out], {
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
+    } catch {
+      throw new LinkError('LINK_COMPILE_FAILED', `${CLANG} failed on ${src} (see its messages above)`);
+    }
     return readObject(out, new Uint8Array(readFileSync(out)));
   });
   return link(objects);

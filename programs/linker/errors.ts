@@ -7,7 +7,8 @@ export type LinkErrorCode =
   | 'LINK_UNDEFINED_DATA_SYMBOL'
   | 'LINK_NO_ENTRYPOINT'
   | 'LINK_CALL_OUT_OF_RANGE'
-  | 'LINK_BAD_INSTRUCTION';
+  | 'LINK_BAD_INSTRUCTION'
+  | 'LINK_COMPILE_FAILED';
 
 export class LinkError extends Error {
   readonly code: LinkErrorCode;

@@ -112,6 +112,13 @@ extern u64 sol_create_program_address(const SolSignerSeed *seeds, u64 count, con
 extern u64 sol_try_find_program_address(const SolSignerSeed *seeds, u64 count, const Pubkey *program_id,
                                         Pubkey *out, u8 *bump);
 extern u64 sol_get_clock_sysvar(SolClock *out);
+/* Rent sysvar: lamports_per_byte_year (u64), exemption_threshold (f64 bits), burn_percent (u8). */
+typedef struct {
+  u64 lamports_per_byte_year;
+  u64 exemption_threshold_f64_bits;
+  u64 burn_percent;
+} SolRent;
+extern u64 sol_get_rent_sysvar(SolRent *out);
 extern void sol_set_return_data(const u8 *data, u64 len);
 
 #define sol_log(literal) sol_log_((literal), sizeof(literal) - 1)

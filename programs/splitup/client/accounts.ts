@@ -1,0 +1,55 @@
+import type { PublicKey } from '@solana/web3.js';
+import { bigintify } from './convert.js';
+import { splitupProgram } from './program.js';
+
+/** Decodes account bytes (discriminator checked) with u64s as bigint. */
+function decode(name: 'config' | 'node', data: Uint8Array): unknown {
+  return bigintify(splitupProgram().coder.accounts.decode(name, Buffer.from(data)));
+}
+
+export interface ConfigAccount {
+  admin: PublicKey;
+  mint: PublicKey;
+  vault: PublicKey;
+  committee: PublicKey[];
+  params: {
+    stakeBase: bigint;
+    stakePerGb: bigint;
+    assignmentTimeoutS: bigint;
+    completionTimeoutS: bigint;
+    challengeWindowS: bigint;
+    unstakeCooldownS: bigint;
+    verifierRewardBps: number;
+    slashBps: number;
+    verifyProbabilityBps: number;
+    collusionBps: number;
+  };
+  committeeEpoch: bigint;
+  committeeLen: number;
+  threshold: number;
+  bump: number;
+  vaultBump: number;
+}
+
+export interface NodeAccount {
+  authority: PublicKey;
+  staked: bigint;
+  unstakeAmount: bigint;
+  unstakeRequestedAt: bigint;
+  specializedVram: bigint;
+  specializations: bigint[];
+  activeAssignments: number;
+  openDisputes: number;
+  specializationCount: number;
+  unstaking: boolean;
+  slashed: boolean;
+  bump: number;
+}
+
+export function decodeConfig(data: Uint8Array): ConfigAccount {
+  return decode('config', data) as ConfigAccount;
+}
+
+export function decodeNode(data: Uint8Array): NodeAccount {
+  return decode('node', data) as NodeAccount;
+}

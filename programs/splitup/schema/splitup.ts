@@ -1,0 +1,240 @@
+/**
+ * The one source of truth for the SplitUp program's layouts: accounts, instruction arguments,
+ * instructions, errors and constants. `generate.ts` turns it into the C header the program
+ * compiles against, the Anchor IDL and the TypeScript client types. Every struct is laid out
+ * with natural alignment and no implicit padding, so Borsh bytes and the C struct are the same.
+ */
+import type { ConstantDef, ErrorDef, InstructionDef, StructDef } from './types.js';
+
+export const PROGRAM_NAME = 'splitup';
+export const PROGRAM_VERSION = '0.1.0';
+
+export const SYSTEM_PROGRAM_ID = '11111111111111111111111111111111';
+export const TOKEN_PROGRAM_ID = 'TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA';
+
+export const MAX_COMMITTEE = 16;
+export const MAX_SPECIALIZATIONS = 8;
+
+export const constants: ConstantDef[] = [
+  { name: 'MAX_COMMITTEE', value: MAX_COMMITTEE, doc: 'Oracle keys a committee may hold' },
+  { name: 'MAX_SPECIALIZATIONS', value: MAX_SPECIALIZATIONS, doc: 'Tasks one node may specialize in' },
+  { name: 'BPS', value: 10_000, doc: 'Basis points in one whole (probabilities, multiples of C)' },
+  { name: 'MAX_MULTIPLE_BPS', value: 1_000_000, doc: 'Largest R or S: 100x the task payment' },
+  { name: 'VRAM_GB_BYTES', value: 1n << 30n, doc: 'Bytes in the GB the per-GB stake is priced in' },
+  { name: 'CONFIG_SEED', value: 'config', doc: 'PDA seed of the one Config account' },
+  { name: 'VAULT_SEED', value: 'vault', doc: 'PDA seed of the token vault holding stake and escrow' },
+  { name: 'NODE_SEED', value: 'node', doc: 'PDA seed of a Node account, followed by its authority' },
+];
+
+export const structs: StructDef[] = [
+  {
+    name: 'ProtocolParams',
+    doc: 'Proof-of-Sampling economics, stake minimums and timeouts. R and S are multiples of the task payment C, in basis points.',
+    fields: [
+      { name: 'stake_base', type: 'u64', doc: 'Stake every node must hold, in token base units' },
+      { name: 'stake_per_gb', type: 'u64', doc: 'Extra stake per GB of VRAM of the tasks it specializes in' },
+      { name: 'assignment_timeout_s', type: 'u64', doc: 'Seconds a task may wait for an assignment' },
+      { name: 'completion_timeout_s', type: 'u64', doc: 'Seconds an assigned node has to report' },
+      {
+        name: 'challenge_window_s',
+        type: 'u64',
+        doc: 'Seconds after a report before an unsampled task pays',
+      },
+      { name: 'unstake_cooldown_s', type: 'u64', doc: 'Seconds between request_unstake and withdraw' },
+      { name: 'verifier_reward_bps', type: 'u32', doc: 'R: verifier reward as a multiple of C' },
+      { name: 'slash_bps', type: 'u32', doc: 'S: slash as a multiple of C' },
+      { name: 'verify_probability_bps', type: 'u16', doc: 'p: probability a task is verified' },
+      { name: 'collusion_bps', type: 'u16', doc: 'r: largest colluding fraction tolerated' },
+      { name: 'reserved', type: { array: ['u8', 4] } },
+    ],
+  },
+  {
+    name: 'InitializeArgs',
+    doc: 'Arguments of initialize.',
+    fields: [
+      { name: 'params', type: { defined: 'ProtocolParams' } },
+      { name: 'committee', type: { array: ['pubkey', MAX_COMMITTEE] } },
+      { name: 'committee_len', type: 'u8' },
+      { name: 'threshold', type: 'u8', doc: '0 picks the default ceil(2n/3)' },
+      { name: 'reserved', type: { array: ['u8', 6] } },
+    ],
+  },
+  {
+    name: 'UpdateCommitteeArgs',
+    doc: 'Arguments of update_committee.',
+    fields: [
+      { name: 'committee', type: { array: ['pubkey', MAX_COMMITTEE] } },
+      { name: 'committee_len', type: 'u8' },
+      { name: 'threshold', type: 'u8', doc: '0 picks the default ceil(2n/3)' },
+      { name: 'reserved', type: { array: ['u8', 6] } },
+    ],
+  },
+  {
+    name: 'AmountArgs',
+    doc: 'A token amount in base units.',
+    fields: [{ name: 'amount', type: 'u64' }],
+  },
+  {
+    name: 'Config',
+    doc: 'The program configuration (PDA ["config"]).',
+    fields: [
+      { name: 'admin', type: 'pubkey' },
+      { name: 'mint', type: 'pubkey', doc: 'SPL mint of stake and payments' },
+      { name: 'vault', type: 'pubkey', doc: 'Token account (PDA ["vault"]) owned by this config' },
+      { name: 'committee', type: { array: ['pubkey', MAX_COMMITTEE] } },
+      { name: 'params', type: { defined: 'ProtocolParams' } },
+      { name: 'committee_epoch', type: 'u64', doc: 'Bumped on every committee change' },
+      { name: 'committee_len', type: 'u8' },
+      { name: 'threshold', type: 'u8' },
+      { name: 'bump', type: 'u8' },
+      { name: 'vault_bump', type: 'u8' },
+      { name: 'reserved', type: { array: ['u8', 4] } },
+    ],
+  },
+  {
+    name: 'Node',
+    doc: 'A GPU node and its stake (PDA ["node", authority]).',
+    fields: [
+      { name: 'authority', type: 'pubkey' },
+      { name: 'staked', type: 'u64', doc: 'Tokens held in the vault for this node' },
+      { name: 'unstake_amount', type: 'u64', doc: 'Amount asked for by request_unstake' },
+      { name: 'unstake_requested_at', type: 'i64', doc: 'Unix time of request_unstake' },
+      { name: 'specialized_vram', type: 'u64', doc: 'Sum of the VRAM bytes of its specializations' },
+      { name: 'specializations', type: { array: ['u64', MAX_SPECIALIZATIONS] } },
+      { name: 'active_assignments', type: 'u32' },
+      { name: 'open_disputes', type: 'u32' },
+      { name: 'specialization_count', type: 'u8' },
+      { name: 'unstaking', type: 'bool' },
+      { name: 'slashed', type: 'bool' },
+      { name: 'bump', type: 'u8' },
+      { name: 'reserved', type: { array: ['u8', 4] } },
+    ],
+  },
+];
+
+/** Struct names that are on-chain accounts (8-byte discriminator + struct). */
+export const accounts = ['Config', 'Node'];
+
+const tokenProgram = { name: 'token_program', address: TOKEN_PROGRAM_ID, doc: 'SPL Token' };
+const systemProgram = { name: 'system_program', address: SYSTEM_PROGRAM_ID, doc: 'System program' };
+
+export const instructions: InstructionDef[] = [
+  {
+    name: 'initialize',
+    doc: 'Creates the config and the token vault; refuses parameters that break p > 1/((1-r)(R+S)).',
+    args: 'InitializeArgs',
+    accounts: [
+      { name: 'admin', writable: true, signer: true, doc: 'Pays for the accounts and becomes admin' },
+      { name: 'config', writable: true, doc: 'PDA ["config"], created here' },
+      { name: 'mint', doc: 'SPL mint of stake and payments' },
+      { name: 'vault', writable: true, doc: 'PDA ["vault"], token account created here' },
+      tokenProgram,
+      systemProgram,
+    ],
+  },
+  {
+    name: 'update_committee',
+    doc: 'Replaces the committee: signed by the admin, or by a threshold of the current committee (extra signers as remaining accounts).',
+    args: 'UpdateCommitteeArgs',
+    accounts: [
+      { name: 'authority', signer: true, doc: 'The admin or a committee member' },
+      { name: 'config', writable: true, doc: 'PDA ["config"]' },
+    ],
+  },
+  {
+    name: 'register_node',
+    doc: 'Creates the Node account of the signing authority.',
+    accounts: [
+      { name: 'authority', writable: true, signer: true, doc: 'The node key; pays for the account' },
+      { name: 'node', writable: true, doc: 'PDA ["node", authority], created here' },
+      { name: 'config', doc: 'PDA ["config"]' },
+      systemProgram,
+    ],
+  },
+  {
+    name: 'stake',
+    doc: "Moves tokens from the node's token account into the vault.",
+    args: 'AmountArgs',
+    accounts: [
+      { name: 'authority', signer: true, doc: 'The node key; owns the source token account' },
+      { name: 'node', writable: true, doc: 'PDA ["node", authority]' },
+      { name: 'config', doc: 'PDA ["config"]' },
+      { name: 'source', writable: true, doc: 'Token account the stake comes from' },
+      { name: 'vault', writable: true, doc: 'PDA ["vault"]' },
+      tokenProgram,
+    ],
+  },
+  {
+    name: 'request_unstake',
+    doc: 'Starts the cooldown for withdrawing an amount; the node takes no new work meanwhile.',
+    args: 'AmountArgs',
+    accounts: [
+      { name: 'authority', signer: true, doc: 'The node key' },
+      { name: 'node', writable: true, doc: 'PDA ["node", authority]' },
+      { name: 'config', doc: 'PDA ["config"]' },
+    ],
+  },
+  {
+    name: 'withdraw',
+    doc: 'After the cooldown, with no assignment or dispute open, pays the requested stake out.',
+    accounts: [
+      { name: 'authority', signer: true, doc: 'The node key' },
+      { name: 'node', writable: true, doc: 'PDA ["node", authority]' },
+      { name: 'config', doc: 'PDA ["config"]' },
+      { name: 'vault', writable: true, doc: 'PDA ["vault"]' },
+      { name: 'destination', writable: true, doc: 'Token account that receives the stake' },
+      tokenProgram,
+    ],
+  },
+];
+
+export const errors: ErrorDef[] = [
+  {
+    code: 6000,
+    name: 'InvalidInstructionData',
+    msg: 'Instruction data is malformed or has the wrong length',
+  },
+  { code: 6001, name: 'UnknownInstruction', msg: 'No instruction has this discriminator' },
+  { code: 6002, name: 'NotEnoughAccounts', msg: 'The instruction needs more accounts' },
+  { code: 6003, name: 'MissingSigner', msg: 'An account that must sign did not' },
+  { code: 6004, name: 'AccountNotWritable', msg: 'An account that must be writable is not' },
+  { code: 6005, name: 'InvalidOwner', msg: 'An account is owned by the wrong program' },
+  { code: 6006, name: 'InvalidPda', msg: 'An account is not the expected program address' },
+  { code: 6007, name: 'InvalidDiscriminator', msg: 'An account holds data of another type' },
+  { code: 6008, name: 'AlreadyInitialized', msg: 'The account already exists' },
+  {
+    code: 6009,
+    name: 'DuplicateAccount',
+    msg: 'The same account was passed where distinct ones are required',
+  },
+  { code: 6010, name: 'ArithmeticOverflow', msg: 'An amount overflowed' },
+  { code: 6011, name: 'InvalidProgram', msg: 'A program account is not the expected program' },
+  {
+    code: 6012,
+    name: 'InsecureParameters',
+    msg: 'Parameters break the security condition p > 1/((1-r)(R+S))',
+  },
+  { code: 6013, name: 'InvalidParameters', msg: 'A parameter is out of range' },
+  { code: 6014, name: 'InvalidCommittee', msg: 'The committee is empty, too large or has duplicate keys' },
+  { code: 6015, name: 'InvalidThreshold', msg: 'The threshold is zero or larger than the committee' },
+  { code: 6016, name: 'Unauthorized', msg: 'The signer may not do this' },
+  {
+    code: 6017,
+    name: 'InsufficientCommitteeSignatures',
+    msg: 'Fewer committee members signed than the threshold',
+  },
+  {
+    code: 6018,
+    name: 'InvalidMint',
+    msg: 'The mint is not an initialized SPL mint or not the configured one',
+  },
+  { code: 6019, name: 'InvalidTokenAccount', msg: 'A token account has the wrong mint or owner' },
+  { code: 6020, name: 'ZeroAmount', msg: 'The amount must be positive' },
+  { code: 6021, name: 'NodeUnstaking', msg: 'The node is unstaking' },
+  { code: 6022, name: 'NodeSlashed', msg: 'The node has been slashed' },
+  { code: 6023, name: 'UnstakeNotRequested', msg: 'withdraw needs a prior request_unstake' },
+  { code: 6024, name: 'CooldownNotElapsed', msg: 'The unstake cooldown has not elapsed' },
+  { code: 6025, name: 'NodeBusy', msg: 'The node has an open assignment or dispute' },
+  { code: 6026, name: 'InsufficientStake', msg: 'The stake does not cover the amount or the requirement' },
+  { code: 6027, name: 'TooManyAccounts', msg: 'More accounts were passed than the program reads' },
+];

@@ -1,0 +1,49 @@
+/* Entry: parse the serialized input onto the heap, then dispatch on the 8-byte discriminator. */
+#include "program.h"
+
+static u64 parse_input(const u8 *input, Ctx *ctx) {
+  const u8 *p = input;
+  ctx->num_accounts = *(const u64 *)p;
+  if (ctx->num_accounts > MAX_ACCOUNTS) return ERR_TOO_MANY_ACCOUNTS;
+  p += 8;
+  for (u64 i = 0; i < ctx->num_accounts; i++) {
+    SerializedAccount *a = (SerializedAccount *)p;
+    if (a->dup_info == NON_DUP_MARKER) {
+      ctx->accounts[i] = a;
+      p += sizeof(SerializedAccount) + a->data_len + MAX_PERMITTED_DATA_INCREASE;
+      p = (const u8 *)(((u64)p + 7) & ~7ULL);
+      p += 8; /* rent_epoch */
+    } else {
+      ctx->accounts[i] = ctx->accounts[a->dup_info];
+      p += 8;
+    }
+  }
+  ctx->data_len = *(const u64 *)p;
+  p += 8;
+  ctx->data = p;
+  ctx->program_id = (const Pubkey *)(p + ctx->data_len);
+  return SUCCESS;
+}
+
+u64 entrypoint(const u8 *input) {
+  Ctx *ctx = (Ctx *)HEAP_START;
+  TRY(parse_input(input, ctx));
+  if (ctx->data_len < 8) return ERR_INVALID_INSTRUCTION_DATA;
+  u64 disc = *(const u64 *)ctx->data;
+  switch (disc) {
+    case IX_INITIALIZE:
+      return ix_initialize(ctx);
+    case IX_UPDATE_COMMITTEE:
+      return ix_update_committee(ctx);
+    case IX_REGISTER_NODE:
+      return ix_register_node(ctx);
+    case IX_STAKE:
+      return ix_stake(ctx);
+    case IX_REQUEST_UNSTAKE:
+      return ix_request_unstake(ctx);
+    case IX_WITHDRAW:
+      return ix_withdraw(ctx);
+    default:
+      return ERR_UNKNOWN_INSTRUCTION;
+  }
+}
