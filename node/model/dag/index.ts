@@ -1,0 +1,10 @@
+// Model-DAG validation (seed 004 §3.2): a model made of tasks must satisfy every input, leave no
+// output orphaned, contain no redundant task, have no cycle and connect only compatible types.
+// The exact rules and their order live in rules.ts (mirrored by the on-chain registry).
+//
+//   validateDag(model): DagViolation[]   all violations, in the documented order
+//   assertValidDag(model): void          throws SplitUpError(code of the first violation)
+// `model` is any DagModel; a BundleManifest qualifies.
+export { DAG_ERROR_CODES, DAG_ERROR_NUMBERS, type DagErrorCode } from './codes.js';
+export type { DagModel, DagTask, DagViolation } from './types.js';
+export { assertValidDag, validateDag } from './validate.js';
