@@ -2,6 +2,7 @@ import { getTransactionDecoder } from '@solana/kit';
 import type { Keypair, Transaction, TransactionInstruction } from '@solana/web3.js';
 import { Transaction as Web3Transaction } from '@solana/web3.js';
 import { FailedTransactionMetadata, type LiteSVM } from 'litesvm';
+import { INSTRUCTION_ERROR_NAMES, TRANSACTION_ERROR_NAMES } from './error-names.js';
 import { RuntimeError } from './errors.js';
 
 /** What a successful transaction left behind. */
@@ -50,14 +51,16 @@ export function sendInstructions(
     const logs = result.meta().logs();
     let instructionIndex: number | undefined;
     let customCode: number | undefined;
-    let runtimeError = String(err);
+    let runtimeError = typeof err === 'number' ? (TRANSACTION_ERROR_NAMES[err] ?? String(err)) : String(err);
     if (isInstructionError(err)) {
       instructionIndex = err.index;
       const inner = err.err();
       if (typeof inner === 'object' && inner !== null && 'code' in inner) {
         customCode = Number((inner as { code: number }).code);
         runtimeError = `Custom(${customCode})`;
-      } else runtimeError = String(inner);
+      } else
+        runtimeError =
+          typeof inner === 'number' ? (INSTRUCTION_ERROR_NAMES[inner] ?? String(inner)) : String(inner);
     }
     throw new RuntimeError('TX_FAILED', `transaction failed: ${runtimeError}\n${logs.join('\n')}`, {
       ...(instructionIndex !== undefined ? { instructionIndex } : {}),

@@ -41,7 +41,9 @@ export class Env {
     return new Env(LiteSVM.fromBytes(this.svm.toBytes()), this.admin, this.mint, this.committee);
   }
 
+  /** Sends with a fresh blockhash, so repeating an identical transaction is not deduplicated. */
   send(ixs: TransactionInstruction[], signers: Keypair[]): SentTransaction {
+    this.svm.expireBlockhash();
     return sendInstructions(this.svm, ixs, signers);
   }
 
