@@ -1,0 +1,210 @@
+// The client's side of an execution: assign every task of the plan, send the model inputs to the
+// tasks that read them, and await the model outputs, failing fast (with the task and peer named)
+// when a worker reports a failure, refuses, or disconnects before its task is done.
+import { randomBytes } from 'node:crypto';
+import type { Libp2p, PeerId } from '@libp2p/interface';
+import type { ExecutionControl, ReportMessage } from '../../../protocols/execution/index.js';
+import type { TensorStream } from '../../../protocols/tensor-stream/index.js';
+import { shapeMatches, type Tensor, type TensorSpec } from '../../../storage/tensors/tensor.js';
+import { SplitUpError } from '../../errors.js';
+import { type BundleManifest, MODEL_ENDPOINT } from '../../model/manifest.js';
+import { knownPeer, selfRef } from '../dial.js';
+import type { ExecutionPlan } from '../plan.js';
+import { modelInputDeliveries, routesForTask } from '../routes.js';
+
+/** Default time an inference may take end to end. */
+export const DEFAULT_INFERENCE_TIMEOUT_MS = 120_000;
+
+export type ClientServices = {
+  tensorStream: TensorStream;
+  execution: ExecutionControl;
+};
+
+type ClientNode = Pick<
+  Libp2p<ClientServices>,
+  'services' | 'peerStore' | 'peerId' | 'getMultiaddrs' | 'addEventListener' | 'removeEventListener'
+>;
+
+export interface InferenceRequest {
+  manifest: BundleManifest;
+  bundleId: string;
+  plan: ExecutionPlan;
+  inputs: Record<string, Tensor>;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface InferenceResult {
+  executionId: string;
+  outputs: Record<string, Tensor>;
+  elapsedMs: number;
+}
+
+interface Pending {
+  fail: (err: SplitUpError) => void;
+  done: Set<string>;
+}
+
+function checkModelInputs(specs: readonly TensorSpec[], inputs: Record<string, Tensor>): void {
+  for (const spec of specs) {
+    const t = inputs[spec.name];
+    if (t === undefined)
+      throw new SplitUpError('INFERENCE_INPUT_MISSING', `model input '${spec.name}' was not given`, {
+        tensor: spec.name,
+      });
+    if (t.dtype !== spec.dtype || !shapeMatches(spec.shape, t.shape))
+      throw new SplitUpError(
+        'INFERENCE_INPUT_MISMATCH',
+        `model input '${spec.name}' is ${t.dtype}[${t.shape.join('x')}], the model declares ${spec.dtype}[${spec.shape.join('x')}]`,
+        { tensor: spec.name },
+      );
+  }
+  const known = new Set(specs.map((s) => s.name));
+  const extra = Object.keys(inputs).find((n) => !known.has(n));
+  if (extra !== undefined)
+    throw new SplitUpError('INFERENCE_INPUT_UNKNOWN', `the model has no input '${extra}'`, { tensor: extra });
+}
+
+export class InferenceClient {
+  readonly #manifestOutputs = new Map<string, readonly TensorSpec[]>();
+  readonly #pending = new Map<string, Pending>();
+  #node: ClientNode | undefined;
+
+  /** The tensor stream's `interfaceFor`: a client only accepts model outputs of bundles it runs. */
+  readonly interfaceFor = (taskId: string): readonly TensorSpec[] | undefined =>
+    taskId === MODEL_ENDPOINT ? [...this.#manifestOutputs.values()].flat() : undefined;
+
+  attach(node: ClientNode): void {
+    this.#node = node;
+  }
+
+  /** The execution protocol's `onReport`. */
+  readonly onReport = (msg: ReportMessage, _from: PeerId): void => {
+    const pending = this.#pending.get(msg.executionId);
+    if (pending === undefined) return;
+    if (msg.status === 'done') {
+      pending.done.add(msg.taskId);
+      return;
+    }
+    pending.fail(
+      new SplitUpError(
+        'INFERENCE_TASK_FAILED',
+        `task '${msg.taskId}' failed on its worker: ${msg.code ?? 'UNKNOWN'}: ${msg.message ?? ''}`,
+        { task: msg.taskId, remoteCode: msg.code },
+      ),
+    );
+  };
+
+  async infer(req: InferenceRequest): Promise<InferenceResult> {
+    const node = this.#node;
+    if (node === undefined) throw new SplitUpError('INFERENCE_NOT_READY', 'the client peer is not started');
+    checkModelInputs(req.manifest.model.inputs, req.inputs);
+    const started = performance.now();
+    const executionId = randomBytes(16).toString('hex');
+    this.#manifestOutputs.set(executionId, req.manifest.model.outputs);
+    const timeoutMs = req.timeoutMs ?? DEFAULT_INFERENCE_TIMEOUT_MS;
+    const abort = new AbortController();
+    const signal = AbortSignal.any([abort.signal, ...(req.signal ? [req.signal] : [])]);
+
+    let fail!: (err: SplitUpError) => void;
+    const failed = new Promise<never>((_, reject) => {
+      fail = (err) => {
+        reject(err);
+        abort.abort(err);
+      };
+    });
+    failed.catch(() => undefined);
+    const pending: Pending = { fail, done: new Set() };
+    this.#pending.set(executionId, pending);
+
+    const onDisconnect = (evt: CustomEvent<PeerId>): void => {
+      const peer = evt.detail.toString();
+      const tasks = req.plan.assignments.filter((a) => a.peer === peer && !pending.done.has(a.task));
+      if (tasks.length > 0)
+        fail(
+          new SplitUpError(
+            'INFERENCE_WORKER_LOST',
+            `worker ${peer} running task(s) ${tasks.map((t) => t.task).join(', ')} disconnected`,
+            { peer, tasks: tasks.map((t) => t.task) },
+          ),
+        );
+    };
+    node.addEventListener('peer:disconnect', onDisconnect);
+    const timer = setTimeout(
+      () =>
+        fail(
+          new SplitUpError('INFERENCE_TIMEOUT', `no model outputs within ${timeoutMs} ms`, { executionId }),
+        ),
+      timeoutMs,
+    );
+    try {
+      const outputs = node.services.tensorStream.awaitTensors(
+        executionId,
+        MODEL_ENDPOINT,
+        req.manifest.model.outputs,
+        signal,
+      );
+      outputs.catch(() => undefined);
+      await Promise.race([this.#dispatch(node, req, executionId, timeoutMs, signal), failed]);
+      const result = await Promise.race([outputs, failed]);
+      return { executionId, outputs: result, elapsedMs: performance.now() - started };
+    } finally {
+      clearTimeout(timer);
+      node.removeEventListener('peer:disconnect', onDisconnect);
+      this.#pending.delete(executionId);
+      this.#manifestOutputs.delete(executionId);
+      abort.abort();
+    }
+  }
+
+  async #dispatch(
+    node: ClientNode,
+    req: InferenceRequest,
+    executionId: string,
+    timeoutMs: number,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const client = selfRef(node);
+    const deadline = Date.now() + timeoutMs;
+    const wrap = (task: string, what: string) => (err: unknown) => {
+      if (err instanceof SplitUpError) throw err;
+      const e = err as { code?: string; remoteCode?: string; message?: string };
+      throw new SplitUpError(
+        'INFERENCE_DISPATCH_FAILED',
+        `${what} for task '${task}' failed: ${e.remoteCode ?? e.code ?? ''} ${e.message ?? String(err)}`,
+        { task, remoteCode: e.remoteCode ?? e.code },
+        { cause: err },
+      );
+    };
+    await Promise.all(
+      req.plan.assignments.map(async (a) => {
+        const peer = await knownPeer(node, a);
+        await node.services.execution
+          .send(
+            peer,
+            {
+              type: 'assign',
+              executionId,
+              taskId: a.task,
+              bundleId: req.bundleId,
+              client,
+              routes: routesForTask(req.manifest, req.plan, a.task, client),
+              deadline,
+            },
+            { signal },
+          )
+          .catch(wrap(a.task, 'assignment'));
+      }),
+    );
+    await Promise.all(
+      modelInputDeliveries(req.manifest, req.plan).map(async (d) => {
+        const tensors: Record<string, Tensor> = {};
+        for (const [taskInput, modelInput] of d.tensors) tensors[taskInput] = req.inputs[modelInput]!;
+        const peer = await knownPeer(node, d.peer);
+        await node.services.tensorStream
+          .send(peer, executionId, d.task, tensors, { signal })
+          .catch(wrap(d.task, 'sending model inputs'));
+      }),
+    );
+  }
+}

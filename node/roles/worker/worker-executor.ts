@@ -1,0 +1,156 @@
+// The worker's side of an execution: accept an assignment for a task it has loaded, wait for the
+// task's inputs on the tensor stream, run the task, stream each output to the peer of the next
+// task (or the model outputs to the client), then report to the client.
+import type { Libp2p, PeerId } from '@libp2p/interface';
+import {
+  type AssignMessage,
+  type ExecutionControl,
+  ExecutionRejection,
+  type ReportMessage,
+} from '../../../protocols/execution/index.js';
+import type { TensorStream } from '../../../protocols/tensor-stream/index.js';
+import type { Tensor, TensorSpec } from '../../../storage/tensors/tensor.js';
+import type { TaskRunner } from '../../engine/task-runner.js';
+import type { BundleManifest } from '../../model/manifest.js';
+import { knownPeer } from '../dial.js';
+import { groupRoutes } from '../routes.js';
+
+/** Longest a worker waits for an assignment's inputs, whatever deadline the client asked for. */
+export const MAX_INPUT_WAIT_MS = 10 * 60_000;
+
+export type WorkerServices = {
+  tensorStream: TensorStream;
+  execution: ExecutionControl;
+};
+
+export interface WorkerExecutorInit {
+  manifest: BundleManifest;
+  /** sha256 of the bundle's manifest.json: assignments naming another bundle are refused. */
+  bundleId: string;
+  /** Loaded task runners, by task id. */
+  runners: Map<string, TaskRunner>;
+  log?: (event: string, fields: Record<string, unknown>) => void;
+}
+
+type WorkerNode = Pick<Libp2p<WorkerServices>, 'services' | 'peerStore'>;
+
+function errorFields(err: unknown): { code: string; message: string } {
+  const e = err as { code?: unknown; message?: unknown };
+  return {
+    code: typeof e?.code === 'string' ? e.code : 'WORKER_TASK_FAILED',
+    message: typeof e?.message === 'string' ? e.message : String(err),
+  };
+}
+
+export class WorkerExecutor {
+  readonly #init: WorkerExecutorInit;
+  #node: WorkerNode | undefined;
+  /** Per task, the tail of its run queue: one instance at a time per loaded session. */
+  readonly #queues = new Map<string, Promise<void>>();
+  readonly #inflight = new Set<Promise<void>>();
+  readonly #shutdown = new AbortController();
+
+  constructor(init: WorkerExecutorInit) {
+    this.#init = init;
+  }
+
+  /** The tensor stream's `interfaceFor`: only loaded tasks accept tensors. */
+  readonly interfaceFor = (taskId: string): readonly TensorSpec[] | undefined =>
+    this.#init.runners.get(taskId)?.spec.inputs;
+
+  attach(node: WorkerNode): void {
+    this.#node = node;
+  }
+
+  get loadedTasks(): string[] {
+    return [...this.#init.runners.keys()];
+  }
+
+  /** The execution protocol's `onAssign`: refuse fast, then run in the background. */
+  readonly onAssign = (msg: AssignMessage, _from: PeerId): void => {
+    if (this.#node === undefined) throw new ExecutionRejection('WORKER_NOT_READY', 'worker is starting');
+    if (msg.bundleId !== this.#init.bundleId)
+      throw new ExecutionRejection('WORKER_WRONG_BUNDLE', `this worker runs bundle ${this.#init.bundleId}`);
+    const runner = this.#init.runners.get(msg.taskId);
+    if (runner === undefined)
+      throw new ExecutionRejection('WORKER_TASK_NOT_LOADED', `task '${msg.taskId}' is not loaded here`);
+    const outputs = new Set(runner.spec.outputs.map((o) => o.name));
+    const unknown = msg.routes.find((r) => !outputs.has(r.output));
+    if (unknown) throw new ExecutionRejection('WORKER_BAD_ROUTE', `task has no output '${unknown.output}'`);
+    const job = this.#run(msg, runner).finally(() => this.#inflight.delete(job));
+    this.#inflight.add(job);
+  };
+
+  async #run(msg: AssignMessage, runner: TaskRunner): Promise<void> {
+    const node = this.#node!;
+    const log = this.#init.log ?? (() => undefined);
+    const waitMs = Math.min(Math.max(0, msg.deadline - Date.now()), MAX_INPUT_WAIT_MS);
+    const signal = AbortSignal.any([AbortSignal.timeout(waitMs), this.#shutdown.signal]);
+    let report: ReportMessage;
+    try {
+      const inputs = await node.services.tensorStream.awaitTensors(
+        msg.executionId,
+        msg.taskId,
+        runner.spec.inputs,
+        signal,
+      );
+      const outputs = await this.#serialized(msg.taskId, () => runner.run(inputs, { transfer: true }));
+      log('task.ran', { execution: msg.executionId, task: msg.taskId });
+      await this.#sendOutputs(node, msg, outputs, signal);
+      report = { type: 'report', executionId: msg.executionId, taskId: msg.taskId, status: 'done' };
+    } catch (err) {
+      const { code, message } = errorFields(err);
+      log('task.failed', { execution: msg.executionId, task: msg.taskId, code, message });
+      report = {
+        type: 'report',
+        executionId: msg.executionId,
+        taskId: msg.taskId,
+        status: 'failed',
+        code,
+        message,
+      };
+    }
+    try {
+      const client = await knownPeer(node, msg.client);
+      await node.services.execution.send(client, report, { signal: this.#shutdown.signal });
+    } catch (err) {
+      log('report.failed', { execution: msg.executionId, task: msg.taskId, ...errorFields(err) });
+    }
+  }
+
+  async #sendOutputs(
+    node: WorkerNode,
+    msg: AssignMessage,
+    outputs: Record<string, Tensor>,
+    signal: AbortSignal,
+  ): Promise<void> {
+    await Promise.all(
+      groupRoutes(msg.routes).map(async (group) => {
+        const tensors: Record<string, Tensor> = {};
+        for (const r of group.routes) tensors[r.to.tensor] = outputs[r.output]!;
+        const peer = await knownPeer(node, group.peer);
+        await node.services.tensorStream.send(peer, msg.executionId, group.task, tensors, { signal });
+      }),
+    );
+  }
+
+  #serialized<T>(taskId: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.#queues.get(taskId) ?? Promise.resolve();
+    const result = prev.then(fn);
+    this.#queues.set(
+      taskId,
+      result.then(
+        () => undefined,
+        () => undefined,
+      ),
+    );
+    return result;
+  }
+
+  /** Stops waiting for inputs, lets running instances report, closes the sessions. */
+  async close(): Promise<void> {
+    this.#shutdown.abort();
+    await Promise.allSettled([...this.#inflight]);
+    await Promise.allSettled([...this.#init.runners.values()].map((r) => r.close()));
+  }
+}

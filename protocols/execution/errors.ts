@@ -1,0 +1,43 @@
+// Typed errors of the execution control protocol; `code` is stable and travels in rejections.
+
+export const ExecutionErrorCode = {
+  /** Bytes that are not a well-formed control message (JSON, fields, sizes). */
+  MALFORMED_MESSAGE: 'EXECUTION_MALFORMED_MESSAGE',
+  MESSAGE_TOO_LARGE: 'EXECUTION_MESSAGE_TOO_LARGE',
+  /** The peer has no handler for this message type (e.g. a client asked to run a task). */
+  UNSUPPORTED: 'EXECUTION_UNSUPPORTED',
+  /** The receiving peer refused the message; `remoteCode` says why. */
+  REMOTE_REJECTED: 'EXECUTION_REMOTE_REJECTED',
+  /** The peer closed the stream without a verdict. */
+  NO_REPLY: 'EXECUTION_NO_REPLY',
+  TIMEOUT: 'EXECUTION_TIMEOUT',
+} as const;
+
+export type ExecutionErrorCode = (typeof ExecutionErrorCode)[keyof typeof ExecutionErrorCode];
+
+export class ExecutionError extends Error {
+  readonly code: ExecutionErrorCode;
+  readonly remoteCode: string | undefined;
+
+  constructor(code: ExecutionErrorCode, message: string, options?: { cause?: unknown; remoteCode?: string }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'ExecutionError';
+    this.code = code;
+    this.remoteCode = options?.remoteCode;
+  }
+}
+
+export function isExecutionError(err: unknown, code?: ExecutionErrorCode): err is ExecutionError {
+  return err instanceof ExecutionError && (code === undefined || err.code === code);
+}
+
+/** A handler's refusal: its `code` is sent back to the requesting peer. */
+export class ExecutionRejection extends Error {
+  readonly code: string;
+
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = 'ExecutionRejection';
+    this.code = code;
+  }
+}

@@ -1,0 +1,166 @@
+// Worker and client roles over real libp2p peers on loopback TCP: a bundle with parallel branches
+// runs across three workers and gives the bytes of the unsplit model; failures name task and peer.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { generateKeyPair } from '@libp2p/crypto/keys';
+import { TaskRunner } from '../../../node/engine/task-runner.js';
+import { openWholeModel } from '../../../node/engine/whole-model.js';
+import { isSplitUpError } from '../../../node/errors.js';
+import type { BundleManifest } from '../../../node/model/manifest.js';
+import { createPeer, type SplitUpPeer } from '../../../node/peer/create-peer.js';
+import { type ClientServices, InferenceClient } from '../../../node/roles/client/inference-client.js';
+import { type ExecutionPlan, PLAN_SCHEMA, parsePlan } from '../../../node/roles/plan.js';
+import { createClientPeer, createWorkerPeer } from '../../../node/roles/role-peer.js';
+import { WorkerExecutor, type WorkerServices } from '../../../node/roles/worker/worker-executor.js';
+import { executionControl } from '../../../protocols/execution/index.js';
+import { tensorStream } from '../../../protocols/tensor-stream/index.js';
+import { floatTensor, parallelBundle } from '../engine/tiny-bundles.js';
+
+const BUNDLE_ID = 'a'.repeat(64);
+const x = floatTensor([2, 2], [1, 2, 3, 4]);
+
+let dir: string;
+let manifest: BundleManifest;
+const workers: { node: SplitUpPeer<WorkerServices>; executor: WorkerExecutor }[] = [];
+let clientNode: SplitUpPeer<ClientServices>;
+const client = new InferenceClient();
+
+async function openExecutor(taskIds: string[], bundleId: string): Promise<WorkerExecutor> {
+  const runners = new Map<string, TaskRunner>();
+  for (const id of taskIds) {
+    const task = manifest.tasks.find((t) => t.id === id)!;
+    runners.set(id, await TaskRunner.openTask(dir, task, manifest.runtime, { threads: 1 }));
+  }
+  return new WorkerExecutor({ manifest, bundleId, runners });
+}
+
+async function startWorker(taskIds: string[], bundleId = BUNDLE_ID) {
+  const executor = await openExecutor(taskIds, bundleId);
+  const node = await createWorkerPeer({ privateKey: await generateKeyPair('Ed25519') }, executor);
+  const w = { node, executor };
+  workers.push(w);
+  return w;
+}
+
+let healthy: Record<'tA' | 'tB' | 'tC', SplitUpPeer<WorkerServices>>;
+
+function planFor(assign: Record<string, SplitUpPeer<WorkerServices>>): ExecutionPlan {
+  return parsePlan(
+    {
+      schema: PLAN_SCHEMA,
+      assignments: Object.entries(assign).map(([task, node]) => ({
+        task,
+        peer: node.peerId.toString(),
+        addrs: node.getMultiaddrs().map((a) => a.toString().replace(/\/p2p\/[^/]+$/, '')),
+      })),
+    },
+    manifest,
+  );
+}
+
+before(async () => {
+  ({ dir, manifest } = await parallelBundle());
+  clientNode = await createClientPeer({ privateKey: await generateKeyPair('Ed25519') }, client);
+});
+
+after(async () => {
+  await Promise.allSettled(
+    workers.map(async (w) => {
+      await w.executor.close();
+      await w.node.stop();
+    }),
+  );
+  await clientNode.stop();
+});
+
+test('three workers run the parallel bundle and the outputs equal the unsplit model bit for bit', async () => {
+  const [a, b, c] = await Promise.all([startWorker(['tA']), startWorker(['tB']), startWorker(['tC'])]);
+  healthy = { tA: a.node, tB: b.node, tC: c.node };
+  const plan = planFor(healthy);
+  const result = await client.infer({
+    manifest,
+    bundleId: BUNDLE_ID,
+    plan,
+    inputs: { x },
+    timeoutMs: 30_000,
+  });
+
+  const whole = await openWholeModel(manifest, { threads: 1 });
+  try {
+    const expected = await whole.run({ x });
+    for (const name of ['out', 'a']) {
+      assert.deepEqual(result.outputs[name]!.shape, expected[name]!.shape);
+      assert.deepEqual(Buffer.from(result.outputs[name]!.data), Buffer.from(expected[name]!.data), name);
+    }
+    // x*3 - (x+5) for x = 1..4
+    assert.deepEqual([...new Float32Array(result.outputs.out!.data.slice().buffer)], [-3, -1, 1, 3]);
+  } finally {
+    await whole.close();
+  }
+});
+
+test('a worker holding a different bundle refuses the assignment, and the client names the task', async () => {
+  const wrong = await startWorker(['tC'], 'b'.repeat(64));
+  const plan = planFor({ ...healthy, tC: wrong.node });
+  await assert.rejects(
+    client.infer({ manifest, bundleId: BUNDLE_ID, plan, inputs: { x }, timeoutMs: 30_000 }),
+    (err) =>
+      isSplitUpError(err, 'INFERENCE_DISPATCH_FAILED') &&
+      err.details?.task === 'tC' &&
+      err.details?.remoteCode === 'WORKER_WRONG_BUNDLE',
+  );
+});
+
+test('a worker that dies after accepting its task fails the inference fast with INFERENCE_WORKER_LOST', async () => {
+  const executor = await openExecutor(['tC'], BUNDLE_ID);
+  // The worker accepts its assignment, then its process dies before the inputs arrive.
+  const doomed: SplitUpPeer<WorkerServices> = await createPeer<WorkerServices>({
+    privateKey: await generateKeyPair('Ed25519'),
+    services: {
+      tensorStream: tensorStream({ interfaceFor: executor.interfaceFor }),
+      execution: executionControl({
+        onAssign: (msg, from) => {
+          executor.onAssign(msg, from);
+          setTimeout(() => void doomed.stop(), 0);
+        },
+      }),
+    },
+  });
+  executor.attach(doomed);
+  workers.push({ node: doomed, executor });
+  const plan = planFor({ ...healthy, tC: doomed });
+  await assert.rejects(
+    client.infer({ manifest, bundleId: BUNDLE_ID, plan, inputs: { x }, timeoutMs: 60_000 }),
+    (err) =>
+      (isSplitUpError(err, 'INFERENCE_WORKER_LOST') && String(err.details?.tasks).includes('tC')) ||
+      // The input send to tC may lose the race with the disconnect event; it names the task too.
+      (isSplitUpError(err, 'INFERENCE_DISPATCH_FAILED') && err.details?.task === 'tC'),
+  );
+});
+
+test('model inputs that do not match the model interface are refused before anything is sent', async () => {
+  const plan = planFor(healthy);
+  await assert.rejects(
+    client.infer({ manifest, bundleId: BUNDLE_ID, plan, inputs: { x: floatTensor([1, 4], [1, 2, 3, 4]) } }),
+    (err) => isSplitUpError(err, 'INFERENCE_INPUT_MISMATCH') && err.details?.tensor === 'x',
+  );
+  await assert.rejects(client.infer({ manifest, bundleId: BUNDLE_ID, plan, inputs: {} }), (err) =>
+    isSplitUpError(err, 'INFERENCE_INPUT_MISSING'),
+  );
+});
+
+test('a plan that leaves a task unassigned or names a bad peer id is refused', () => {
+  const peer = healthy.tA.peerId.toString();
+  assert.throws(
+    () => parsePlan({ schema: PLAN_SCHEMA, assignments: [{ task: 'tA', peer, addrs: [] }] }, manifest),
+    (err) => isSplitUpError(err, 'PLAN_INVALID') && /tB, tC/.test(err.message),
+  );
+  assert.throws(
+    () =>
+      parsePlan(
+        { schema: PLAN_SCHEMA, assignments: [{ task: 'tA', peer: 'not-a-peer', addrs: [] }] },
+        manifest,
+      ),
+    (err) => isSplitUpError(err, 'PLAN_INVALID') && /not a PeerId/.test(err.message),
+  );
+});
