@@ -55,3 +55,15 @@ export class TensorStreamError extends Error {
 export function isTensorStreamError(err: unknown, code?: TensorStreamErrorCode): err is TensorStreamError {
   return err instanceof TensorStreamError && (code === undefined || err.code === code);
 }
+
+/** How the shared stream reader reports failures on the tensor stream. */
+export const tensorReadErrors = {
+  stalled: (ms: number) =>
+    new TensorStreamError(TensorStreamErrorCode.STALLED, `tensor stream delivered nothing for ${ms} ms`),
+  truncated: (got: number, wanted: number, what: string) =>
+    new TensorStreamError(
+      TensorStreamErrorCode.TRUNCATED,
+      `tensor stream ended after ${got} of ${wanted} bytes of ${what}`,
+    ),
+  aborted: () => new TensorStreamError(TensorStreamErrorCode.ABORTED, 'tensor stream read aborted'),
+};

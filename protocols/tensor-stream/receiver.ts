@@ -4,11 +4,11 @@
 import { createHash } from 'node:crypto';
 import type { Stream } from '@libp2p/interface';
 import type { Tensor } from '../../storage/tensors/tensor.js';
+import { StreamReader } from '../common/stream-reader.js';
 import { HEADER_LENGTH_BYTES, MAX_REPLY_CODE_BYTES, REPLY_OK, REPLY_REJECTED } from './constants.js';
-import { TensorStreamError, TensorStreamErrorCode } from './errors.js';
+import { TensorStreamError, TensorStreamErrorCode, tensorReadErrors } from './errors.js';
 import { decodeHeader, decodeHeaderLength } from './header.js';
 import type { TensorInbox } from './inbox.js';
-import { StreamReader } from './reader.js';
 import { validateHeader } from './validate.js';
 
 export interface ReceiveLimits {
@@ -41,7 +41,7 @@ export async function receiveTensorStream(
   limits: ReceiveLimits,
   signal?: AbortSignal,
 ): Promise<TensorStreamError | undefined> {
-  const reader = new StreamReader(stream, limits.stallTimeoutMs, signal);
+  const reader = new StreamReader(stream, limits.stallTimeoutMs, tensorReadErrors, signal);
   const received = new Map<string, Tensor>();
   let reserved = 0;
   let target: { executionId: string; taskId: string } | undefined;

@@ -3,10 +3,10 @@
 import { createHash } from 'node:crypto';
 import type { Stream } from '@libp2p/interface';
 import { type Tensor, tensorByteLength } from '../../storage/tensors/tensor.js';
+import { StreamReader } from '../common/stream-reader.js';
 import { MAX_REPLY_CODE_BYTES, REPLY_OK, REPLY_REJECTED, SEND_CHUNK_BYTES } from './constants.js';
-import { TensorStreamError, TensorStreamErrorCode } from './errors.js';
+import { TensorStreamError, TensorStreamErrorCode, tensorReadErrors } from './errors.js';
 import { encodeHeader } from './header.js';
-import { StreamReader } from './reader.js';
 
 export interface SendOptions {
   signal: AbortSignal;
@@ -29,7 +29,7 @@ function checkTensor(name: string, tensor: Tensor): void {
 }
 
 async function readReply(stream: Stream, timeoutMs: number): Promise<void> {
-  const reader = new StreamReader(stream, timeoutMs);
+  const reader = new StreamReader(stream, timeoutMs, tensorReadErrors);
   const status = await reader.readExactly(1, 'reply', true);
   if (status === null) {
     throw new TensorStreamError(

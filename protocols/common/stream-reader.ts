@@ -1,9 +1,16 @@
 // Pull-based reader over a libp2p v3 stream (an async iterable of chunks) that hands out exact
-// byte counts and aborts when the peer goes quiet for longer than the stall timeout.
+// byte counts and gives up when the peer goes quiet for longer than the stall timeout.
+// Each protocol supplies its own typed errors.
 import type { Stream } from '@libp2p/interface';
-import { TensorStreamError, TensorStreamErrorCode } from './errors.js';
 
 type Chunk = Stream extends AsyncIterable<infer C> ? C : never;
+
+/** The typed errors a protocol wants for each way a read can fail. */
+export interface StreamReadErrors {
+  stalled(timeoutMs: number): Error;
+  truncated(got: number, wanted: number, what: string): Error;
+  aborted(): Error;
+}
 
 export class StreamReader {
   private readonly iterator: AsyncIterator<Chunk>;
@@ -13,6 +20,7 @@ export class StreamReader {
   constructor(
     source: AsyncIterable<Chunk>,
     private readonly stallTimeoutMs: number,
+    private readonly errors: StreamReadErrors,
     private readonly signal?: AbortSignal,
   ) {
     this.iterator = source[Symbol.asyncIterator]();
@@ -25,18 +33,8 @@ export class StreamReader {
     let timer: NodeJS.Timeout | undefined;
     let onAbort: (() => void) | undefined;
     const interrupted = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new TensorStreamError(
-              TensorStreamErrorCode.STALLED,
-              `tensor stream delivered nothing for ${this.stallTimeoutMs} ms`,
-            ),
-          ),
-        this.stallTimeoutMs,
-      );
-      onAbort = () =>
-        reject(new TensorStreamError(TensorStreamErrorCode.ABORTED, 'tensor stream read aborted'));
+      timer = setTimeout(() => reject(this.errors.stalled(this.stallTimeoutMs)), this.stallTimeoutMs);
+      onAbort = () => reject(this.errors.aborted());
       this.signal?.addEventListener('abort', onAbort, { once: true });
     });
     try {
@@ -80,10 +78,7 @@ export class StreamReader {
       const piece = await this.readSome(n - filled);
       if (piece === null) {
         if (filled === 0 && allowEnd) return null;
-        throw new TensorStreamError(
-          TensorStreamErrorCode.TRUNCATED,
-          `tensor stream ended after ${filled} of ${n} bytes of ${what}`,
-        );
+        throw this.errors.truncated(filled, n, what);
       }
       out.set(piece, filled);
       filled += piece.byteLength;
@@ -97,10 +92,7 @@ export class StreamReader {
     while (filled < into.byteLength) {
       const piece = await this.readSome(into.byteLength - filled);
       if (piece === null) {
-        throw new TensorStreamError(
-          TensorStreamErrorCode.TRUNCATED,
-          `tensor stream ended after ${filled} of ${into.byteLength} bytes of ${what}`,
-        );
+        throw this.errors.truncated(filled, into.byteLength, what);
       }
       into.set(piece, filled);
       onPiece(piece);
