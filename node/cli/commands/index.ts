@@ -1,8 +1,16 @@
 // Registry of CLI commands: add one import and one entry per command file.
 import type { Command } from '../command.js';
 import { deployCommand } from './deploy.js';
+import { inferCommand } from './infer.js';
 import { keysGenerateCommand, keysShowCommand } from './keys.js';
 import { ledgerCommand } from './ledger.js';
 import { runCommand } from './run.js';
 
-export const commands: Command[] = [deployCommand, keysGenerateCommand, keysShowCommand, ledgerCommand, runCommand];
+export const commands: Command[] = [
+  deployCommand,
+  inferCommand,
+  keysGenerateCommand,
+  keysShowCommand,
+  ledgerCommand,
+  runCommand,
+];
