@@ -26,6 +26,8 @@ export interface BundleRunOptions {
   transferInputs?: boolean;
   /** Called as each task starts and ends (progress, metrics, tests of the schedule). */
   onTaskEvent?: (event: TaskEvent) => void;
+  /** Which sequence's task state to use (see TaskRunOptions.stateKey). */
+  stateKey?: string;
 }
 
 export interface BundleRunResult {
@@ -81,8 +83,8 @@ export class BundleRunner {
     return this.#runners.get(taskId);
   }
 
-  /** Model inputs the next run needs: state seeds drop out once their tasks hold state. */
-  requiredInputs(): string[] {
+  /** Model inputs the sequence's next run needs: state seeds drop out once their tasks hold state. */
+  requiredInputs(stateKey?: string): string[] {
     return this.manifest.model.inputs
       .map((s) => s.name)
       .filter((name) => {
@@ -90,7 +92,7 @@ export class BundleRunner {
         const seedOnly =
           seeds.length > 0 &&
           seeds.length === this.#inputUses(name) &&
-          seeds.every((s) => this.#runners.get(s.task)!.hasState);
+          seeds.every((s) => this.#runners.get(s.task)!.hasStateFor(stateKey));
         return !seedOnly;
       });
   }
@@ -103,7 +105,7 @@ export class BundleRunner {
   /** Runs one step of the model: validates inputs, runs tasks in DAG order, returns model outputs. */
   async run(inputs: Record<string, Tensor>, opts: BundleRunOptions = {}): Promise<BundleRunResult> {
     const started = performance.now();
-    const required = new Set(this.requiredInputs());
+    const required = new Set(this.requiredInputs(opts.stateKey));
     const optional = new Set(this.manifest.model.inputs.map((s) => s.name).filter((n) => !required.has(n)));
     checkInputs(`model ${this.manifest.model.name}`, this.manifest.model.inputs, inputs, optional);
 
@@ -136,7 +138,11 @@ export class BundleRunner {
         if (t) taskInputs[input] = t; // absent only for a state input whose seed was omitted
       }
       opts.onTaskEvent?.({ task: plan.task.id, phase: 'start' });
-      const result = await runner.execute(taskInputs, { returnState: plan.returnsState, transfer: true });
+      const result = await runner.execute(taskInputs, {
+        returnState: plan.returnsState,
+        transfer: true,
+        ...(opts.stateKey === undefined ? {} : { stateKey: opts.stateKey }),
+      });
       opts.onTaskEvent?.({ task: plan.task.id, phase: 'end' });
       taskMs[plan.task.id] = result.computeMs;
       for (const [name, t] of Object.entries(result.outputs)) {
@@ -203,9 +209,9 @@ export class BundleRunner {
     return results;
   }
 
-  /** Drops every task's state: the next run starts a new sequence. */
-  resetState(): void {
-    for (const r of this.#runners.values()) r.resetState();
+  /** Drops every task's state for one sequence (all sequences without a key). */
+  resetState(stateKey?: string): void {
+    for (const r of this.#runners.values()) r.resetState(stateKey);
   }
 
   async close(): Promise<void> {

@@ -17,8 +17,13 @@ export interface HostRunResult {
   computeMs: number;
 }
 
+/** The state slot used when the caller runs a single sequence. */
+export const DEFAULT_STATE_KEY = 'default';
+
 export interface HostRunOptions {
   returnState?: boolean;
+  /** Which sequence's state to use (default DEFAULT_STATE_KEY). */
+  stateKey?: string;
   /** Move the inputs' buffers to the worker instead of copying them (they become unusable here). */
   transfer?: boolean;
 }
@@ -139,15 +144,21 @@ export class SessionHost {
     if (this.#failure) return Promise.reject(this.#failure);
     if (this.#disposing) return Promise.reject(this.#closedError());
     const id = this.#nextId++;
-    const request: WorkerRequest = { op: 'run', id, inputs, returnState: opts.returnState ?? false };
+    const request: WorkerRequest = {
+      op: 'run',
+      id,
+      inputs,
+      returnState: opts.returnState ?? false,
+      stateKey: opts.stateKey ?? DEFAULT_STATE_KEY,
+    };
     return new Promise<HostRunResult>((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
       this.#worker.postMessage(request, opts.transfer ? transferableBuffers(Object.values(inputs)) : []);
     });
   }
 
-  resetState(): void {
-    this.#send({ op: 'reset-state' });
+  resetState(stateKey?: string): void {
+    this.#send({ op: 'reset-state', stateKey });
   }
 
   /** Kills the worker thread with an uncaught error, as a real crash would (for tests). */

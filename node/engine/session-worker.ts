@@ -10,8 +10,8 @@ import type { SessionWorkerData, ValueInfo, WorkerReply, WorkerRequest } from '.
 
 const port = parentPort!;
 const data = workerData as SessionWorkerData;
-/** State input name -> the state output of the previous step, kept as an onnxruntime tensor. */
-const heldState = new Map<string, ort.Tensor>();
+/** Sequence key -> state input name -> the previous step's state output, as onnxruntime tensors. */
+const heldState = new Map<string, Map<string, ort.Tensor>>();
 const stateOutputs = new Set(data.state.map((b) => b.output));
 
 function post(reply: WorkerReply, transfer: ArrayBuffer[] = []): void {
@@ -37,16 +37,18 @@ async function run(session: ort.InferenceSession, req: Extract<WorkerRequest, { 
   try {
     const feeds: Record<string, ort.Tensor> = {};
     for (const [name, tensor] of Object.entries(req.inputs)) feeds[name] = toOrtTensor(name, tensor);
+    const held = heldState.get(req.stateKey);
     for (const binding of data.state) {
-      const held = heldState.get(binding.input);
-      if (!(binding.input in feeds) && held) feeds[binding.input] = held;
+      const previous = held?.get(binding.input);
+      if (!(binding.input in feeds) && previous) feeds[binding.input] = previous;
     }
     const started = performance.now();
     const results = await session.run(feeds);
     const computeMs = performance.now() - started;
-    for (const binding of data.state) {
-      const next = results[binding.output];
-      if (next) heldState.set(binding.input, next as ort.Tensor);
+    if (data.state.length > 0) {
+      const next = new Map<string, ort.Tensor>();
+      for (const binding of data.state) next.set(binding.input, results[binding.output] as ort.Tensor);
+      heldState.set(req.stateKey, next);
     }
     const outputs: Record<string, Tensor> = {};
     const transfer: ArrayBuffer[] = [];
@@ -88,7 +90,8 @@ function serve(session: ort.InferenceSession): void {
         case 'run':
           return run(session, req);
         case 'reset-state':
-          heldState.clear();
+          if (req.stateKey === undefined) heldState.clear();
+          else heldState.delete(req.stateKey);
           return;
         case 'dispose':
           heldState.clear();

@@ -10,7 +10,7 @@ import { SplitUpError } from '../errors.js';
 import type { BundleManifest, StateBinding, TaskManifest } from '../model/manifest.js';
 import { checkInputs, checkInterface, checkOutputs } from './check-tensors.js';
 import { DEFAULT_INTRA_OP_THREADS, MAX_INTRA_OP_THREADS } from './constants.js';
-import { type HostRunResult, SessionHost } from './session-host.js';
+import { DEFAULT_STATE_KEY, type HostRunResult, SessionHost } from './session-host.js';
 import { deterministicSessionOptions } from './session-options.js';
 
 /** What a runner needs to know about the model it runs: a task of a bundle, or a whole model. */
@@ -31,6 +31,11 @@ export interface TaskRunnerOptions {
 export interface TaskRunOptions {
   /** Also return the state outputs (copies; the runner keeps its own for the next step). */
   returnState?: boolean;
+  /**
+   * Which sequence's state to use: a task serving several inferences at once keeps one state
+   * (e.g. KV cache) per key, such as an execution id. Default: one shared sequence.
+   */
+  stateKey?: string;
   /** Move input buffers into the worker instead of copying them; the caller must not use them after. */
   transfer?: boolean;
 }
@@ -76,8 +81,8 @@ export class TaskRunner {
   readonly #threads: number;
   readonly #label: string;
   #host: SessionHost;
-  /** True once a run produced state, so state inputs may be omitted. */
-  #hasState = false;
+  /** Sequences (state keys) for which a run produced state, so state inputs may be omitted. */
+  readonly #stateKeys = new Set<string>();
   #closed = false;
 
   private constructor(
@@ -139,9 +144,14 @@ export class TaskRunner {
     return host;
   }
 
-  /** True when the runner holds state from a previous step (state inputs may then be omitted). */
+  /** True when the runner holds state for the sequence (state inputs may then be omitted). */
+  hasStateFor(stateKey: string = DEFAULT_STATE_KEY): boolean {
+    return this.#stateKeys.has(stateKey);
+  }
+
+  /** hasStateFor() of the default sequence. */
   get hasState(): boolean {
-    return this.#hasState;
+    return this.hasStateFor();
   }
 
   /** True when the worker thread died; call restart() to continue. */
@@ -149,9 +159,9 @@ export class TaskRunner {
     return this.#host.failure !== undefined;
   }
 
-  /** State inputs the caller must supply on the next run. */
-  requiredStateInputs(): string[] {
-    return this.#hasState ? [] : this.spec.state.map((b) => b.input);
+  /** State inputs the caller must supply on the sequence's next run. */
+  requiredStateInputs(stateKey: string = DEFAULT_STATE_KEY): string[] {
+    return this.hasStateFor(stateKey) ? [] : this.spec.state.map((b) => b.input);
   }
 
   /**
@@ -175,27 +185,29 @@ export class TaskRunner {
         },
       );
     }
-    const optional = new Set(this.#hasState ? this.spec.state.map((b) => b.input) : []);
+    const stateKey = opts.stateKey ?? DEFAULT_STATE_KEY;
+    const optional = new Set(this.hasStateFor(stateKey) ? this.spec.state.map((b) => b.input) : []);
     checkInputs(this.#label, this.spec.inputs, inputs, optional);
-    const result = await this.#host.run(inputs, opts);
-    if (this.spec.state.length > 0) this.#hasState = true;
+    const result = await this.#host.run(inputs, { ...opts, stateKey });
+    if (this.spec.state.length > 0) this.#stateKeys.add(stateKey);
     checkOutputs(this.#label, this.spec.outputs, result.outputs);
     return result;
   }
 
-  /** Drops the held state; the next run needs its state inputs again. */
-  resetState(): void {
+  /** Drops one sequence's state (every sequence's without a key); its next run needs state inputs again. */
+  resetState(stateKey?: string): void {
+    if (stateKey === undefined) this.#stateKeys.clear();
+    else this.#stateKeys.delete(stateKey);
     if (this.#host.failure || this.#closed) return;
-    this.#host.resetState();
-    this.#hasState = false;
+    this.#host.resetState(stateKey);
   }
 
   /** Starts a fresh worker and session (after a crash, or to drop everything); state is lost. */
   async restart(): Promise<void> {
     if (this.#closed) throw new SplitUpError('ENGINE_RUNNER_CLOSED', `${this.#label}: the runner was closed`);
     await this.#host.dispose();
+    this.#stateKeys.clear();
     this.#host = await TaskRunner.#startHost(this.spec, this.modelPath, this.#runtime, this.#threads);
-    this.#hasState = false;
   }
 
   /** Simulates a worker crash (tests of crash handling). */

@@ -27,8 +27,11 @@ export type WorkerRequest =
       inputs: Record<string, Tensor>;
       /** Copy state outputs back too (the worker keeps its own for the next step). */
       returnState: boolean;
+      /** Which sequence's state to read and update (one task may serve several sequences). */
+      stateKey: string;
     }
-  | { op: 'reset-state' }
+  /** Drops one sequence's state, or every sequence's when stateKey is undefined. */
+  | { op: 'reset-state'; stateKey: string | undefined }
   | { op: 'dispose' }
   /** Makes the worker thread die of an uncaught error; lets tests exercise crash handling. */
   | { op: 'crash' };

@@ -162,3 +162,25 @@ test('several runners in one process run concurrently', async () => {
   const results = await Promise.all(runners.map((r, i) => r.run({ z: floatTensor([1, 4], [i, i, i, i]) })));
   for (const [i, res] of results.entries()) assert.deepEqual(floats(res.out!), [2 * i, 2 * i, 2 * i]);
 });
+
+test('state keys keep several sequences apart in one runner', async () => {
+  const { dir, manifest } = await stateBundle();
+  const t0 = await open(dir, manifest.tasks[0]!, manifest.runtime);
+  const empty = () => floatTensor([1, 0], []);
+  await t0.run({ x: floatTensor([1, 2], [1, 1]), past: empty() }, { stateKey: 'a' });
+  assert.deepEqual(t0.requiredStateInputs('b'), ['past']);
+  await assert.rejects(
+    t0.run({ x: floatTensor([1, 2], [1, 1]) }, { stateKey: 'b' }),
+    code('ENGINE_INPUT_MISSING'),
+  );
+  await t0.run({ x: floatTensor([1, 2], [100, 100]), past: empty() }, { stateKey: 'b' });
+  const a = await t0.run({ x: floatTensor([1, 2], [2, 2]) }, { stateKey: 'a' });
+  const b = await t0.run({ x: floatTensor([1, 2], [200, 200]) }, { stateKey: 'b' });
+  assert.deepEqual(floats(a.total!), [6]);
+  assert.deepEqual(floats(b.total!), [600]);
+  t0.resetState('a');
+  assert.equal(t0.hasStateFor('a'), false);
+  assert.equal(t0.hasStateFor('b'), true);
+  const b2 = await t0.run({ x: floatTensor([1, 2], [1, 1]) }, { stateKey: 'b' });
+  assert.deepEqual(floats(b2.total!), [602]);
+});
