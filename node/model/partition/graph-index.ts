@@ -22,6 +22,11 @@ export interface IndexedGraph {
   /** Distinct tensor ids each node reads / writes. */
   readonly nodeReads: Int32Array[];
   readonly nodeWrites: Int32Array[];
+  /** The same reads / writes flattened (CSR): node v reads readIdx[readOff[v] .. readOff[v+1]). */
+  readonly readOff: Int32Array;
+  readonly readIdx: Int32Array;
+  readonly writeOff: Int32Array;
+  readonly writeIdx: Int32Array;
   /** Distinct consumer nodes of each tensor (ascending). */
   readonly consumers: Int32Array[];
   /** Distinct predecessor / successor nodes (data edges), ascending. */
@@ -89,15 +94,24 @@ function build(graph: PartitionGraph): IndexedGraph {
     }
     return t;
   };
-  const nodeWrites: Int32Array[] = [];
-  graph.nodes.forEach((node, v) => {
+  // Reads and writes in CSR form (one flat array + offsets): the sweeps walk them in hot loops.
+  const readOff = new Int32Array(n + 1);
+  const writeOff = new Int32Array(n + 1);
+  const readFlat: number[] = [];
+  const writeFlat: number[] = [];
+  const mark = new Int32Array(m).fill(-1); // dedupe per node without allocating Sets
+  for (let v = 0; v < n; v++) {
+    const node = graph.nodes[v]!;
     if (node.index !== v) {
       throw badGraph(`node '${node.name}' has index ${node.index} but sits at position ${v}`, {
         node: node.name,
       });
     }
-    const writes = [...new Set(node.outputs.map((o) => lookup(o, node.name)))];
-    for (const t of writes) {
+    for (const o of node.outputs) {
+      if (o === '') continue;
+      const t = lookup(o, node.name);
+      if (mark[t] === v) continue;
+      mark[t] = v;
       if (tensorKind[t] !== TENSOR_ACTIVATION || producer[t] !== -1) {
         throw badGraph(
           `tensor '${tensorNames[t]}' written by node '${node.name}' is not a fresh activation`,
@@ -108,17 +122,22 @@ function build(graph: PartitionGraph): IndexedGraph {
         );
       }
       producer[t] = v;
+      writeFlat.push(t);
     }
-    nodeWrites.push(Int32Array.from(writes));
-  });
-  const consumerLists: number[][] = Array.from({ length: m }, () => []);
-  const nodeReads: Int32Array[] = [];
-  const preds: Int32Array[] = [];
-  const succLists: number[][] = Array.from({ length: n }, () => []);
-  graph.nodes.forEach((node, v) => {
-    const reads = [...new Set(node.inputs.filter((s) => s !== '').map((s) => lookup(s, node.name)))];
-    const p = new Set<number>();
-    for (const t of reads) {
+    writeOff[v + 1] = writeFlat.length;
+  }
+  mark.fill(-1);
+  const consumerCount = new Int32Array(m);
+  const predFlat: number[] = [];
+  const predOff = new Int32Array(n + 1);
+  const predMark = new Int32Array(n).fill(-1);
+  for (let v = 0; v < n; v++) {
+    const node = graph.nodes[v]!;
+    for (const name of node.inputs) {
+      if (name === '') continue;
+      const t = lookup(name, node.name);
+      if (mark[t] === v) continue;
+      mark[t] = v;
       const u = producer[t]!;
       if (tensorKind[t] === TENSOR_ACTIVATION && u === -1) {
         throw badGraph(`activation '${tensorNames[t]}' read by node '${node.name}' has no producer`, {
@@ -135,14 +154,35 @@ function build(graph: PartitionGraph): IndexedGraph {
           },
         );
       }
-      if (u >= 0) p.add(u);
-      consumerLists[t]!.push(v);
+      if (u >= 0 && predMark[u] !== v) {
+        predMark[u] = v;
+        predFlat.push(u);
+      }
+      consumerCount[t]!++;
+      readFlat.push(t);
     }
-    nodeReads.push(Int32Array.from(reads));
-    const sortedPreds = [...p].sort((a, b) => a - b);
-    for (const u of sortedPreds) succLists[u]!.push(v);
-    preds.push(Int32Array.from(sortedPreds));
-  });
+    readOff[v + 1] = readFlat.length;
+    predOff[v + 1] = predFlat.length;
+  }
+  const readIdx = Int32Array.from(readFlat);
+  const writeIdx = Int32Array.from(writeFlat);
+  const nodeReads: Int32Array[] = [];
+  const nodeWrites: Int32Array[] = [];
+  const preds: Int32Array[] = [];
+  const succCount = new Int32Array(n);
+  for (let v = 0; v < n; v++) {
+    nodeReads.push(readIdx.subarray(readOff[v], readOff[v + 1]));
+    nodeWrites.push(writeIdx.subarray(writeOff[v], writeOff[v + 1]));
+    const p = Int32Array.from(predFlat.slice(predOff[v], predOff[v + 1])).sort();
+    preds.push(p);
+    for (const u of p) succCount[u]!++;
+  }
+  const succs = Array.from({ length: n }, (_, v) => new Int32Array(succCount[v]!));
+  const succFill = new Int32Array(n);
+  for (let v = 0; v < n; v++) for (const u of preds[v]!) succs[u]![succFill[u]!++] = v;
+  const consumers = Array.from({ length: m }, (_, t) => new Int32Array(consumerCount[t]!));
+  const consumerFill = new Int32Array(m);
+  for (let v = 0; v < n; v++) for (const t of nodeReads[v]!) consumers[t]![consumerFill[t]!++] = v;
   const stateRole = new Uint8Array(m);
   for (const b of graph.state) {
     const ti = id.get(b.input);
@@ -175,10 +215,14 @@ function build(graph: PartitionGraph): IndexedGraph {
     stateRole,
     nodeReads,
     nodeWrites,
-    consumers: consumerLists.map((c) => Int32Array.from(c)),
+    readOff,
+    readIdx,
+    writeOff,
+    writeIdx,
+    consumers,
     preds,
-    succs: succLists.map((s) => Int32Array.from(s)),
-    stateGroups: buildStateGroups(graph, id, producer, consumerLists),
+    succs,
+    stateGroups: buildStateGroups(graph, id, producer, consumers),
   };
 }
 
@@ -187,7 +231,7 @@ function buildStateGroups(
   graph: PartitionGraph,
   id: Map<string, number>,
   producer: Int32Array,
-  consumerLists: number[][],
+  consumerLists: readonly Int32Array[],
 ): IndexedGraph['stateGroups'] {
   const parent = new Map<number, number>();
   const find = (x: number): number => {

@@ -8,6 +8,7 @@ import { DEFAULT_MAX_EXACT_IDEALS, exactPartition } from './ideal-dp.js';
 import { estimateIndexed, RUNTIME_MARGIN, type RuntimeMargin, type TaskMemory } from './memory.js';
 import { branchFirstOrder, identityOrder, sameOrder } from './orders.js';
 import { type Segmentation, segmentOrder } from './segment-dp.js';
+import { makeSweeper } from './sweep.js';
 
 export interface PartitionOptions {
   /** Device memory each task must fit in, bytes (compared with TaskMemory.totalBytes). */
@@ -45,23 +46,32 @@ function checkTarget(targetBytes: number): void {
 
 /** Throws NODE_TOO_LARGE for the first node that alone exceeds the target. */
 function checkSingleNodes(ix: IndexedGraph, targetBytes: number, margin: Readonly<RuntimeMargin>): void {
+  const { sweep } = makeSweeper(ix, identityOrder(ix), margin);
   for (let v = 0; v < ix.nodeCount; v++) {
+    let fits = false;
+    sweep(
+      v,
+      targetBytes,
+      () => {
+        fits = true;
+      },
+      v + 1,
+    );
+    if (fits) continue;
     const { inputBytes: _, ...mem } = estimateIndexed(ix, [v], margin);
-    if (mem.totalBytes > targetBytes) {
-      const node = ix.graph.nodes[v]!;
-      throw new SplitUpError(
-        'NODE_TOO_LARGE',
-        `node '${node.name}' (${node.opType}) needs ${mem.totalBytes} bytes on its own, more than the target of ${targetBytes} bytes`,
-        {
-          node: node.name,
-          nodeIndex: v,
-          opType: node.opType,
-          bytes: mem.totalBytes,
-          targetBytes,
-          memory: { ...mem },
-        },
-      );
-    }
+    const node = ix.graph.nodes[v]!;
+    throw new SplitUpError(
+      'NODE_TOO_LARGE',
+      `node '${node.name}' (${node.opType}) needs ${mem.totalBytes} bytes on its own, more than the target of ${targetBytes} bytes`,
+      {
+        node: node.name,
+        nodeIndex: v,
+        opType: node.opType,
+        bytes: mem.totalBytes,
+        targetBytes,
+        memory: { ...mem },
+      },
+    );
   }
 }
 
