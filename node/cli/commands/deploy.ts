@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { SplitUpError } from '../../errors.js';
 import { deployModel } from '../../model/bundle/deploy-model.js';
 import { planTable } from '../../model/bundle/plan-table.js';
+import { assertValidDag } from '../../model/dag/index.js';
 import { estimateTaskMemory, partition } from '../../model/partition/index.js';
 import { formatSize, parseSize } from '../../util/size.js';
 import type { Command } from '../command.js';
@@ -67,6 +68,7 @@ export const deployCommand: Command = {
       overwrite: opts.force,
       partition: (graph, targetBytes) => partition(graph, { targetBytes }),
       estimate: (graph, nodes) => estimateTaskMemory(graph, nodes),
+      validate: assertValidDag,
       progress: (line) => io.err(`deploy: ${line} (${((performance.now() - started) / 1000).toFixed(1)} s)`),
     });
     for (const line of planTable(result.manifest)) io.out(line);

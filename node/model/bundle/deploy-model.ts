@@ -8,6 +8,7 @@ import { buildPartitionGraph, onnxNodeOrder } from '../build-partition-graph.js'
 import { type ExtractedTask, extractTasks } from '../extract/extract-tasks.js';
 import { type BundleManifest, MANIFEST_SCHEMA, type TaskManifest } from '../manifest.js';
 import { constantsToInitializers } from '../onnx/constants.js';
+import { dedupeInitializers } from '../onnx/dedupe-initializers.js';
 import { loadOnnxModel } from '../onnx/load.js';
 import { DEPLOY_OPTIMIZATION_LEVEL, optimizeModel } from '../onnx/optimize.js';
 import { assertStandardOperators } from '../onnx/safety.js';
@@ -86,6 +87,7 @@ export async function deployModel(opts: DeployOptions): Promise<DeployResult> {
     const optimized = loadOnnxModel(optimizedPath);
     const graph = optimized.model.graph;
     if (!graph) throw new SplitUpError('MODEL_CORRUPT', 'optimized model has no graph');
+    dedupeInitializers(graph);
     constantsToInitializers(graph);
     assertStandardOperators(optimized.model, { allowOrtFusions: true });
     const inputs = resolveInputShapes(graph, decl);

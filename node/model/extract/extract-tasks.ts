@@ -20,6 +20,7 @@ import type { TensorSpec } from '../../../storage/tensors/tensor.js';
 import { SplitUpError } from '../../errors.js';
 import { type Connection, MODEL_ENDPOINT, type StateBinding, type WeightFile } from '../manifest.js';
 import { isExternal, readExternalBytes } from '../onnx/external-data.js';
+import { forEachGraph, subgraphsOf } from '../onnx/graph-walk.js';
 import { EXTERNAL_INITIALIZER_MIN_BYTES } from '../onnx/optimize.js';
 import type { PartitionGraph, PartitionPlan } from '../partition-graph.js';
 import type { InferredShapes } from '../shapes/infer.js';
@@ -95,6 +96,24 @@ function taskInitializer(t: TensorProto, source: ExtractionSource, writer: Weigh
   return copy;
 }
 
+/** Moves external tensors inside a node's subgraphs (If/Loop bodies) into the task's weights file. */
+function relocateSubgraphData(node: NodeProto, source: ExtractionSource, writer: WeightsWriter): NodeProto {
+  for (const sub of subgraphsOf(node)) {
+    forEachGraph(sub, (graph) => {
+      graph.initializer = graph.initializer.map((t) =>
+        isExternal(t) ? taskInitializer(t, source, writer) : t,
+      );
+      for (const n of graph.node) {
+        for (const a of n.attribute) {
+          if (a.t && isExternal(a.t)) a.t = taskInitializer(a.t, source, writer);
+          a.tensors = a.tensors.map((t) => (isExternal(t) ? taskInitializer(t, source, writer) : t));
+        }
+      }
+    });
+  }
+  return node;
+}
+
 /** Writes `<id>.onnx` and `<id>.weights` per task into `outDir`; returns their descriptions and the DAG edges. */
 export function extractTasks(
   source: ExtractionSource,
@@ -157,6 +176,13 @@ export function extractTasks(
       if (!t) throw new SplitUpError('MODEL_CORRUPT', `weight '${w}' is not an initializer`, { tensor: w });
       return taskInitializer(t, source, writer);
     });
+    const taskNodes = nodes.map((n) =>
+      relocateSubgraphData(
+        clone(NodeProtoSchema, g.node[source.onnxIndex[n] as number] as NodeProto),
+        source,
+        writer,
+      ),
+    );
     const weightsSha = writer.close();
     const inputSpecs = inputs.map((n) => specOf(n, source.shapes));
     const outputSpecs = outputs.map((n) => specOf(n, source.shapes));
@@ -167,7 +193,7 @@ export function extractTasks(
       producerVersion: '1',
       graph: create(GraphProtoSchema, {
         name: `${g.name || 'model'}:${id}`,
-        node: nodes.map((n) => clone(NodeProtoSchema, g.node[source.onnxIndex[n] as number] as NodeProto)),
+        node: taskNodes,
         initializer: initializers,
         input: inputSpecs.map(specToValueInfo),
         output: outputSpecs.map(specToValueInfo),

@@ -75,13 +75,20 @@ export function externalMlpModel(location: string): { model: ModelProto; weights
   return { model, weights };
 }
 
-/** y = If(cond) then x*W1 else x: the then-branch reads W1 and x from the outer scope. */
+/**
+ * y = If(cond) then (x*W1)*Wt else x: the then-branch reads W1 and x from the outer scope and has
+ * its own 1 KiB initializer Wt.
+ */
 export function ifModel(): ModelProto {
   const thenBranch = makeGraph({
     name: 'then',
-    nodes: [makeNode('MatMul', ['x', 'W1'], ['t_out'], { name: 'then_mm' })],
+    nodes: [
+      makeNode('MatMul', ['x', 'W1'], ['t_mid'], { name: 'then_mm' }),
+      makeNode('MatMul', ['t_mid', 'Wt'], ['t_out'], { name: 'then_mm2' }),
+    ],
     inputs: [],
     outputs: [makeValueInfo('t_out', DataType.FLOAT, ['batch', WIDTH])],
+    initializers: [floatTensor('Wt', [WIDTH, WIDTH], seeded(WIDTH * WIDTH, 7))],
   });
   const elseBranch = makeGraph({
     name: 'else',

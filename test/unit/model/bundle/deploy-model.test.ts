@@ -98,6 +98,12 @@ test('an If whose branch reads an outer weight: the task carries the weight and 
     estimate: countingEstimate,
   });
   assert.equal(manifest.tasks[0]?.weights.length, 1);
+  const taskBytes = readFileSync(join(out, manifest.tasks[0]?.file ?? '?'));
+  assert.ok(
+    !taskBytes.includes('optimized.weights'),
+    'subgraph weights are moved into the task weights file',
+  );
+  assert.equal(readBundle(out).tasks.length, 1);
   const feeds = { cond: new ort.Tensor('bool', Uint8Array.from([1]), []), x: x() };
   const whole = await runWhole(manifest, feeds);
   const chain = await runChain(out, manifest, feeds);

@@ -18,3 +18,16 @@ test('Constant nodes become initializers', () => {
   assert.ok(graph.initializer.some((t) => t.name === 'b' && t.rawData.length === 64));
   assert.ok(!graph.node.some((n) => n.opType === 'Constant'));
 });
+
+test('repeated initializer names in a subgraph (onnxruntime save bug) are reduced to one', async () => {
+  const { dedupeInitializers } = await import('../../../../node/model/onnx/dedupe-initializers.js');
+  const model = ifModel();
+  const then = model.graph?.node[0]?.attribute.find((a) => a.name === 'then_branch')?.g;
+  assert.ok(then?.initializer[0]);
+  then.initializer.push(then.initializer[0]);
+  assert.equal(dedupeInitializers(model.graph ?? then), 1);
+  assert.deepEqual(
+    then.initializer.map((t) => t.name),
+    ['Wt'],
+  );
+});
