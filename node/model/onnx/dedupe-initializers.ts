@@ -10,7 +10,11 @@ export function dedupeInitializers(graph: GraphProto): number {
   forEachGraph(graph, (g) => {
     const seen = new Set<string>();
     const before = g.initializer.length;
-    g.initializer = g.initializer.filter((t) => !seen.has(t.name) && (seen.add(t.name), true));
+    g.initializer = g.initializer.filter((t) => {
+      if (seen.has(t.name)) return false;
+      seen.add(t.name);
+      return true;
+    });
     removed += before - g.initializer.length;
   });
   return removed;
