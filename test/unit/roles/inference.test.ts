@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { generateKeyPair } from '@libp2p/crypto/keys';
+import { lpStream } from '@libp2p/utils';
 import { TaskRunner } from '../../../node/engine/task-runner.js';
 import { openWholeModel } from '../../../node/engine/whole-model.js';
 import { isSplitUpError } from '../../../node/errors.js';
@@ -12,7 +13,7 @@ import { type ClientServices, InferenceClient } from '../../../node/roles/client
 import { type ExecutionPlan, PLAN_SCHEMA, parsePlan } from '../../../node/roles/plan.js';
 import { createClientPeer, createWorkerPeer } from '../../../node/roles/role-peer.js';
 import { WorkerExecutor, type WorkerServices } from '../../../node/roles/worker/worker-executor.js';
-import { executionControl } from '../../../protocols/execution/index.js';
+import { EXECUTION_PROTOCOL, executionControl } from '../../../protocols/execution/index.js';
 import { tensorStream } from '../../../protocols/tensor-stream/index.js';
 import { floatTensor, parallelBundle } from '../engine/tiny-bundles.js';
 
@@ -147,6 +148,25 @@ test('model inputs that do not match the model interface are refused before anyt
   await assert.rejects(client.infer({ manifest, bundleId: BUNDLE_ID, plan, inputs: {} }), (err) =>
     isSplitUpError(err, 'INFERENCE_INPUT_MISSING'),
   );
+});
+
+test('garbage on the execution protocol gets a MALFORMED verdict and the worker keeps serving', async () => {
+  const stream = await clientNode.dialProtocol(healthy.tC.peerId, EXECUTION_PROTOCOL);
+  const lp = lpStream(stream);
+  await lp.write(new Uint8Array([0x7b, 0x00, 0xff, 0x13]));
+  const reply = JSON.parse(new TextDecoder().decode((await lp.read()).subarray()));
+  assert.deepEqual([reply.ok, reply.code], [false, 'EXECUTION_MALFORMED_MESSAGE']);
+  await stream.close();
+
+  const plan = planFor(healthy);
+  const result = await client.infer({
+    manifest,
+    bundleId: BUNDLE_ID,
+    plan,
+    inputs: { x },
+    timeoutMs: 30_000,
+  });
+  assert.deepEqual([...new Float32Array(result.outputs.out!.data.slice().buffer)], [-3, -1, 1, 3]);
 });
 
 test('a plan that leaves a task unassigned or names a bad peer id is refused', () => {
