@@ -3,7 +3,7 @@ import { bigintify } from './convert.js';
 import { splitupProgram } from './program.js';
 
 /** Decodes account bytes (discriminator checked) with u64s as bigint. */
-function decode(name: 'config' | 'node', data: Uint8Array): unknown {
+function decode(name: 'config' | 'node' | 'model', data: Uint8Array): unknown {
   return bigintify(splitupProgram().coder.accounts.decode(name, Buffer.from(data)));
 }
 
@@ -37,7 +37,7 @@ export interface NodeAccount {
   unstakeAmount: bigint;
   unstakeRequestedAt: bigint;
   specializedVram: bigint;
-  specializations: bigint[];
+  specializations: { model: PublicKey; taskIndex: number }[];
   activeAssignments: number;
   openDisputes: number;
   specializationCount: number;
@@ -52,4 +52,22 @@ export function decodeConfig(data: Uint8Array): ConfigAccount {
 
 export function decodeNode(data: Uint8Array): NodeAccount {
   return decode('node', data) as NodeAccount;
+}
+
+export interface ModelAccount {
+  authority: PublicKey;
+  modelId: number[];
+  totalComputeUnits: bigint;
+  registeredAt: bigint;
+  inputCount: number;
+  outputCount: number;
+  taskCount: number;
+  connectionCount: number;
+  tasksWritten: number;
+  registered: boolean;
+  tasks: { vramBytes: bigint; computeUnits: bigint; id: number[]; inputCount: number; outputCount: number }[];
+}
+
+export function decodeModel(data: Uint8Array): ModelAccount {
+  return decode('model', data) as ModelAccount;
 }

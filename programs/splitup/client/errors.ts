@@ -41,3 +41,21 @@ export function asSplitupError(err: unknown): unknown {
   const logs = (err as { logs?: string[] }).logs ?? [];
   return new SplitupProgramError(SPLITUP_ERROR_CODES[name], logs);
 }
+
+/** Failures of the client itself, before anything is sent (a model that cannot be encoded). */
+export type SplitupClientErrorCode = 'MODEL_TOO_LARGE' | 'UNKNOWN_DTYPE' | 'BAD_CID' | 'BAD_MODEL_ID';
+
+export class SplitupClientError extends Error {
+  readonly code: SplitupClientErrorCode;
+  constructor(code: SplitupClientErrorCode, message: string) {
+    super(message);
+    this.name = 'SplitupClientError';
+    this.code = code;
+  }
+}
+
+/** The node/model/dag code (e.g. DAG_TYPE_MISMATCH) of a program DAG error name (DagTypeMismatch). */
+export function dagCodeOf(name: SplitupErrorName | undefined): string | undefined {
+  if (!name?.startsWith('Dag')) return undefined;
+  return name.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase();
+}

@@ -135,3 +135,14 @@ export function withdrawIx(authority: PublicKey, destination: PublicKey): Promis
     })
     .instruction();
 }
+
+export function declareSpecializationIx(
+  authority: PublicKey,
+  model: PublicKey,
+  taskIndex: number,
+): Promise<TransactionInstruction> {
+  return program()
+    .methods.declareSpecialization({ taskIndex, reserved: Array(7).fill(0) })
+    .accountsStrict({ authority, node: nodeAddress(authority), config: configAddress(), model })
+    .instruction();
+}

@@ -40,6 +40,8 @@ export interface CInput {
   instructions: InstructionDef[];
   errors: ErrorDef[];
   programIds: Record<string, string>;
+  /** Fixed byte strings (e.g. name hashes) emitted as rodata arrays. */
+  byteConstants: Record<string, number[]>;
 }
 
 export function emitC(input: CInput): string {
@@ -64,6 +66,8 @@ export function emitC(input: CInput): string {
     const bytes = Array.from(new PublicKey(id).toBytes());
     out.push(`static const Pubkey ${name} = {{${bytes.join(', ')}}}; /* ${id} */`);
   }
+  for (const [name, bytes] of Object.entries(input.byteConstants))
+    out.push(`static const u8 ${name}[${bytes.length}] __attribute__((aligned(8))) = {${bytes.join(', ')}};`);
   out.push('', '/* Layouts: Borsh order, natural alignment, no implicit padding (checked below). */');
   for (const s of input.structs) {
     const l = input.layouts.get(s.name)!;

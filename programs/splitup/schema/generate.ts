@@ -2,6 +2,7 @@
 // Usage: node --import tsx programs/splitup/schema/generate.ts [--check]
 //   --check: exit 1 if any generated file differs from what is committed.
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Keypair } from '@solana/web3.js';
@@ -14,6 +15,8 @@ import {
   constants,
   errors,
   instructions,
+  MODEL_ENDPOINT_NAME,
+  NAME_BYTES,
   PROGRAM_NAME,
   PROGRAM_VERSION,
   SYSTEM_PROGRAM_ID,
@@ -29,10 +32,19 @@ export function programAddress(): string {
   return Keypair.fromSecretKey(Uint8Array.from(secret)).publicKey.toBase58();
 }
 
+/** On-chain name: sha256(name)[0..NAME_BYTES]; the empty name is all zeros. */
+export function nameHash(name: string): number[] {
+  if (name === '') return Array(NAME_BYTES).fill(0);
+  return Array.from(createHash('sha256').update(name, 'utf8').digest().subarray(0, NAME_BYTES));
+}
+
 /** Formats generated TypeScript the way `biome check --write` would, so lint leaves it alone. */
 function biomeFormat(source: string, path: string): string {
   const biome = fileURLToPath(new URL('../../../node_modules/.bin/biome', import.meta.url));
-  return execFileSync(biome, ['format', `--stdin-file-path=${at(path)}`], { input: source, encoding: 'utf8' });
+  return execFileSync(biome, ['format', `--stdin-file-path=${at(path)}`], {
+    input: source,
+    encoding: 'utf8',
+  });
 }
 
 /** Path (relative to programs/splitup/) → contents. */
@@ -56,6 +68,7 @@ export function generate(): Record<string, string> {
       instructions,
       errors,
       programIds: { SYSTEM_PROGRAM: SYSTEM_PROGRAM_ID, TOKEN_PROGRAM: TOKEN_PROGRAM_ID },
+      byteConstants: { MODEL_ENDPOINT_HASH: nameHash(MODEL_ENDPOINT_NAME) },
     }),
     'idl/splitup.json': `${JSON.stringify(idl, null, 2)}\n`,
     'client/generated/splitup.ts': biomeFormat(emitTs(idl, errors, constants), 'client/generated/splitup.ts'),

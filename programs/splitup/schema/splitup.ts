@@ -14,6 +14,32 @@ export const TOKEN_PROGRAM_ID = 'TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA';
 
 export const MAX_COMMITTEE = 16;
 export const MAX_SPECIALIZATIONS = 8;
+export const MAX_DIMS = 6;
+export const MAX_TASK_TENSORS = 4;
+export const MAX_MODEL_IO = 4;
+export const MAX_STATE_BINDINGS = 2;
+export const MAX_WEIGHT_CIDS = 3;
+export const CID_BYTES = 40;
+export const NAME_BYTES = 16;
+export const MAX_MODEL_TASKS = 8;
+export const MAX_CONNECTIONS = 32;
+export const CONNECTIONS_PER_IX = 8;
+/** Tensor element types, in the order of storage/tensors/tensor.ts DTYPES (a test keeps them equal). */
+export const DTYPES = [
+  'float32',
+  'float16',
+  'bfloat16',
+  'float64',
+  'int8',
+  'uint8',
+  'int16',
+  'uint16',
+  'int32',
+  'uint32',
+  'int64',
+  'uint64',
+  'bool',
+] as const;
 
 export const constants: ConstantDef[] = [
   { name: 'MAX_COMMITTEE', value: MAX_COMMITTEE, doc: 'Oracle keys a committee may hold' },
@@ -24,6 +50,27 @@ export const constants: ConstantDef[] = [
   { name: 'CONFIG_SEED', value: 'config', doc: 'PDA seed of the one Config account' },
   { name: 'VAULT_SEED', value: 'vault', doc: 'PDA seed of the token vault holding stake and escrow' },
   { name: 'NODE_SEED', value: 'node', doc: 'PDA seed of a Node account, followed by its authority' },
+  { name: 'MODEL_SEED', value: 'model', doc: 'PDA seed of a Model account, followed by its 32-byte id' },
+  { name: 'MAX_DIMS', value: MAX_DIMS, doc: 'Rank limit of a tensor spec' },
+  { name: 'MAX_TASK_TENSORS', value: MAX_TASK_TENSORS, doc: 'Inputs (and outputs) one task may declare' },
+  { name: 'MAX_MODEL_IO', value: MAX_MODEL_IO, doc: 'Inputs (and outputs) a model may declare' },
+  { name: 'MAX_STATE_BINDINGS', value: MAX_STATE_BINDINGS, doc: 'State bindings one task may declare' },
+  {
+    name: 'MAX_WEIGHT_CIDS',
+    value: MAX_WEIGHT_CIDS,
+    doc: 'Content ids (task graph and weight files) per task',
+  },
+  { name: 'CID_BYTES', value: CID_BYTES, doc: 'Bytes of one binary CID, zero-padded' },
+  {
+    name: 'NAME_BYTES',
+    value: NAME_BYTES,
+    doc: 'Bytes of a name: sha256(name)[0..16], zeros for the empty name',
+  },
+  { name: 'MAX_MODEL_TASKS', value: MAX_MODEL_TASKS, doc: 'Tasks one model may have' },
+  { name: 'MAX_CONNECTIONS', value: MAX_CONNECTIONS, doc: 'Connections one model may have' },
+  { name: 'CONNECTIONS_PER_IX', value: CONNECTIONS_PER_IX, doc: 'Connections one add_connections carries' },
+  { name: 'DTYPE_COUNT', value: DTYPES.length, doc: 'Number of tensor element types' },
+  { name: 'DIM_SYMBOLIC', value: 0xffff_ffff_ffff_ffffn, doc: 'A dim the deployer left symbolic (any size)' },
 ];
 
 export const structs: StructDef[] = [
@@ -75,6 +122,102 @@ export const structs: StructDef[] = [
     fields: [{ name: 'amount', type: 'u64' }],
   },
   {
+    name: 'TensorSpec',
+    doc: 'A typed tensor interface: dims (DIM_SYMBOLIC for a symbolic dim), name hash, rank, dtype index.',
+    fields: [
+      { name: 'dims', type: { array: ['u64', MAX_DIMS] } },
+      { name: 'name', type: { array: ['u8', NAME_BYTES] } },
+      { name: 'rank', type: 'u8' },
+      { name: 'dtype', type: 'u8', doc: 'Index into DTYPES' },
+      { name: 'reserved', type: { array: ['u8', 6] } },
+    ],
+  },
+  {
+    name: 'StateBinding',
+    doc: 'Output of step t fed back as input of step t+1 on the same node (names hashed).',
+    fields: [
+      { name: 'input', type: { array: ['u8', NAME_BYTES] } },
+      { name: 'output', type: { array: ['u8', NAME_BYTES] } },
+    ],
+  },
+  {
+    name: 'TaskDef',
+    doc: 'One task of a model: typed interface, VRAM, compute units, content ids.',
+    fields: [
+      { name: 'vram_bytes', type: 'u64' },
+      { name: 'compute_units', type: 'u64' },
+      { name: 'id', type: { array: ['u8', NAME_BYTES] }, doc: 'sha256(task id)[0..16]' },
+      { name: 'inputs', type: { array: [{ defined: 'TensorSpec' }, MAX_TASK_TENSORS] } },
+      { name: 'outputs', type: { array: [{ defined: 'TensorSpec' }, MAX_TASK_TENSORS] } },
+      { name: 'state', type: { array: [{ defined: 'StateBinding' }, MAX_STATE_BINDINGS] } },
+      { name: 'weight_cids', type: { array: [{ array: ['u8', CID_BYTES] }, MAX_WEIGHT_CIDS] } },
+      { name: 'input_count', type: 'u8' },
+      { name: 'output_count', type: 'u8' },
+      { name: 'state_count', type: 'u8' },
+      { name: 'cid_count', type: 'u8' },
+      { name: 'reserved', type: { array: ['u8', 4] } },
+    ],
+  },
+  {
+    name: 'Connection',
+    doc: 'A model input or task output (from) feeding a task input or model output (to); names hashed, the model is sha256("@model")[0..16].',
+    fields: [
+      { name: 'from_task', type: { array: ['u8', NAME_BYTES] } },
+      { name: 'from_tensor', type: { array: ['u8', NAME_BYTES] } },
+      { name: 'to_task', type: { array: ['u8', NAME_BYTES] } },
+      { name: 'to_tensor', type: { array: ['u8', NAME_BYTES] } },
+    ],
+  },
+  {
+    name: 'CreateModelArgs',
+    doc: 'Arguments of create_model.',
+    fields: [
+      { name: 'model_id', type: { array: ['u8', 32] } },
+      { name: 'inputs', type: { array: [{ defined: 'TensorSpec' }, MAX_MODEL_IO] } },
+      { name: 'outputs', type: { array: [{ defined: 'TensorSpec' }, MAX_MODEL_IO] } },
+      { name: 'input_count', type: 'u8' },
+      { name: 'output_count', type: 'u8' },
+      { name: 'task_count', type: 'u8' },
+      { name: 'reserved', type: { array: ['u8', 5] } },
+    ],
+  },
+  {
+    name: 'RegisterTaskArgs',
+    doc: 'Arguments of register_task.',
+    fields: [
+      { name: 'index', type: 'u8' },
+      { name: 'reserved', type: { array: ['u8', 7] } },
+      { name: 'task', type: { defined: 'TaskDef' } },
+    ],
+  },
+  {
+    name: 'AddConnectionsArgs',
+    doc: 'Arguments of add_connections: `count` connections written from position `start`.',
+    fields: [
+      { name: 'start', type: 'u8' },
+      { name: 'count', type: 'u8' },
+      { name: 'reserved', type: { array: ['u8', 6] } },
+      { name: 'connections', type: { array: [{ defined: 'Connection' }, CONNECTIONS_PER_IX] } },
+    ],
+  },
+  {
+    name: 'SpecializationArgs',
+    doc: 'Arguments of declare_specialization.',
+    fields: [
+      { name: 'task_index', type: 'u8' },
+      { name: 'reserved', type: { array: ['u8', 7] } },
+    ],
+  },
+  {
+    name: 'Specialization',
+    doc: 'A task a node keeps loaded: its model and index.',
+    fields: [
+      { name: 'model', type: 'pubkey' },
+      { name: 'task_index', type: 'u8' },
+      { name: 'reserved', type: { array: ['u8', 7] } },
+    ],
+  },
+  {
     name: 'Config',
     doc: 'The program configuration (PDA ["config"]).',
     fields: [
@@ -100,7 +243,7 @@ export const structs: StructDef[] = [
       { name: 'unstake_amount', type: 'u64', doc: 'Amount asked for by request_unstake' },
       { name: 'unstake_requested_at', type: 'i64', doc: 'Unix time of request_unstake' },
       { name: 'specialized_vram', type: 'u64', doc: 'Sum of the VRAM bytes of its specializations' },
-      { name: 'specializations', type: { array: ['u64', MAX_SPECIALIZATIONS] } },
+      { name: 'specializations', type: { array: [{ defined: 'Specialization' }, MAX_SPECIALIZATIONS] } },
       { name: 'active_assignments', type: 'u32' },
       { name: 'open_disputes', type: 'u32' },
       { name: 'specialization_count', type: 'u8' },
@@ -112,8 +255,31 @@ export const structs: StructDef[] = [
   },
 ];
 
+structs.push({
+  name: 'Model',
+  doc: 'A model and its task DAG (PDA ["model", model_id]). Written while a draft, immutable once registered.',
+  fields: [
+    { name: 'authority', type: 'pubkey', doc: 'The developer who may write the draft' },
+    { name: 'model_id', type: { array: ['u8', 32] } },
+    { name: 'total_compute_units', type: 'u64', doc: 'Sum over tasks, set at registration' },
+    { name: 'registered_at', type: 'i64' },
+    { name: 'inputs', type: { array: [{ defined: 'TensorSpec' }, MAX_MODEL_IO] } },
+    { name: 'outputs', type: { array: [{ defined: 'TensorSpec' }, MAX_MODEL_IO] } },
+    { name: 'tasks', type: { array: [{ defined: 'TaskDef' }, MAX_MODEL_TASKS] } },
+    { name: 'connections', type: { array: [{ defined: 'Connection' }, MAX_CONNECTIONS] } },
+    { name: 'input_count', type: 'u8' },
+    { name: 'output_count', type: 'u8' },
+    { name: 'task_count', type: 'u8' },
+    { name: 'connection_count', type: 'u8' },
+    { name: 'tasks_written', type: 'u8', doc: 'Bit i: task i has been written' },
+    { name: 'registered', type: 'bool' },
+    { name: 'bump', type: 'u8' },
+    { name: 'reserved', type: 'u8' },
+  ],
+});
+
 /** Struct names that are on-chain accounts (8-byte discriminator + struct). */
-export const accounts = ['Config', 'Node'];
+export const accounts = ['Config', 'Node', 'Model'];
 
 const tokenProgram = { name: 'token_program', address: TOKEN_PROGRAM_ID, doc: 'SPL Token' };
 const systemProgram = { name: 'system_program', address: SYSTEM_PROGRAM_ID, doc: 'System program' };
@@ -188,6 +354,53 @@ export const instructions: InstructionDef[] = [
   },
 ];
 
+const modelDraft = (doc: string) => [
+  { name: 'authority', signer: true, doc: 'The model developer' },
+  { name: 'model', writable: true, doc },
+];
+
+instructions.push(
+  {
+    name: 'create_model',
+    doc: 'Creates a draft model with its inputs, outputs and task count.',
+    args: 'CreateModelArgs',
+    accounts: [
+      { name: 'authority', writable: true, signer: true, doc: 'The model developer; pays for the account' },
+      { name: 'model', writable: true, doc: 'PDA ["model", model_id], created here' },
+      { name: 'config', doc: 'PDA ["config"]' },
+      systemProgram,
+    ],
+  },
+  {
+    name: 'register_task',
+    doc: 'Writes task `index` of a draft model.',
+    args: 'RegisterTaskArgs',
+    accounts: modelDraft('The draft model'),
+  },
+  {
+    name: 'add_connections',
+    doc: 'Writes connections of a draft model.',
+    args: 'AddConnectionsArgs',
+    accounts: modelDraft('The draft model'),
+  },
+  {
+    name: 'register_model',
+    doc: 'Checks the task DAG (seed 004 §3.2, the rules of node/model/dag) and seals the model.',
+    accounts: modelDraft('The draft model; immutable afterwards'),
+  },
+  {
+    name: 'declare_specialization',
+    doc: "Adds a registered task to the node's specializations; its stake must cover the added VRAM.",
+    args: 'SpecializationArgs',
+    accounts: [
+      { name: 'authority', signer: true, doc: 'The node key' },
+      { name: 'node', writable: true, doc: 'PDA ["node", authority]' },
+      { name: 'config', doc: 'PDA ["config"]' },
+      { name: 'model', doc: 'A registered model' },
+    ],
+  },
+);
+
 export const errors: ErrorDef[] = [
   {
     code: 6000,
@@ -237,4 +450,31 @@ export const errors: ErrorDef[] = [
   { code: 6025, name: 'NodeBusy', msg: 'The node has an open assignment or dispute' },
   { code: 6026, name: 'InsufficientStake', msg: 'The stake does not cover the amount or the requirement' },
   { code: 6027, name: 'TooManyAccounts', msg: 'More accounts were passed than the program reads' },
+  { code: 6028, name: 'ModelRegistered', msg: 'The model is registered and immutable' },
+  { code: 6029, name: 'ModelNotRegistered', msg: 'The model is still a draft' },
+  { code: 6030, name: 'TasksIncomplete', msg: 'Not every task of the model has been written' },
+  { code: 6031, name: 'InvalidTaskIndex', msg: 'No task has this index' },
+  { code: 6032, name: 'CapacityExceeded', msg: 'A count exceeds its on-chain limit' },
+  { code: 6033, name: 'AlreadySpecialized', msg: 'The node already specializes in this task' },
+  // Model DAG violations: 6100 + DAG_ERROR_NUMBERS of node/model/dag/codes.ts, same order.
+  { code: 6101, name: 'DagBadTaskId', msg: 'A task id is empty or reserved' },
+  { code: 6102, name: 'DagDuplicateTask', msg: 'A task id is declared twice' },
+  { code: 6103, name: 'DagBadTensorName', msg: 'A tensor name is empty' },
+  { code: 6104, name: 'DagDuplicateTensor', msg: 'A tensor name occurs twice in one list' },
+  { code: 6105, name: 'DagBadStateBinding', msg: 'A state binding is invalid' },
+  { code: 6106, name: 'DagUnknownTask', msg: 'A connection names an unknown task' },
+  { code: 6107, name: 'DagUnknownTensor', msg: 'A connection names an unknown tensor' },
+  {
+    code: 6108,
+    name: 'DagDuplicateConnection',
+    msg: 'A sink has more than one source, or a state input is fed by a task',
+  },
+  { code: 6109, name: 'DagInputUnsatisfied', msg: 'A task input or model output is not fed' },
+  { code: 6110, name: 'DagOrphanOutput', msg: 'A model input or task output feeds nothing' },
+  { code: 6111, name: 'DagRedundantTask', msg: 'A task contributes to no model output' },
+  { code: 6112, name: 'DagCycle', msg: 'The tasks form a cycle' },
+  { code: 6113, name: 'DagTypeMismatch', msg: 'A connection joins incompatible tensor specs' },
 ];
+
+/** sha256("@model")[0..16]: the model itself as a connection endpoint (MODEL_ENDPOINT). */
+export const MODEL_ENDPOINT_NAME = '@model';

@@ -43,6 +43,16 @@ u64 entrypoint(const u8 *input) {
       return ix_request_unstake(ctx);
     case IX_WITHDRAW:
       return ix_withdraw(ctx);
+    case IX_CREATE_MODEL:
+      return ix_create_model(ctx);
+    case IX_REGISTER_TASK:
+      return ix_register_task(ctx);
+    case IX_ADD_CONNECTIONS:
+      return ix_add_connections(ctx);
+    case IX_REGISTER_MODEL:
+      return ix_register_model(ctx);
+    case IX_DECLARE_SPECIALIZATION:
+      return ix_declare_specialization(ctx);
     default:
       return ERR_UNKNOWN_INSTRUCTION;
   }

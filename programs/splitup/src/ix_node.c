@@ -105,3 +105,41 @@ u64 ix_withdraw(const Ctx *ctx) {
   n->unstaking = false;
   return SUCCESS;
 }
+
+/* Stake a node needs for `vram` bytes of specialized tasks: base + per-GB x ceil(vram / GB). */
+u64 required_stake(const ProtocolParams *p, u64 vram, u64 *out) {
+  u64 gb = vram / VRAM_GB_BYTES + (vram % VRAM_GB_BYTES != 0);
+  TRY(checked_mul(p->stake_per_gb, gb, out));
+  return checked_add(*out, p->stake_base, out);
+}
+
+u64 ix_declare_specialization(const Ctx *ctx) {
+  if (ctx->num_accounts < DECLARE_SPECIALIZATION_ACCOUNTS) return ERR_NOT_ENOUGH_ACCOUNTS;
+  if (ctx->data_len != DECLARE_SPECIALIZATION_DATA_LEN) return ERR_INVALID_INSTRUCTION_DATA;
+  u8 index = ((const SpecializationArgs *)(ctx->data + 8))->task_index;
+  SerializedAccount *model = ctx->accounts[DECLARE_SPECIALIZATION_MODEL];
+  Node *n;
+  Config *c;
+  TRY(load_node(ctx, ctx->accounts[DECLARE_SPECIALIZATION_NODE], ctx->accounts[DECLARE_SPECIALIZATION_AUTHORITY], &n));
+  TRY(load_config(ctx, ctx->accounts[DECLARE_SPECIALIZATION_CONFIG], &c));
+  TRY(load_program_account(ctx, model, DISC_MODEL, MODEL_SPACE, false));
+  const Model *m = ACCOUNT_DATA(model, Model);
+  if (!m->registered) return ERR_MODEL_NOT_REGISTERED;
+  if (index >= m->task_count) return ERR_INVALID_TASK_INDEX;
+  if (n->slashed) return ERR_NODE_SLASHED;
+  if (n->unstaking) return ERR_NODE_UNSTAKING;
+  if (n->specialization_count >= MAX_SPECIALIZATIONS) return ERR_CAPACITY_EXCEEDED;
+  for (u8 i = 0; i < n->specialization_count; i++)
+    if (n->specializations[i].task_index == index && pubkey_eq(&n->specializations[i].model, &model->key))
+      return ERR_ALREADY_SPECIALIZED;
+  u64 vram, required;
+  TRY(checked_add(n->specialized_vram, m->tasks[index].vram_bytes, &vram));
+  TRY(required_stake(&c->params, vram, &required));
+  if (n->staked < required) return ERR_INSUFFICIENT_STAKE;
+  Specialization *s = &n->specializations[n->specialization_count];
+  sol_memcpy_(&s->model, &model->key, sizeof(Pubkey));
+  s->task_index = index;
+  n->specialization_count++;
+  n->specialized_vram = vram;
+  return SUCCESS;
+}

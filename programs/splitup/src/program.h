@@ -56,3 +56,12 @@ u64 ix_register_node(const Ctx *ctx);
 u64 ix_stake(const Ctx *ctx);
 u64 ix_request_unstake(const Ctx *ctx);
 u64 ix_withdraw(const Ctx *ctx);
+u64 ix_create_model(const Ctx *ctx);
+u64 ix_register_task(const Ctx *ctx);
+u64 ix_add_connections(const Ctx *ctx);
+u64 ix_register_model(const Ctx *ctx);
+u64 ix_declare_specialization(const Ctx *ctx);
+u64 required_stake(const ProtocolParams *p, u64 vram, u64 *out);
+
+/* dag.c */
+u64 validate_dag(const Model *m);

@@ -227,6 +227,150 @@ export type Splitup = {
       ];
       args: [];
     },
+    {
+      name: 'createModel';
+      docs: ['Creates a draft model with its inputs, outputs and task count.'];
+      discriminator: [212, 233, 41, 219, 130, 212, 212, 229];
+      accounts: [
+        {
+          name: 'authority';
+          docs: ['The model developer; pays for the account'];
+          writable: true;
+          signer: true;
+        },
+        {
+          name: 'model';
+          docs: ['PDA ["model", model_id], created here'];
+          writable: true;
+        },
+        {
+          name: 'config';
+          docs: ['PDA ["config"]'];
+        },
+        {
+          name: 'systemProgram';
+          docs: ['System program'];
+          address: '11111111111111111111111111111111';
+        },
+      ];
+      args: [
+        {
+          name: 'args';
+          type: {
+            defined: {
+              name: 'createModelArgs';
+            };
+          };
+        },
+      ];
+    },
+    {
+      name: 'registerTask';
+      docs: ['Writes task `index` of a draft model.'];
+      discriminator: [248, 122, 184, 250, 185, 100, 190, 79];
+      accounts: [
+        {
+          name: 'authority';
+          docs: ['The model developer'];
+          signer: true;
+        },
+        {
+          name: 'model';
+          docs: ['The draft model'];
+          writable: true;
+        },
+      ];
+      args: [
+        {
+          name: 'args';
+          type: {
+            defined: {
+              name: 'registerTaskArgs';
+            };
+          };
+        },
+      ];
+    },
+    {
+      name: 'addConnections';
+      docs: ['Writes connections of a draft model.'];
+      discriminator: [125, 44, 232, 129, 183, 30, 13, 124];
+      accounts: [
+        {
+          name: 'authority';
+          docs: ['The model developer'];
+          signer: true;
+        },
+        {
+          name: 'model';
+          docs: ['The draft model'];
+          writable: true;
+        },
+      ];
+      args: [
+        {
+          name: 'args';
+          type: {
+            defined: {
+              name: 'addConnectionsArgs';
+            };
+          };
+        },
+      ];
+    },
+    {
+      name: 'registerModel';
+      docs: ['Checks the task DAG (seed 004 §3.2, the rules of node/model/dag) and seals the model.'];
+      discriminator: [111, 236, 93, 31, 195, 210, 142, 125];
+      accounts: [
+        {
+          name: 'authority';
+          docs: ['The model developer'];
+          signer: true;
+        },
+        {
+          name: 'model';
+          docs: ['The draft model; immutable afterwards'];
+          writable: true;
+        },
+      ];
+      args: [];
+    },
+    {
+      name: 'declareSpecialization';
+      docs: ["Adds a registered task to the node's specializations; its stake must cover the added VRAM."];
+      discriminator: [187, 139, 91, 21, 112, 249, 154, 138];
+      accounts: [
+        {
+          name: 'authority';
+          docs: ['The node key'];
+          signer: true;
+        },
+        {
+          name: 'node';
+          docs: ['PDA ["node", authority]'];
+          writable: true;
+        },
+        {
+          name: 'config';
+          docs: ['PDA ["config"]'];
+        },
+        {
+          name: 'model';
+          docs: ['A registered model'];
+        },
+      ];
+      args: [
+        {
+          name: 'args';
+          type: {
+            defined: {
+              name: 'specializationArgs';
+            };
+          };
+        },
+      ];
+    },
   ];
   accounts: [
     {
@@ -236,6 +380,10 @@ export type Splitup = {
     {
       name: 'node';
       discriminator: [208, 53, 1, 3, 49, 122, 180, 49];
+    },
+    {
+      name: 'model';
+      discriminator: [152, 221, 247, 122, 185, 125, 223, 151];
     },
   ];
   errors: [
@@ -378,6 +526,101 @@ export type Splitup = {
       code: 6027;
       name: 'tooManyAccounts';
       msg: 'More accounts were passed than the program reads';
+    },
+    {
+      code: 6028;
+      name: 'modelRegistered';
+      msg: 'The model is registered and immutable';
+    },
+    {
+      code: 6029;
+      name: 'modelNotRegistered';
+      msg: 'The model is still a draft';
+    },
+    {
+      code: 6030;
+      name: 'tasksIncomplete';
+      msg: 'Not every task of the model has been written';
+    },
+    {
+      code: 6031;
+      name: 'invalidTaskIndex';
+      msg: 'No task has this index';
+    },
+    {
+      code: 6032;
+      name: 'capacityExceeded';
+      msg: 'A count exceeds its on-chain limit';
+    },
+    {
+      code: 6033;
+      name: 'alreadySpecialized';
+      msg: 'The node already specializes in this task';
+    },
+    {
+      code: 6101;
+      name: 'dagBadTaskId';
+      msg: 'A task id is empty or reserved';
+    },
+    {
+      code: 6102;
+      name: 'dagDuplicateTask';
+      msg: 'A task id is declared twice';
+    },
+    {
+      code: 6103;
+      name: 'dagBadTensorName';
+      msg: 'A tensor name is empty';
+    },
+    {
+      code: 6104;
+      name: 'dagDuplicateTensor';
+      msg: 'A tensor name occurs twice in one list';
+    },
+    {
+      code: 6105;
+      name: 'dagBadStateBinding';
+      msg: 'A state binding is invalid';
+    },
+    {
+      code: 6106;
+      name: 'dagUnknownTask';
+      msg: 'A connection names an unknown task';
+    },
+    {
+      code: 6107;
+      name: 'dagUnknownTensor';
+      msg: 'A connection names an unknown tensor';
+    },
+    {
+      code: 6108;
+      name: 'dagDuplicateConnection';
+      msg: 'A sink has more than one source, or a state input is fed by a task';
+    },
+    {
+      code: 6109;
+      name: 'dagInputUnsatisfied';
+      msg: 'A task input or model output is not fed';
+    },
+    {
+      code: 6110;
+      name: 'dagOrphanOutput';
+      msg: 'A model input or task output feeds nothing';
+    },
+    {
+      code: 6111;
+      name: 'dagRedundantTask';
+      msg: 'A task contributes to no model output';
+    },
+    {
+      code: 6112;
+      name: 'dagCycle';
+      msg: 'The tasks form a cycle';
+    },
+    {
+      code: 6113;
+      name: 'dagTypeMismatch';
+      msg: 'A connection joins incompatible tensor specs';
     },
   ];
   types: [
@@ -530,6 +773,360 @@ export type Splitup = {
       };
     },
     {
+      name: 'tensorSpec';
+      docs: [
+        'A typed tensor interface: dims (DIM_SYMBOLIC for a symbolic dim), name hash, rank, dtype index.',
+      ];
+      type: {
+        kind: 'struct';
+        fields: [
+          {
+            name: 'dims';
+            type: {
+              array: ['u64', 6];
+            };
+          },
+          {
+            name: 'name';
+            type: {
+              array: ['u8', 16];
+            };
+          },
+          {
+            name: 'rank';
+            type: 'u8';
+          },
+          {
+            name: 'dtype';
+            docs: ['Index into DTYPES'];
+            type: 'u8';
+          },
+          {
+            name: 'reserved';
+            type: {
+              array: ['u8', 6];
+            };
+          },
+        ];
+      };
+    },
+    {
+      name: 'stateBinding';
+      docs: ['Output of step t fed back as input of step t+1 on the same node (names hashed).'];
+      type: {
+        kind: 'struct';
+        fields: [
+          {
+            name: 'input';
+            type: {
+              array: ['u8', 16];
+            };
+          },
+          {
+            name: 'output';
+            type: {
+              array: ['u8', 16];
+            };
+          },
+        ];
+      };
+    },
+    {
+      name: 'taskDef';
+      docs: ['One task of a model: typed interface, VRAM, compute units, content ids.'];
+      type: {
+        kind: 'struct';
+        fields: [
+          {
+            name: 'vramBytes';
+            type: 'u64';
+          },
+          {
+            name: 'computeUnits';
+            type: 'u64';
+          },
+          {
+            name: 'id';
+            docs: ['sha256(task id)[0..16]'];
+            type: {
+              array: ['u8', 16];
+            };
+          },
+          {
+            name: 'inputs';
+            type: {
+              array: [
+                {
+                  defined: {
+                    name: 'tensorSpec';
+                  };
+                },
+                4,
+              ];
+            };
+          },
+          {
+            name: 'outputs';
+            type: {
+              array: [
+                {
+                  defined: {
+                    name: 'tensorSpec';
+                  };
+                },
+                4,
+              ];
+            };
+          },
+          {
+            name: 'state';
+            type: {
+              array: [
+                {
+                  defined: {
+                    name: 'stateBinding';
+                  };
+                },
+                2,
+              ];
+            };
+          },
+          {
+            name: 'weightCids';
+            type: {
+              array: [
+                {
+                  array: ['u8', 40];
+                },
+                3,
+              ];
+            };
+          },
+          {
+            name: 'inputCount';
+            type: 'u8';
+          },
+          {
+            name: 'outputCount';
+            type: 'u8';
+          },
+          {
+            name: 'stateCount';
+            type: 'u8';
+          },
+          {
+            name: 'cidCount';
+            type: 'u8';
+          },
+          {
+            name: 'reserved';
+            type: {
+              array: ['u8', 4];
+            };
+          },
+        ];
+      };
+    },
+    {
+      name: 'connection';
+      docs: [
+        'A model input or task output (from) feeding a task input or model output (to); names hashed, the model is sha256("@model")[0..16].',
+      ];
+      type: {
+        kind: 'struct';
+        fields: [
+          {
+            name: 'fromTask';
+            type: {
+              array: ['u8', 16];
+            };
+          },
+          {
+            name: 'fromTensor';
+            type: {
+              array: ['u8', 16];
+            };
+          },
+          {
+            name: 'toTask';
+            type: {
+              array: ['u8', 16];
+            };
+          },
+          {
+            name: 'toTensor';
+            type: {
+              array: ['u8', 16];
+            };
+          },
+        ];
+      };
+    },
+    {
+      name: 'createModelArgs';
+      docs: ['Arguments of create_model.'];
+      type: {
+        kind: 'struct';
+        fields: [
+          {
+            name: 'modelId';
+            type: {
+              array: ['u8', 32];
+            };
+          },
+          {
+            name: 'inputs';
+            type: {
+              array: [
+                {
+                  defined: {
+                    name: 'tensorSpec';
+                  };
+                },
+                4,
+              ];
+            };
+          },
+          {
+            name: 'outputs';
+            type: {
+              array: [
+                {
+                  defined: {
+                    name: 'tensorSpec';
+                  };
+                },
+                4,
+              ];
+            };
+          },
+          {
+            name: 'inputCount';
+            type: 'u8';
+          },
+          {
+            name: 'outputCount';
+            type: 'u8';
+          },
+          {
+            name: 'taskCount';
+            type: 'u8';
+          },
+          {
+            name: 'reserved';
+            type: {
+              array: ['u8', 5];
+            };
+          },
+        ];
+      };
+    },
+    {
+      name: 'registerTaskArgs';
+      docs: ['Arguments of register_task.'];
+      type: {
+        kind: 'struct';
+        fields: [
+          {
+            name: 'index';
+            type: 'u8';
+          },
+          {
+            name: 'reserved';
+            type: {
+              array: ['u8', 7];
+            };
+          },
+          {
+            name: 'task';
+            type: {
+              defined: {
+                name: 'taskDef';
+              };
+            };
+          },
+        ];
+      };
+    },
+    {
+      name: 'addConnectionsArgs';
+      docs: ['Arguments of add_connections: `count` connections written from position `start`.'];
+      type: {
+        kind: 'struct';
+        fields: [
+          {
+            name: 'start';
+            type: 'u8';
+          },
+          {
+            name: 'count';
+            type: 'u8';
+          },
+          {
+            name: 'reserved';
+            type: {
+              array: ['u8', 6];
+            };
+          },
+          {
+            name: 'connections';
+            type: {
+              array: [
+                {
+                  defined: {
+                    name: 'connection';
+                  };
+                },
+                8,
+              ];
+            };
+          },
+        ];
+      };
+    },
+    {
+      name: 'specializationArgs';
+      docs: ['Arguments of declare_specialization.'];
+      type: {
+        kind: 'struct';
+        fields: [
+          {
+            name: 'taskIndex';
+            type: 'u8';
+          },
+          {
+            name: 'reserved';
+            type: {
+              array: ['u8', 7];
+            };
+          },
+        ];
+      };
+    },
+    {
+      name: 'specialization';
+      docs: ['A task a node keeps loaded: its model and index.'];
+      type: {
+        kind: 'struct';
+        fields: [
+          {
+            name: 'model';
+            type: 'pubkey';
+          },
+          {
+            name: 'taskIndex';
+            type: 'u8';
+          },
+          {
+            name: 'reserved';
+            type: {
+              array: ['u8', 7];
+            };
+          },
+        ];
+      };
+    },
+    {
       name: 'config';
       docs: ['The program configuration (PDA ["config"]).'];
       type: {
@@ -626,7 +1223,14 @@ export type Splitup = {
           {
             name: 'specializations';
             type: {
-              array: ['u64', 8];
+              array: [
+                {
+                  defined: {
+                    name: 'specialization';
+                  };
+                },
+                8,
+              ];
             };
           },
           {
@@ -658,6 +1262,122 @@ export type Splitup = {
             type: {
               array: ['u8', 4];
             };
+          },
+        ];
+      };
+    },
+    {
+      name: 'model';
+      docs: [
+        'A model and its task DAG (PDA ["model", model_id]). Written while a draft, immutable once registered.',
+      ];
+      type: {
+        kind: 'struct';
+        fields: [
+          {
+            name: 'authority';
+            docs: ['The developer who may write the draft'];
+            type: 'pubkey';
+          },
+          {
+            name: 'modelId';
+            type: {
+              array: ['u8', 32];
+            };
+          },
+          {
+            name: 'totalComputeUnits';
+            docs: ['Sum over tasks, set at registration'];
+            type: 'u64';
+          },
+          {
+            name: 'registeredAt';
+            type: 'i64';
+          },
+          {
+            name: 'inputs';
+            type: {
+              array: [
+                {
+                  defined: {
+                    name: 'tensorSpec';
+                  };
+                },
+                4,
+              ];
+            };
+          },
+          {
+            name: 'outputs';
+            type: {
+              array: [
+                {
+                  defined: {
+                    name: 'tensorSpec';
+                  };
+                },
+                4,
+              ];
+            };
+          },
+          {
+            name: 'tasks';
+            type: {
+              array: [
+                {
+                  defined: {
+                    name: 'taskDef';
+                  };
+                },
+                8,
+              ];
+            };
+          },
+          {
+            name: 'connections';
+            type: {
+              array: [
+                {
+                  defined: {
+                    name: 'connection';
+                  };
+                },
+                32,
+              ];
+            };
+          },
+          {
+            name: 'inputCount';
+            type: 'u8';
+          },
+          {
+            name: 'outputCount';
+            type: 'u8';
+          },
+          {
+            name: 'taskCount';
+            type: 'u8';
+          },
+          {
+            name: 'connectionCount';
+            type: 'u8';
+          },
+          {
+            name: 'tasksWritten';
+            docs: ['Bit i: task i has been written'];
+            type: 'u8';
+          },
+          {
+            name: 'registered';
+            type: 'bool';
+          },
+          {
+            name: 'bump';
+            type: 'u8';
+          },
+          {
+            name: 'reserved';
+            type: 'u8';
           },
         ];
       };
@@ -892,6 +1612,150 @@ export const SPLITUP_IDL = {
       ],
       args: [],
     },
+    {
+      name: 'create_model',
+      docs: ['Creates a draft model with its inputs, outputs and task count.'],
+      discriminator: [212, 233, 41, 219, 130, 212, 212, 229],
+      accounts: [
+        {
+          name: 'authority',
+          docs: ['The model developer; pays for the account'],
+          writable: true,
+          signer: true,
+        },
+        {
+          name: 'model',
+          docs: ['PDA ["model", model_id], created here'],
+          writable: true,
+        },
+        {
+          name: 'config',
+          docs: ['PDA ["config"]'],
+        },
+        {
+          name: 'system_program',
+          docs: ['System program'],
+          address: '11111111111111111111111111111111',
+        },
+      ],
+      args: [
+        {
+          name: 'args',
+          type: {
+            defined: {
+              name: 'CreateModelArgs',
+            },
+          },
+        },
+      ],
+    },
+    {
+      name: 'register_task',
+      docs: ['Writes task `index` of a draft model.'],
+      discriminator: [248, 122, 184, 250, 185, 100, 190, 79],
+      accounts: [
+        {
+          name: 'authority',
+          docs: ['The model developer'],
+          signer: true,
+        },
+        {
+          name: 'model',
+          docs: ['The draft model'],
+          writable: true,
+        },
+      ],
+      args: [
+        {
+          name: 'args',
+          type: {
+            defined: {
+              name: 'RegisterTaskArgs',
+            },
+          },
+        },
+      ],
+    },
+    {
+      name: 'add_connections',
+      docs: ['Writes connections of a draft model.'],
+      discriminator: [125, 44, 232, 129, 183, 30, 13, 124],
+      accounts: [
+        {
+          name: 'authority',
+          docs: ['The model developer'],
+          signer: true,
+        },
+        {
+          name: 'model',
+          docs: ['The draft model'],
+          writable: true,
+        },
+      ],
+      args: [
+        {
+          name: 'args',
+          type: {
+            defined: {
+              name: 'AddConnectionsArgs',
+            },
+          },
+        },
+      ],
+    },
+    {
+      name: 'register_model',
+      docs: ['Checks the task DAG (seed 004 §3.2, the rules of node/model/dag) and seals the model.'],
+      discriminator: [111, 236, 93, 31, 195, 210, 142, 125],
+      accounts: [
+        {
+          name: 'authority',
+          docs: ['The model developer'],
+          signer: true,
+        },
+        {
+          name: 'model',
+          docs: ['The draft model; immutable afterwards'],
+          writable: true,
+        },
+      ],
+      args: [],
+    },
+    {
+      name: 'declare_specialization',
+      docs: ["Adds a registered task to the node's specializations; its stake must cover the added VRAM."],
+      discriminator: [187, 139, 91, 21, 112, 249, 154, 138],
+      accounts: [
+        {
+          name: 'authority',
+          docs: ['The node key'],
+          signer: true,
+        },
+        {
+          name: 'node',
+          docs: ['PDA ["node", authority]'],
+          writable: true,
+        },
+        {
+          name: 'config',
+          docs: ['PDA ["config"]'],
+        },
+        {
+          name: 'model',
+          docs: ['A registered model'],
+        },
+      ],
+      args: [
+        {
+          name: 'args',
+          type: {
+            defined: {
+              name: 'SpecializationArgs',
+            },
+          },
+        },
+      ],
+    },
   ],
   accounts: [
     {
@@ -901,6 +1765,10 @@ export const SPLITUP_IDL = {
     {
       name: 'Node',
       discriminator: [208, 53, 1, 3, 49, 122, 180, 49],
+    },
+    {
+      name: 'Model',
+      discriminator: [152, 221, 247, 122, 185, 125, 223, 151],
     },
   ],
   errors: [
@@ -1043,6 +1911,101 @@ export const SPLITUP_IDL = {
       code: 6027,
       name: 'TooManyAccounts',
       msg: 'More accounts were passed than the program reads',
+    },
+    {
+      code: 6028,
+      name: 'ModelRegistered',
+      msg: 'The model is registered and immutable',
+    },
+    {
+      code: 6029,
+      name: 'ModelNotRegistered',
+      msg: 'The model is still a draft',
+    },
+    {
+      code: 6030,
+      name: 'TasksIncomplete',
+      msg: 'Not every task of the model has been written',
+    },
+    {
+      code: 6031,
+      name: 'InvalidTaskIndex',
+      msg: 'No task has this index',
+    },
+    {
+      code: 6032,
+      name: 'CapacityExceeded',
+      msg: 'A count exceeds its on-chain limit',
+    },
+    {
+      code: 6033,
+      name: 'AlreadySpecialized',
+      msg: 'The node already specializes in this task',
+    },
+    {
+      code: 6101,
+      name: 'DagBadTaskId',
+      msg: 'A task id is empty or reserved',
+    },
+    {
+      code: 6102,
+      name: 'DagDuplicateTask',
+      msg: 'A task id is declared twice',
+    },
+    {
+      code: 6103,
+      name: 'DagBadTensorName',
+      msg: 'A tensor name is empty',
+    },
+    {
+      code: 6104,
+      name: 'DagDuplicateTensor',
+      msg: 'A tensor name occurs twice in one list',
+    },
+    {
+      code: 6105,
+      name: 'DagBadStateBinding',
+      msg: 'A state binding is invalid',
+    },
+    {
+      code: 6106,
+      name: 'DagUnknownTask',
+      msg: 'A connection names an unknown task',
+    },
+    {
+      code: 6107,
+      name: 'DagUnknownTensor',
+      msg: 'A connection names an unknown tensor',
+    },
+    {
+      code: 6108,
+      name: 'DagDuplicateConnection',
+      msg: 'A sink has more than one source, or a state input is fed by a task',
+    },
+    {
+      code: 6109,
+      name: 'DagInputUnsatisfied',
+      msg: 'A task input or model output is not fed',
+    },
+    {
+      code: 6110,
+      name: 'DagOrphanOutput',
+      msg: 'A model input or task output feeds nothing',
+    },
+    {
+      code: 6111,
+      name: 'DagRedundantTask',
+      msg: 'A task contributes to no model output',
+    },
+    {
+      code: 6112,
+      name: 'DagCycle',
+      msg: 'The tasks form a cycle',
+    },
+    {
+      code: 6113,
+      name: 'DagTypeMismatch',
+      msg: 'A connection joins incompatible tensor specs',
     },
   ],
   types: [
@@ -1195,6 +2158,360 @@ export const SPLITUP_IDL = {
       },
     },
     {
+      name: 'TensorSpec',
+      docs: [
+        'A typed tensor interface: dims (DIM_SYMBOLIC for a symbolic dim), name hash, rank, dtype index.',
+      ],
+      type: {
+        kind: 'struct',
+        fields: [
+          {
+            name: 'dims',
+            type: {
+              array: ['u64', 6],
+            },
+          },
+          {
+            name: 'name',
+            type: {
+              array: ['u8', 16],
+            },
+          },
+          {
+            name: 'rank',
+            type: 'u8',
+          },
+          {
+            name: 'dtype',
+            docs: ['Index into DTYPES'],
+            type: 'u8',
+          },
+          {
+            name: 'reserved',
+            type: {
+              array: ['u8', 6],
+            },
+          },
+        ],
+      },
+    },
+    {
+      name: 'StateBinding',
+      docs: ['Output of step t fed back as input of step t+1 on the same node (names hashed).'],
+      type: {
+        kind: 'struct',
+        fields: [
+          {
+            name: 'input',
+            type: {
+              array: ['u8', 16],
+            },
+          },
+          {
+            name: 'output',
+            type: {
+              array: ['u8', 16],
+            },
+          },
+        ],
+      },
+    },
+    {
+      name: 'TaskDef',
+      docs: ['One task of a model: typed interface, VRAM, compute units, content ids.'],
+      type: {
+        kind: 'struct',
+        fields: [
+          {
+            name: 'vram_bytes',
+            type: 'u64',
+          },
+          {
+            name: 'compute_units',
+            type: 'u64',
+          },
+          {
+            name: 'id',
+            docs: ['sha256(task id)[0..16]'],
+            type: {
+              array: ['u8', 16],
+            },
+          },
+          {
+            name: 'inputs',
+            type: {
+              array: [
+                {
+                  defined: {
+                    name: 'TensorSpec',
+                  },
+                },
+                4,
+              ],
+            },
+          },
+          {
+            name: 'outputs',
+            type: {
+              array: [
+                {
+                  defined: {
+                    name: 'TensorSpec',
+                  },
+                },
+                4,
+              ],
+            },
+          },
+          {
+            name: 'state',
+            type: {
+              array: [
+                {
+                  defined: {
+                    name: 'StateBinding',
+                  },
+                },
+                2,
+              ],
+            },
+          },
+          {
+            name: 'weight_cids',
+            type: {
+              array: [
+                {
+                  array: ['u8', 40],
+                },
+                3,
+              ],
+            },
+          },
+          {
+            name: 'input_count',
+            type: 'u8',
+          },
+          {
+            name: 'output_count',
+            type: 'u8',
+          },
+          {
+            name: 'state_count',
+            type: 'u8',
+          },
+          {
+            name: 'cid_count',
+            type: 'u8',
+          },
+          {
+            name: 'reserved',
+            type: {
+              array: ['u8', 4],
+            },
+          },
+        ],
+      },
+    },
+    {
+      name: 'Connection',
+      docs: [
+        'A model input or task output (from) feeding a task input or model output (to); names hashed, the model is sha256("@model")[0..16].',
+      ],
+      type: {
+        kind: 'struct',
+        fields: [
+          {
+            name: 'from_task',
+            type: {
+              array: ['u8', 16],
+            },
+          },
+          {
+            name: 'from_tensor',
+            type: {
+              array: ['u8', 16],
+            },
+          },
+          {
+            name: 'to_task',
+            type: {
+              array: ['u8', 16],
+            },
+          },
+          {
+            name: 'to_tensor',
+            type: {
+              array: ['u8', 16],
+            },
+          },
+        ],
+      },
+    },
+    {
+      name: 'CreateModelArgs',
+      docs: ['Arguments of create_model.'],
+      type: {
+        kind: 'struct',
+        fields: [
+          {
+            name: 'model_id',
+            type: {
+              array: ['u8', 32],
+            },
+          },
+          {
+            name: 'inputs',
+            type: {
+              array: [
+                {
+                  defined: {
+                    name: 'TensorSpec',
+                  },
+                },
+                4,
+              ],
+            },
+          },
+          {
+            name: 'outputs',
+            type: {
+              array: [
+                {
+                  defined: {
+                    name: 'TensorSpec',
+                  },
+                },
+                4,
+              ],
+            },
+          },
+          {
+            name: 'input_count',
+            type: 'u8',
+          },
+          {
+            name: 'output_count',
+            type: 'u8',
+          },
+          {
+            name: 'task_count',
+            type: 'u8',
+          },
+          {
+            name: 'reserved',
+            type: {
+              array: ['u8', 5],
+            },
+          },
+        ],
+      },
+    },
+    {
+      name: 'RegisterTaskArgs',
+      docs: ['Arguments of register_task.'],
+      type: {
+        kind: 'struct',
+        fields: [
+          {
+            name: 'index',
+            type: 'u8',
+          },
+          {
+            name: 'reserved',
+            type: {
+              array: ['u8', 7],
+            },
+          },
+          {
+            name: 'task',
+            type: {
+              defined: {
+                name: 'TaskDef',
+              },
+            },
+          },
+        ],
+      },
+    },
+    {
+      name: 'AddConnectionsArgs',
+      docs: ['Arguments of add_connections: `count` connections written from position `start`.'],
+      type: {
+        kind: 'struct',
+        fields: [
+          {
+            name: 'start',
+            type: 'u8',
+          },
+          {
+            name: 'count',
+            type: 'u8',
+          },
+          {
+            name: 'reserved',
+            type: {
+              array: ['u8', 6],
+            },
+          },
+          {
+            name: 'connections',
+            type: {
+              array: [
+                {
+                  defined: {
+                    name: 'Connection',
+                  },
+                },
+                8,
+              ],
+            },
+          },
+        ],
+      },
+    },
+    {
+      name: 'SpecializationArgs',
+      docs: ['Arguments of declare_specialization.'],
+      type: {
+        kind: 'struct',
+        fields: [
+          {
+            name: 'task_index',
+            type: 'u8',
+          },
+          {
+            name: 'reserved',
+            type: {
+              array: ['u8', 7],
+            },
+          },
+        ],
+      },
+    },
+    {
+      name: 'Specialization',
+      docs: ['A task a node keeps loaded: its model and index.'],
+      type: {
+        kind: 'struct',
+        fields: [
+          {
+            name: 'model',
+            type: 'pubkey',
+          },
+          {
+            name: 'task_index',
+            type: 'u8',
+          },
+          {
+            name: 'reserved',
+            type: {
+              array: ['u8', 7],
+            },
+          },
+        ],
+      },
+    },
+    {
       name: 'Config',
       docs: ['The program configuration (PDA ["config"]).'],
       type: {
@@ -1291,7 +2608,14 @@ export const SPLITUP_IDL = {
           {
             name: 'specializations',
             type: {
-              array: ['u64', 8],
+              array: [
+                {
+                  defined: {
+                    name: 'Specialization',
+                  },
+                },
+                8,
+              ],
             },
           },
           {
@@ -1323,6 +2647,122 @@ export const SPLITUP_IDL = {
             type: {
               array: ['u8', 4],
             },
+          },
+        ],
+      },
+    },
+    {
+      name: 'Model',
+      docs: [
+        'A model and its task DAG (PDA ["model", model_id]). Written while a draft, immutable once registered.',
+      ],
+      type: {
+        kind: 'struct',
+        fields: [
+          {
+            name: 'authority',
+            docs: ['The developer who may write the draft'],
+            type: 'pubkey',
+          },
+          {
+            name: 'model_id',
+            type: {
+              array: ['u8', 32],
+            },
+          },
+          {
+            name: 'total_compute_units',
+            docs: ['Sum over tasks, set at registration'],
+            type: 'u64',
+          },
+          {
+            name: 'registered_at',
+            type: 'i64',
+          },
+          {
+            name: 'inputs',
+            type: {
+              array: [
+                {
+                  defined: {
+                    name: 'TensorSpec',
+                  },
+                },
+                4,
+              ],
+            },
+          },
+          {
+            name: 'outputs',
+            type: {
+              array: [
+                {
+                  defined: {
+                    name: 'TensorSpec',
+                  },
+                },
+                4,
+              ],
+            },
+          },
+          {
+            name: 'tasks',
+            type: {
+              array: [
+                {
+                  defined: {
+                    name: 'TaskDef',
+                  },
+                },
+                8,
+              ],
+            },
+          },
+          {
+            name: 'connections',
+            type: {
+              array: [
+                {
+                  defined: {
+                    name: 'Connection',
+                  },
+                },
+                32,
+              ],
+            },
+          },
+          {
+            name: 'input_count',
+            type: 'u8',
+          },
+          {
+            name: 'output_count',
+            type: 'u8',
+          },
+          {
+            name: 'task_count',
+            type: 'u8',
+          },
+          {
+            name: 'connection_count',
+            type: 'u8',
+          },
+          {
+            name: 'tasks_written',
+            docs: ['Bit i: task i has been written'],
+            type: 'u8',
+          },
+          {
+            name: 'registered',
+            type: 'bool',
+          },
+          {
+            name: 'bump',
+            type: 'u8',
+          },
+          {
+            name: 'reserved',
+            type: 'u8',
           },
         ],
       },
@@ -1360,6 +2800,25 @@ export const SPLITUP_ERRORS = {
   6025: 'NodeBusy',
   6026: 'InsufficientStake',
   6027: 'TooManyAccounts',
+  6028: 'ModelRegistered',
+  6029: 'ModelNotRegistered',
+  6030: 'TasksIncomplete',
+  6031: 'InvalidTaskIndex',
+  6032: 'CapacityExceeded',
+  6033: 'AlreadySpecialized',
+  6101: 'DagBadTaskId',
+  6102: 'DagDuplicateTask',
+  6103: 'DagBadTensorName',
+  6104: 'DagDuplicateTensor',
+  6105: 'DagBadStateBinding',
+  6106: 'DagUnknownTask',
+  6107: 'DagUnknownTensor',
+  6108: 'DagDuplicateConnection',
+  6109: 'DagInputUnsatisfied',
+  6110: 'DagOrphanOutput',
+  6111: 'DagRedundantTask',
+  6112: 'DagCycle',
+  6113: 'DagTypeMismatch',
 } as const;
 
 export type SplitupErrorName = (typeof SPLITUP_ERRORS)[keyof typeof SPLITUP_ERRORS];
@@ -1394,6 +2853,25 @@ export const SPLITUP_ERROR_CODES = {
   NodeBusy: 6025,
   InsufficientStake: 6026,
   TooManyAccounts: 6027,
+  ModelRegistered: 6028,
+  ModelNotRegistered: 6029,
+  TasksIncomplete: 6030,
+  InvalidTaskIndex: 6031,
+  CapacityExceeded: 6032,
+  AlreadySpecialized: 6033,
+  DagBadTaskId: 6101,
+  DagDuplicateTask: 6102,
+  DagBadTensorName: 6103,
+  DagDuplicateTensor: 6104,
+  DagBadStateBinding: 6105,
+  DagUnknownTask: 6106,
+  DagUnknownTensor: 6107,
+  DagDuplicateConnection: 6108,
+  DagInputUnsatisfied: 6109,
+  DagOrphanOutput: 6110,
+  DagRedundantTask: 6111,
+  DagCycle: 6112,
+  DagTypeMismatch: 6113,
 } as const;
 
 /** Oracle keys a committee may hold */
@@ -1412,3 +2890,29 @@ export const CONFIG_SEED = 'config';
 export const VAULT_SEED = 'vault';
 /** PDA seed of a Node account, followed by its authority */
 export const NODE_SEED = 'node';
+/** PDA seed of a Model account, followed by its 32-byte id */
+export const MODEL_SEED = 'model';
+/** Rank limit of a tensor spec */
+export const MAX_DIMS = 6;
+/** Inputs (and outputs) one task may declare */
+export const MAX_TASK_TENSORS = 4;
+/** Inputs (and outputs) a model may declare */
+export const MAX_MODEL_IO = 4;
+/** State bindings one task may declare */
+export const MAX_STATE_BINDINGS = 2;
+/** Content ids (task graph and weight files) per task */
+export const MAX_WEIGHT_CIDS = 3;
+/** Bytes of one binary CID, zero-padded */
+export const CID_BYTES = 40;
+/** Bytes of a name: sha256(name)[0..16], zeros for the empty name */
+export const NAME_BYTES = 16;
+/** Tasks one model may have */
+export const MAX_MODEL_TASKS = 8;
+/** Connections one model may have */
+export const MAX_CONNECTIONS = 32;
+/** Connections one add_connections carries */
+export const CONNECTIONS_PER_IX = 8;
+/** Number of tensor element types */
+export const DTYPE_COUNT = 13;
+/** A dim the deployer left symbolic (any size) */
+export const DIM_SYMBOLIC = 18446744073709551615n;

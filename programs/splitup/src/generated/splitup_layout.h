@@ -11,10 +11,24 @@
 #define CONFIG_SEED "config" /* PDA seed of the one Config account */
 #define VAULT_SEED "vault" /* PDA seed of the token vault holding stake and escrow */
 #define NODE_SEED "node" /* PDA seed of a Node account, followed by its authority */
+#define MODEL_SEED "model" /* PDA seed of a Model account, followed by its 32-byte id */
+#define MAX_DIMS 6 /* Rank limit of a tensor spec */
+#define MAX_TASK_TENSORS 4 /* Inputs (and outputs) one task may declare */
+#define MAX_MODEL_IO 4 /* Inputs (and outputs) a model may declare */
+#define MAX_STATE_BINDINGS 2 /* State bindings one task may declare */
+#define MAX_WEIGHT_CIDS 3 /* Content ids (task graph and weight files) per task */
+#define CID_BYTES 40 /* Bytes of one binary CID, zero-padded */
+#define NAME_BYTES 16 /* Bytes of a name: sha256(name)[0..16], zeros for the empty name */
+#define MAX_MODEL_TASKS 8 /* Tasks one model may have */
+#define MAX_CONNECTIONS 32 /* Connections one model may have */
+#define CONNECTIONS_PER_IX 8 /* Connections one add_connections carries */
+#define DTYPE_COUNT 13 /* Number of tensor element types */
+#define DIM_SYMBOLIC 18446744073709551615ULL /* A dim the deployer left symbolic (any size) */
 
 /* Well-known program ids (rodata) */
 static const Pubkey SYSTEM_PROGRAM = {{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}}; /* 11111111111111111111111111111111 */
 static const Pubkey TOKEN_PROGRAM = {{6, 221, 246, 225, 215, 101, 161, 147, 217, 203, 225, 70, 206, 235, 121, 172, 28, 180, 133, 237, 95, 91, 55, 145, 58, 140, 245, 133, 126, 255, 0, 169}}; /* TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA */
+static const u8 MODEL_ENDPOINT_HASH[16] __attribute__((aligned(8))) = {73, 186, 47, 55, 57, 169, 80, 148, 99, 111, 104, 32, 150, 15, 72, 82};
 
 /* Layouts: Borsh order, natural alignment, no implicit padding (checked below). */
 /* Proof-of-Sampling economics, stake minimums and timeouts. R and S are multiples of the task payment C, in basis points. */
@@ -79,6 +93,135 @@ typedef struct AmountArgs {
 STATIC_ASSERT(sizeof(AmountArgs) == 8, "AmountArgs size");
 STATIC_ASSERT(__builtin_offsetof(AmountArgs, amount) == 0, "AmountArgs.amount");
 
+/* A typed tensor interface: dims (DIM_SYMBOLIC for a symbolic dim), name hash, rank, dtype index. */
+typedef struct TensorSpec {
+  u64 dims[6];
+  u8 name[16];
+  u8 rank;
+  u8 dtype; /* Index into DTYPES */
+  u8 reserved[6];
+} TensorSpec;
+STATIC_ASSERT(sizeof(TensorSpec) == 72, "TensorSpec size");
+STATIC_ASSERT(__builtin_offsetof(TensorSpec, dims) == 0, "TensorSpec.dims");
+STATIC_ASSERT(__builtin_offsetof(TensorSpec, name) == 48, "TensorSpec.name");
+STATIC_ASSERT(__builtin_offsetof(TensorSpec, rank) == 64, "TensorSpec.rank");
+STATIC_ASSERT(__builtin_offsetof(TensorSpec, dtype) == 65, "TensorSpec.dtype");
+STATIC_ASSERT(__builtin_offsetof(TensorSpec, reserved) == 66, "TensorSpec.reserved");
+
+/* Output of step t fed back as input of step t+1 on the same node (names hashed). */
+typedef struct StateBinding {
+  u8 input[16];
+  u8 output[16];
+} StateBinding;
+STATIC_ASSERT(sizeof(StateBinding) == 32, "StateBinding size");
+STATIC_ASSERT(__builtin_offsetof(StateBinding, input) == 0, "StateBinding.input");
+STATIC_ASSERT(__builtin_offsetof(StateBinding, output) == 16, "StateBinding.output");
+
+/* One task of a model: typed interface, VRAM, compute units, content ids. */
+typedef struct TaskDef {
+  u64 vram_bytes;
+  u64 compute_units;
+  u8 id[16]; /* sha256(task id)[0..16] */
+  TensorSpec inputs[4];
+  TensorSpec outputs[4];
+  StateBinding state[2];
+  u8 weight_cids[3][40];
+  u8 input_count;
+  u8 output_count;
+  u8 state_count;
+  u8 cid_count;
+  u8 reserved[4];
+} TaskDef;
+STATIC_ASSERT(sizeof(TaskDef) == 800, "TaskDef size");
+STATIC_ASSERT(__builtin_offsetof(TaskDef, vram_bytes) == 0, "TaskDef.vram_bytes");
+STATIC_ASSERT(__builtin_offsetof(TaskDef, compute_units) == 8, "TaskDef.compute_units");
+STATIC_ASSERT(__builtin_offsetof(TaskDef, id) == 16, "TaskDef.id");
+STATIC_ASSERT(__builtin_offsetof(TaskDef, inputs) == 32, "TaskDef.inputs");
+STATIC_ASSERT(__builtin_offsetof(TaskDef, outputs) == 320, "TaskDef.outputs");
+STATIC_ASSERT(__builtin_offsetof(TaskDef, state) == 608, "TaskDef.state");
+STATIC_ASSERT(__builtin_offsetof(TaskDef, weight_cids) == 672, "TaskDef.weight_cids");
+STATIC_ASSERT(__builtin_offsetof(TaskDef, input_count) == 792, "TaskDef.input_count");
+STATIC_ASSERT(__builtin_offsetof(TaskDef, output_count) == 793, "TaskDef.output_count");
+STATIC_ASSERT(__builtin_offsetof(TaskDef, state_count) == 794, "TaskDef.state_count");
+STATIC_ASSERT(__builtin_offsetof(TaskDef, cid_count) == 795, "TaskDef.cid_count");
+STATIC_ASSERT(__builtin_offsetof(TaskDef, reserved) == 796, "TaskDef.reserved");
+
+/* A model input or task output (from) feeding a task input or model output (to); names hashed, the model is sha256("@model")[0..16]. */
+typedef struct Connection {
+  u8 from_task[16];
+  u8 from_tensor[16];
+  u8 to_task[16];
+  u8 to_tensor[16];
+} Connection;
+STATIC_ASSERT(sizeof(Connection) == 64, "Connection size");
+STATIC_ASSERT(__builtin_offsetof(Connection, from_task) == 0, "Connection.from_task");
+STATIC_ASSERT(__builtin_offsetof(Connection, from_tensor) == 16, "Connection.from_tensor");
+STATIC_ASSERT(__builtin_offsetof(Connection, to_task) == 32, "Connection.to_task");
+STATIC_ASSERT(__builtin_offsetof(Connection, to_tensor) == 48, "Connection.to_tensor");
+
+/* Arguments of create_model. */
+typedef struct CreateModelArgs {
+  u8 model_id[32];
+  TensorSpec inputs[4];
+  TensorSpec outputs[4];
+  u8 input_count;
+  u8 output_count;
+  u8 task_count;
+  u8 reserved[5];
+} CreateModelArgs;
+STATIC_ASSERT(sizeof(CreateModelArgs) == 616, "CreateModelArgs size");
+STATIC_ASSERT(__builtin_offsetof(CreateModelArgs, model_id) == 0, "CreateModelArgs.model_id");
+STATIC_ASSERT(__builtin_offsetof(CreateModelArgs, inputs) == 32, "CreateModelArgs.inputs");
+STATIC_ASSERT(__builtin_offsetof(CreateModelArgs, outputs) == 320, "CreateModelArgs.outputs");
+STATIC_ASSERT(__builtin_offsetof(CreateModelArgs, input_count) == 608, "CreateModelArgs.input_count");
+STATIC_ASSERT(__builtin_offsetof(CreateModelArgs, output_count) == 609, "CreateModelArgs.output_count");
+STATIC_ASSERT(__builtin_offsetof(CreateModelArgs, task_count) == 610, "CreateModelArgs.task_count");
+STATIC_ASSERT(__builtin_offsetof(CreateModelArgs, reserved) == 611, "CreateModelArgs.reserved");
+
+/* Arguments of register_task. */
+typedef struct RegisterTaskArgs {
+  u8 index;
+  u8 reserved[7];
+  TaskDef task;
+} RegisterTaskArgs;
+STATIC_ASSERT(sizeof(RegisterTaskArgs) == 808, "RegisterTaskArgs size");
+STATIC_ASSERT(__builtin_offsetof(RegisterTaskArgs, index) == 0, "RegisterTaskArgs.index");
+STATIC_ASSERT(__builtin_offsetof(RegisterTaskArgs, reserved) == 1, "RegisterTaskArgs.reserved");
+STATIC_ASSERT(__builtin_offsetof(RegisterTaskArgs, task) == 8, "RegisterTaskArgs.task");
+
+/* Arguments of add_connections: `count` connections written from position `start`. */
+typedef struct AddConnectionsArgs {
+  u8 start;
+  u8 count;
+  u8 reserved[6];
+  Connection connections[8];
+} AddConnectionsArgs;
+STATIC_ASSERT(sizeof(AddConnectionsArgs) == 520, "AddConnectionsArgs size");
+STATIC_ASSERT(__builtin_offsetof(AddConnectionsArgs, start) == 0, "AddConnectionsArgs.start");
+STATIC_ASSERT(__builtin_offsetof(AddConnectionsArgs, count) == 1, "AddConnectionsArgs.count");
+STATIC_ASSERT(__builtin_offsetof(AddConnectionsArgs, reserved) == 2, "AddConnectionsArgs.reserved");
+STATIC_ASSERT(__builtin_offsetof(AddConnectionsArgs, connections) == 8, "AddConnectionsArgs.connections");
+
+/* Arguments of declare_specialization. */
+typedef struct SpecializationArgs {
+  u8 task_index;
+  u8 reserved[7];
+} SpecializationArgs;
+STATIC_ASSERT(sizeof(SpecializationArgs) == 8, "SpecializationArgs size");
+STATIC_ASSERT(__builtin_offsetof(SpecializationArgs, task_index) == 0, "SpecializationArgs.task_index");
+STATIC_ASSERT(__builtin_offsetof(SpecializationArgs, reserved) == 1, "SpecializationArgs.reserved");
+
+/* A task a node keeps loaded: its model and index. */
+typedef struct Specialization {
+  Pubkey model;
+  u8 task_index;
+  u8 reserved[7];
+} Specialization;
+STATIC_ASSERT(sizeof(Specialization) == 40, "Specialization size");
+STATIC_ASSERT(__builtin_offsetof(Specialization, model) == 0, "Specialization.model");
+STATIC_ASSERT(__builtin_offsetof(Specialization, task_index) == 32, "Specialization.task_index");
+STATIC_ASSERT(__builtin_offsetof(Specialization, reserved) == 33, "Specialization.reserved");
+
 /* The program configuration (PDA ["config"]). */
 typedef struct Config {
   Pubkey admin;
@@ -113,7 +256,7 @@ typedef struct Node {
   u64 unstake_amount; /* Amount asked for by request_unstake */
   i64 unstake_requested_at; /* Unix time of request_unstake */
   u64 specialized_vram; /* Sum of the VRAM bytes of its specializations */
-  u64 specializations[8];
+  Specialization specializations[8];
   u32 active_assignments;
   u32 open_disputes;
   u8 specialization_count;
@@ -122,26 +265,65 @@ typedef struct Node {
   u8 bump;
   u8 reserved[4];
 } Node;
-STATIC_ASSERT(sizeof(Node) == 144, "Node size");
+STATIC_ASSERT(sizeof(Node) == 400, "Node size");
 STATIC_ASSERT(__builtin_offsetof(Node, authority) == 0, "Node.authority");
 STATIC_ASSERT(__builtin_offsetof(Node, staked) == 32, "Node.staked");
 STATIC_ASSERT(__builtin_offsetof(Node, unstake_amount) == 40, "Node.unstake_amount");
 STATIC_ASSERT(__builtin_offsetof(Node, unstake_requested_at) == 48, "Node.unstake_requested_at");
 STATIC_ASSERT(__builtin_offsetof(Node, specialized_vram) == 56, "Node.specialized_vram");
 STATIC_ASSERT(__builtin_offsetof(Node, specializations) == 64, "Node.specializations");
-STATIC_ASSERT(__builtin_offsetof(Node, active_assignments) == 128, "Node.active_assignments");
-STATIC_ASSERT(__builtin_offsetof(Node, open_disputes) == 132, "Node.open_disputes");
-STATIC_ASSERT(__builtin_offsetof(Node, specialization_count) == 136, "Node.specialization_count");
-STATIC_ASSERT(__builtin_offsetof(Node, unstaking) == 137, "Node.unstaking");
-STATIC_ASSERT(__builtin_offsetof(Node, slashed) == 138, "Node.slashed");
-STATIC_ASSERT(__builtin_offsetof(Node, bump) == 139, "Node.bump");
-STATIC_ASSERT(__builtin_offsetof(Node, reserved) == 140, "Node.reserved");
+STATIC_ASSERT(__builtin_offsetof(Node, active_assignments) == 384, "Node.active_assignments");
+STATIC_ASSERT(__builtin_offsetof(Node, open_disputes) == 388, "Node.open_disputes");
+STATIC_ASSERT(__builtin_offsetof(Node, specialization_count) == 392, "Node.specialization_count");
+STATIC_ASSERT(__builtin_offsetof(Node, unstaking) == 393, "Node.unstaking");
+STATIC_ASSERT(__builtin_offsetof(Node, slashed) == 394, "Node.slashed");
+STATIC_ASSERT(__builtin_offsetof(Node, bump) == 395, "Node.bump");
+STATIC_ASSERT(__builtin_offsetof(Node, reserved) == 396, "Node.reserved");
+
+/* A model and its task DAG (PDA ["model", model_id]). Written while a draft, immutable once registered. */
+typedef struct Model {
+  Pubkey authority; /* The developer who may write the draft */
+  u8 model_id[32];
+  u64 total_compute_units; /* Sum over tasks, set at registration */
+  i64 registered_at;
+  TensorSpec inputs[4];
+  TensorSpec outputs[4];
+  TaskDef tasks[8];
+  Connection connections[32];
+  u8 input_count;
+  u8 output_count;
+  u8 task_count;
+  u8 connection_count;
+  u8 tasks_written; /* Bit i: task i has been written */
+  u8 registered;
+  u8 bump;
+  u8 reserved;
+} Model;
+STATIC_ASSERT(sizeof(Model) == 9112, "Model size");
+STATIC_ASSERT(__builtin_offsetof(Model, authority) == 0, "Model.authority");
+STATIC_ASSERT(__builtin_offsetof(Model, model_id) == 32, "Model.model_id");
+STATIC_ASSERT(__builtin_offsetof(Model, total_compute_units) == 64, "Model.total_compute_units");
+STATIC_ASSERT(__builtin_offsetof(Model, registered_at) == 72, "Model.registered_at");
+STATIC_ASSERT(__builtin_offsetof(Model, inputs) == 80, "Model.inputs");
+STATIC_ASSERT(__builtin_offsetof(Model, outputs) == 368, "Model.outputs");
+STATIC_ASSERT(__builtin_offsetof(Model, tasks) == 656, "Model.tasks");
+STATIC_ASSERT(__builtin_offsetof(Model, connections) == 7056, "Model.connections");
+STATIC_ASSERT(__builtin_offsetof(Model, input_count) == 9104, "Model.input_count");
+STATIC_ASSERT(__builtin_offsetof(Model, output_count) == 9105, "Model.output_count");
+STATIC_ASSERT(__builtin_offsetof(Model, task_count) == 9106, "Model.task_count");
+STATIC_ASSERT(__builtin_offsetof(Model, connection_count) == 9107, "Model.connection_count");
+STATIC_ASSERT(__builtin_offsetof(Model, tasks_written) == 9108, "Model.tasks_written");
+STATIC_ASSERT(__builtin_offsetof(Model, registered) == 9109, "Model.registered");
+STATIC_ASSERT(__builtin_offsetof(Model, bump) == 9110, "Model.bump");
+STATIC_ASSERT(__builtin_offsetof(Model, reserved) == 9111, "Model.reserved");
 
 /* Account discriminators (sha256("account:<Name>")[0..8], little-endian u64) */
 #define DISC_CONFIG 0x82ccfa1ee0aa0c9bULL
 #define CONFIG_SPACE (8 + 688)
 #define DISC_NODE 0x31b47a31030135d0ULL
-#define NODE_SPACE (8 + 144)
+#define NODE_SPACE (8 + 400)
+#define DISC_MODEL 0x97df7db97af7dd98ULL
+#define MODEL_SPACE (8 + 9112)
 
 /* Instruction discriminators (sha256("global:<name>")[0..8]) and account positions */
 #define IX_INITIALIZE 0xed9b980d1f6dafafULL
@@ -189,6 +371,35 @@ STATIC_ASSERT(__builtin_offsetof(Node, reserved) == 140, "Node.reserved");
 #define WITHDRAW_TOKEN_PROGRAM 5
 #define WITHDRAW_ACCOUNTS 6
 #define WITHDRAW_DATA_LEN (8 + 0)
+#define IX_CREATE_MODEL 0xe5d4d482db29e9d4ULL
+#define CREATE_MODEL_AUTHORITY 0
+#define CREATE_MODEL_MODEL 1
+#define CREATE_MODEL_CONFIG 2
+#define CREATE_MODEL_SYSTEM_PROGRAM 3
+#define CREATE_MODEL_ACCOUNTS 4
+#define CREATE_MODEL_DATA_LEN (8 + sizeof(CreateModelArgs))
+#define IX_REGISTER_TASK 0x4fbe64b9fab87af8ULL
+#define REGISTER_TASK_AUTHORITY 0
+#define REGISTER_TASK_MODEL 1
+#define REGISTER_TASK_ACCOUNTS 2
+#define REGISTER_TASK_DATA_LEN (8 + sizeof(RegisterTaskArgs))
+#define IX_ADD_CONNECTIONS 0x7c0d1eb781e82c7dULL
+#define ADD_CONNECTIONS_AUTHORITY 0
+#define ADD_CONNECTIONS_MODEL 1
+#define ADD_CONNECTIONS_ACCOUNTS 2
+#define ADD_CONNECTIONS_DATA_LEN (8 + sizeof(AddConnectionsArgs))
+#define IX_REGISTER_MODEL 0x7d8ed2c31f5dec6fULL
+#define REGISTER_MODEL_AUTHORITY 0
+#define REGISTER_MODEL_MODEL 1
+#define REGISTER_MODEL_ACCOUNTS 2
+#define REGISTER_MODEL_DATA_LEN (8 + 0)
+#define IX_DECLARE_SPECIALIZATION 0x8a9af970155b8bbbULL
+#define DECLARE_SPECIALIZATION_AUTHORITY 0
+#define DECLARE_SPECIALIZATION_NODE 1
+#define DECLARE_SPECIALIZATION_CONFIG 2
+#define DECLARE_SPECIALIZATION_MODEL 3
+#define DECLARE_SPECIALIZATION_ACCOUNTS 4
+#define DECLARE_SPECIALIZATION_DATA_LEN (8 + sizeof(SpecializationArgs))
 
 /* Errors: returned as ProgramError::Custom(code) */
 #define ERR_INVALID_INSTRUCTION_DATA 6000ULL /* Instruction data is malformed or has the wrong length */
@@ -219,3 +430,22 @@ STATIC_ASSERT(__builtin_offsetof(Node, reserved) == 140, "Node.reserved");
 #define ERR_NODE_BUSY 6025ULL /* The node has an open assignment or dispute */
 #define ERR_INSUFFICIENT_STAKE 6026ULL /* The stake does not cover the amount or the requirement */
 #define ERR_TOO_MANY_ACCOUNTS 6027ULL /* More accounts were passed than the program reads */
+#define ERR_MODEL_REGISTERED 6028ULL /* The model is registered and immutable */
+#define ERR_MODEL_NOT_REGISTERED 6029ULL /* The model is still a draft */
+#define ERR_TASKS_INCOMPLETE 6030ULL /* Not every task of the model has been written */
+#define ERR_INVALID_TASK_INDEX 6031ULL /* No task has this index */
+#define ERR_CAPACITY_EXCEEDED 6032ULL /* A count exceeds its on-chain limit */
+#define ERR_ALREADY_SPECIALIZED 6033ULL /* The node already specializes in this task */
+#define ERR_DAG_BAD_TASK_ID 6101ULL /* A task id is empty or reserved */
+#define ERR_DAG_DUPLICATE_TASK 6102ULL /* A task id is declared twice */
+#define ERR_DAG_BAD_TENSOR_NAME 6103ULL /* A tensor name is empty */
+#define ERR_DAG_DUPLICATE_TENSOR 6104ULL /* A tensor name occurs twice in one list */
+#define ERR_DAG_BAD_STATE_BINDING 6105ULL /* A state binding is invalid */
+#define ERR_DAG_UNKNOWN_TASK 6106ULL /* A connection names an unknown task */
+#define ERR_DAG_UNKNOWN_TENSOR 6107ULL /* A connection names an unknown tensor */
+#define ERR_DAG_DUPLICATE_CONNECTION 6108ULL /* A sink has more than one source, or a state input is fed by a task */
+#define ERR_DAG_INPUT_UNSATISFIED 6109ULL /* A task input or model output is not fed */
+#define ERR_DAG_ORPHAN_OUTPUT 6110ULL /* A model input or task output feeds nothing */
+#define ERR_DAG_REDUNDANT_TASK 6111ULL /* A task contributes to no model output */
+#define ERR_DAG_CYCLE 6112ULL /* The tasks form a cycle */
+#define ERR_DAG_TYPE_MISMATCH 6113ULL /* A connection joins incompatible tensor specs */

@@ -1,6 +1,7 @@
 // Test harness: a LiteSVM with the real SplitUp .so deployed through the upgradeable loader,
 // an SPL mint, funded keys and token accounts. Snapshots make each test start from a known state.
 import assert from 'node:assert/strict';
+import { address } from '@solana/kit';
 import {
   createAssociatedTokenAccountIdempotentInstruction,
   createInitializeMint2Instruction,
@@ -20,6 +21,7 @@ import {
   type ProtocolParams,
   type SplitupErrorName,
   splitupErrorName,
+  splitupProgram,
   TOKEN_UNIT,
   vaultAddress,
 } from '../../../../programs/splitup/client/index.js';
@@ -84,6 +86,25 @@ export class Env {
 
   vaultBalance(): bigint {
     return this.tokenBalance(vaultAddress());
+  }
+
+  /** Rewrites one of the program's accounts in place (test-only state injection). */
+  async patchAccount(
+    where: PublicKey,
+    name: 'node' | 'config' | 'model',
+    edit: (decoded: Record<string, unknown>) => void,
+  ): Promise<void> {
+    const acc = this.svm.getAccount(address(where.toBase58()));
+    if (!acc.exists) throw new Error(`no account at ${where.toBase58()}`);
+    const coder = splitupProgram().coder.accounts;
+    const decoded = coder.decode(name, Buffer.from(acc.data));
+    edit(decoded);
+    this.svm.setAccount({ ...acc, data: Uint8Array.from(await coder.encode(name, decoded)) });
+  }
+
+  /** Sends each instruction in its own transaction, in order. */
+  async sendEach(ixs: Promise<TransactionInstruction[]>, signers: Keypair[]): Promise<SentTransaction[]> {
+    return (await ixs).map((ix) => this.send([ix], signers));
   }
 
   /** Moves the cluster clock forward by `seconds`. */

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { address } from '@solana/kit';
 import type { Keypair, PublicKey } from '@solana/web3.js';
 import { accountData, airdrop } from '../../../../programs/runtime/funding.js';
 import {
@@ -204,12 +203,9 @@ describe('nodes and stake', () => {
       'DuplicateAccount',
     );
     // A node with an open assignment cannot leave (state set directly: assignment comes later).
-    const nodeKey = address(nodeAddress(alice.key.publicKey).toBase58());
-    const acc = env.svm.getAccount(nodeKey);
-    assert.ok(acc.exists);
-    const busy = Buffer.from(acc.data);
-    busy.writeUInt32LE(1, 8 + 32 + 8 * 4 + 8 * 8);
-    env.svm.setAccount({ ...acc, data: busy });
+    await env.patchAccount(nodeAddress(alice.key.publicKey), 'node', (n) => {
+      n.activeAssignments = 1;
+    });
     assert.equal(node(env, alice).activeAssignments, 1);
     await rejects(
       () => env.sendAsync([withdrawIx(alice.key.publicKey, alice.wallet)], [alice.key]),
