@@ -44,8 +44,11 @@ export function externalRef(t: TensorProto): ExternalRef {
   return { location, offset, length };
 }
 
-/** Resolves `location` against `dir`, refusing absolute paths, `..` segments and anything outside `dir`. */
-export function safeExternalPath(dir: string, location: string, tensor: string): string {
+/**
+ * Resolves `location` against `dir`, refusing absolute paths, `..` segments and anything outside
+ * `dir`. `owner` names what refers to the file in the error, e.g. "tensor 'W1'" or "task 't0'".
+ */
+export function safeExternalPath(dir: string, location: string, owner: string): string {
   const parts = location.split(/[\\/]/);
   const full = resolve(dir, location);
   const rel = relative(resolve(dir), full);
@@ -61,8 +64,8 @@ export function safeExternalPath(dir: string, location: string, tensor: string):
   ) {
     throw new SplitUpError(
       'EXTERNAL_DATA_ESCAPE',
-      `tensor '${tensor}' stores its data at '${location}', outside the model folder ${dir}; external-data locations must be relative file names inside it`,
-      { tensor, location, dir },
+      `${owner} refers to '${location}', outside the folder ${dir}; external-data locations and bundle files must be relative file names inside it`,
+      { owner, location, dir },
     );
   }
   return full;
@@ -86,7 +89,7 @@ export function checkExternalData(model: ModelProto, dir: string): void {
     for (const t of allTensors(graph)) {
       if (!isExternal(t)) continue;
       const ref = externalRef(t);
-      const file = safeExternalPath(dir, ref.location, t.name);
+      const file = safeExternalPath(dir, ref.location, `tensor '${t.name}'`);
       let size = sizes.get(file);
       if (size === undefined) {
         try {
@@ -115,7 +118,7 @@ export function checkExternalData(model: ModelProto, dir: string): void {
 /** Reads an external tensor's bytes (one tensor at a time, never the whole weights file). */
 export function readExternalBytes(dir: string, t: TensorProto): Uint8Array {
   const ref = externalRef(t);
-  const file = safeExternalPath(dir, ref.location, t.name);
+  const file = safeExternalPath(dir, ref.location, `tensor '${t.name}'`);
   const length = ref.length ?? statSync(file).size - ref.offset;
   const out = Buffer.allocUnsafe(length);
   const fd = openSync(file, 'r');
