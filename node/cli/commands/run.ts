@@ -1,12 +1,14 @@
-// `splitup run <bundle-dir> --input name=file.npy ... --out <dir> [--check] [--json] [--threads N]`:
+// `splitup run <bundle-dir> --input name=file.npy ... --out <dir> [--check] [--json] [--threads N] [--repeat N]`:
 // runs a task bundle locally (every task in its own worker thread, DAG order, independent tasks
 // concurrently) and writes each model output as .npy. --check also runs the unsplit model.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import type { Tensor } from '../../../storage/tensors/tensor.js';
 import { BundleRunner } from '../../engine/bundle-runner.js';
 import { buildCheckReport, type CheckReport } from '../../engine/check-report.js';
+import { MAX_INTRA_OP_THREADS } from '../../engine/constants.js';
 import { openWholeModel } from '../../engine/whole-model.js';
 import { SplitUpError } from '../../errors.js';
 import { readManifest } from '../../model/bundle/read.js';
@@ -14,7 +16,7 @@ import { readNpyFile, writeNpyFile } from '../../tensor/npy-file.js';
 import { tensorDataSha256 } from '../../tensor/tensor-hash.js';
 import type { CliIo, Command } from '../command.js';
 
-const usage = `Usage: splitup run <bundle-dir> --input name=file.npy ... --out <dir> [--check] [--json] [--threads N]
+const usage = `Usage: splitup run <bundle-dir> --input name=file.npy ... --out <dir> [--check] [--json] [--threads N] [--repeat N]
 
 Runs a task bundle on this machine: each task in its own worker thread with the bundle's
 deterministic onnxruntime settings, in DAG order, independent tasks concurrently.
@@ -23,8 +25,13 @@ deterministic onnxruntime settings, in DAG order, independent tasks concurrently
   --check                also run the unsplit model (manifest model.sourcePath, sha256-checked)
                          and report, per output, whether it is bit-identical and the max |diff|
   --json                 print the report as JSON (with a boolean "bitIdentical" under --check)
-  --threads N            intra-op threads per task session (results do not depend on it)
-Exit code 1 when --check finds an output that is not bit-identical.`;
+  --threads N            intra-op threads per session (results do not depend on it)
+  --repeat N             run N times (split and whole); times are medians, the first run
+                         includes warm-up; also checks every run gives the same bits
+Exit code 1 when --check finds an output that is not bit-identical, or repeats differ.`;
+
+/** Upper bound of --repeat: a sanity limit, not a tuning knob. */
+const MAX_REPEAT = 1000;
 
 interface RunArgs {
   bundleDir: string;
@@ -33,10 +40,20 @@ interface RunArgs {
   check: boolean;
   json: boolean;
   threads: number | undefined;
+  repeat: number;
 }
 
 function badArgs(message: string): SplitUpError {
   return new SplitUpError('CLI_BAD_ARGS', `${message}\n\n${usage}`);
+}
+
+function positiveInt(flag: string, text: string | undefined, max: number): number | undefined {
+  if (text === undefined) return undefined;
+  const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isInteger(n) || n < 1 || n > max) {
+    throw badArgs(`--${flag} '${text}' must be an integer from 1 to ${max}`);
+  }
+  return n;
 }
 
 export function parseRunArgs(args: string[]): RunArgs {
@@ -52,6 +69,7 @@ export function parseRunArgs(args: string[]): RunArgs {
         check: { type: 'boolean' },
         json: { type: 'boolean' },
         threads: { type: 'string' },
+        repeat: { type: 'string' },
       },
     });
   }
@@ -71,19 +89,14 @@ export function parseRunArgs(args: string[]): RunArgs {
     if (inputs.has(name)) throw badArgs(`--input '${name}' is given twice`);
     inputs.set(name, spec.slice(eq + 1));
   }
-  let threads: number | undefined;
-  if (values.threads !== undefined) {
-    threads = /^\d+$/.test(values.threads) ? Number(values.threads) : Number.NaN;
-    if (!Number.isInteger(threads) || threads < 1)
-      throw badArgs(`--threads '${values.threads}' must be a positive integer`);
-  }
   return {
     bundleDir: positionals[0]!,
     inputs,
     out: values.out,
     check: values.check === true,
     json: values.json === true,
-    threads,
+    threads: positiveInt('threads', values.threads, MAX_INTRA_OP_THREADS),
+    repeat: positiveInt('repeat', values.repeat, MAX_REPEAT) ?? 1,
   };
 }
 
@@ -105,18 +118,64 @@ interface RunReport {
   bundle: string;
   model: string;
   outputs: Record<string, { file: string; dtype: string; shape: number[]; sha256: string }>;
+  /** Wall-clock ms of the split run (median over `runs`). */
   splitMs: number;
+  /** Milliseconds inside onnxruntime per task (first run). */
   taskMs: Record<string, number>;
+  runs: number;
+  /** With --repeat > 1: every run gave the same bits as the first. */
+  repeatable?: boolean;
   bitIdentical?: boolean;
   check?: CheckReport;
 }
 
+interface RepeatedRun {
+  /** Outputs of the first run. */
+  outputs: Record<string, Tensor>;
+  taskMs: Record<string, number>;
+  medianMs: number;
+  /** False when a later run's outputs differ in any bit from the first run's. */
+  repeatable: boolean;
+}
+
+interface OneRun {
+  outputs: Record<string, Tensor>;
+  ms: number;
+  taskMs?: Record<string, number>;
+}
+
+function sameOutputs(a: Record<string, Tensor>, b: Record<string, Tensor>): boolean {
+  const names = Object.keys(a);
+  return (
+    names.length === Object.keys(b).length &&
+    names.every((n) => b[n] !== undefined && Buffer.from(a[n]!.data).equals(b[n]!.data))
+  );
+}
+
+async function repeated(n: number, once: () => Promise<OneRun>): Promise<RepeatedRun> {
+  const first = await once();
+  const times = [first.ms];
+  let repeatable = true;
+  for (let i = 1; i < n; i++) {
+    const next = await once();
+    times.push(next.ms);
+    repeatable &&= sameOutputs(first.outputs, next.outputs);
+  }
+  times.sort((a, b) => a - b);
+  const medianMs = times[Math.floor(times.length / 2)]!;
+  return { outputs: first.outputs, taskMs: first.taskMs ?? {}, medianMs, repeatable };
+}
+
 function printText(io: CliIo, report: RunReport): void {
+  const runs = report.runs > 1 ? ` (median of ${report.runs} runs)` : '';
   io.out(
-    `model ${report.model}: ${Object.keys(report.taskMs).length} tasks in ${report.splitMs.toFixed(1)} ms`,
+    `model ${report.model}: ${Object.keys(report.taskMs).length} tasks in ${report.splitMs.toFixed(1)} ms${runs}`,
   );
   for (const [name, o] of Object.entries(report.outputs)) {
     io.out(`  ${name}: ${o.dtype}[${o.shape.join(', ')}] -> ${o.file}  sha256 ${o.sha256.slice(0, 16)}…`);
+  }
+  if (report.repeatable !== undefined) {
+    io.out(report.repeatable ? 'every run gave the same bits' : 'runs gave DIFFERENT bits');
   }
   const check = report.check;
   if (!check) return;
@@ -149,21 +208,32 @@ export const runCommand: Command = {
     const threadOpt = opts.threads === undefined ? {} : { threads: opts.threads };
 
     const runner = await BundleRunner.open(opts.bundleDir, { manifest, ...threadOpt });
-    let split: Awaited<ReturnType<BundleRunner['run']>>;
+    let split: RepeatedRun;
     try {
-      split = await runner.run(inputs);
+      split = await repeated(opts.repeat, async () => {
+        runner.resetState(); // every run is the same first step
+        const r = await runner.run(inputs);
+        return { outputs: r.outputs, ms: r.wallMs, taskMs: r.taskMs };
+      });
     } finally {
       await runner.close();
     }
 
     let check: CheckReport | undefined;
+    let wholeRepeatable = true;
     if (opts.check) {
       const whole = await openWholeModel(manifest, threadOpt);
       try {
-        const started = performance.now();
-        const reference = await whole.run(inputs);
-        const wholeMs = performance.now() - started;
-        check = buildCheckReport(split.outputs, reference, { splitMs: split.wallMs, wholeMs });
+        const reference = await repeated(opts.repeat, async () => {
+          const started = performance.now();
+          const outputs = await whole.run(inputs);
+          return { outputs, ms: performance.now() - started };
+        });
+        wholeRepeatable = reference.repeatable;
+        check = buildCheckReport(split.outputs, reference.outputs, {
+          splitMs: split.medianMs,
+          wholeMs: reference.medianMs,
+        });
       } finally {
         await whole.close();
       }
@@ -179,9 +249,11 @@ export const runCommand: Command = {
       bundle: opts.bundleDir,
       model: manifest.model.name,
       outputs: {},
-      splitMs: split.wallMs,
+      splitMs: split.medianMs,
       taskMs: split.taskMs,
+      runs: opts.repeat,
     };
+    if (opts.repeat > 1) report.repeatable = split.repeatable && wholeRepeatable;
     for (const [name, tensor] of Object.entries(split.outputs)) {
       const file = join(opts.out, files.get(name)!);
       await writeNpyFile(file, tensor);
@@ -198,6 +270,10 @@ export const runCommand: Command = {
     }
     if (opts.json) io.out(JSON.stringify(report, null, 2));
     else printText(io, report);
+    if (report.repeatable === false) {
+      io.err('error [RUN_NOT_REPEATABLE]: repeated runs of the same inputs gave different bits');
+      return 1;
+    }
     if (check && !check.bitIdentical) {
       io.err('error [RUN_CHECK_DIFFERS]: the split run is not bit-identical to the unsplit model');
       return 1;

@@ -68,9 +68,10 @@ test('run on two parallel branches prints a text report', async () => {
   const x = await inputFile([1, 2, 3, 4], [2, 2]);
   const out = await mkdtemp(join(tmpdir(), 'run-out-'));
   const io = capture();
-  const rc = await main(['run', dir, '--input', `x=${x}`, '--out', out, '--check'], io);
+  const rc = await main(['run', dir, '--input', `x=${x}`, '--out', out, '--check', '--repeat', '3'], io);
   assert.equal(rc, 0, io.errText());
-  assert.match(io.outText(), /3 tasks in/);
+  assert.match(io.outText(), /3 tasks in .* \(median of 3 runs\)/);
+  assert.match(io.outText(), /every run gave the same bits/);
   assert.match(io.outText(), /out: bit-identical/);
   assert.match(io.outText(), /all outputs bit-identical/);
   assert.deepEqual(floats(await readNpyFile(join(out, 'a.npy'))), [3, 6, 9, 12]);
@@ -123,6 +124,7 @@ test('run: bad arguments and bad inputs fail with typed errors', async () => {
     [['run', dir, '--out', 'o', '--input', 'x'], /CLI_BAD_ARGS.*name=file.npy/],
     [['run', dir, '--out', 'o', '--input', `x=${x}`, '--input', `x=${x}`], /given twice/],
     [['run', dir, '--out', 'o', '--threads', 'two'], /CLI_BAD_ARGS.*--threads/],
+    [['run', dir, '--out', 'o', '--repeat', '0'], /CLI_BAD_ARGS.*--repeat/],
     [['run', dir, '--out', 'o', '--frob'], /CLI_BAD_ARGS/],
     [['run', dir, '--out', join(dir, 'o')], /ENGINE_INPUT_MISSING.*'x'/],
     [['run', dir, '--out', join(dir, 'o'), '--input', `x=${x}`, '--input', `y=${x}`], /ENGINE_INPUT_UNKNOWN/],
