@@ -1,0 +1,37 @@
+// Typed errors of the block fetch protocol; `code` is stable.
+export const BlocksErrorCode = {
+  MALFORMED_REQUEST: 'BLOCKS_MALFORMED_REQUEST',
+  MALFORMED_RESPONSE: 'BLOCKS_MALFORMED_RESPONSE',
+  /** A provider sent bytes that do not hash to the CID asked for. */
+  BLOCK_HASH_MISMATCH: 'BLOCKS_BLOCK_HASH_MISMATCH',
+  BLOCK_TOO_LARGE: 'BLOCKS_BLOCK_TOO_LARGE',
+  /** No provider had the block. */
+  NOT_FOUND: 'BLOCKS_NOT_FOUND',
+  NO_PROVIDERS: 'BLOCKS_NO_PROVIDERS',
+  STALLED: 'BLOCKS_STALLED',
+  TRUNCATED: 'BLOCKS_TRUNCATED',
+  ABORTED: 'BLOCKS_ABORTED',
+} as const;
+
+export type BlocksErrorCode = (typeof BlocksErrorCode)[keyof typeof BlocksErrorCode];
+
+export class BlocksError extends Error {
+  readonly code: BlocksErrorCode;
+
+  constructor(code: BlocksErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'BlocksError';
+    this.code = code;
+  }
+}
+
+export const blocksReadErrors = {
+  stalled: (ms: number) =>
+    new BlocksError(BlocksErrorCode.STALLED, `block stream delivered nothing for ${ms} ms`),
+  truncated: (got: number, wanted: number, what: string) =>
+    new BlocksError(
+      BlocksErrorCode.TRUNCATED,
+      `block stream ended after ${got} of ${wanted} bytes of ${what}`,
+    ),
+  aborted: () => new BlocksError(BlocksErrorCode.ABORTED, 'block fetch aborted'),
+};

@@ -1,0 +1,167 @@
+// Fetches a whole DAG (a task file) from providers over /splitup/blocks/1.0.0: batches of CIDs per
+// request, several requests in flight across providers, every block verified against its CID
+// before it is stored, children of dag-pb nodes queued as they arrive, the root pinned at the end.
+
+import * as dagPb from '@ipld/dag-pb';
+import type { PeerId, Stream } from '@libp2p/interface';
+import type { CID } from 'multiformats/cid';
+import { type WeightStore, WeightStoreError } from '../../storage/weights/index.js';
+import { StreamReader } from '../common/stream-reader.js';
+import { encodeRequest, readResponseEntry } from './codec.js';
+import { BlocksError, BlocksErrorCode, blocksReadErrors } from './errors.js';
+
+export type BlockSink = Pick<WeightStore, 'hasBlock' | 'putVerifiedBlock' | 'pin'>;
+
+export interface FetchProgress {
+  blocks: number;
+  bytes: number;
+  /** DAG size from the root's link sizes, once the root arrived. */
+  totalBytes: number | undefined;
+}
+
+export interface FetchDagOptions {
+  concurrency: number;
+  batchSize: number;
+  stallTimeoutMs: number;
+  signal?: AbortSignal;
+  onProgress?: (progress: FetchProgress) => void;
+  /** Called when a provider misbehaves and is dropped (e.g. sent a block that fails its CID). */
+  onProviderDropped?: (peer: PeerId, err: BlocksError) => void;
+}
+
+export interface FetchDagDeps {
+  store: BlockSink;
+  openStream(peer: PeerId, signal: AbortSignal): Promise<Stream>;
+}
+
+function linksOf(cid: CID, block: Uint8Array): { links: CID[]; size: number } {
+  if (cid.code !== dagPb.code) return { links: [], size: 0 };
+  let node: dagPb.PBNode;
+  try {
+    node = dagPb.decode(block);
+  } catch (err) {
+    throw new BlocksError(BlocksErrorCode.MALFORMED_RESPONSE, `block ${cid} is not valid dag-pb`, {
+      cause: err,
+    });
+  }
+  return { links: node.Links.map((l) => l.Hash), size: node.Links.reduce((n, l) => n + (l.Tsize ?? 0), 0) };
+}
+
+export async function fetchDag(
+  root: CID,
+  providers: readonly PeerId[],
+  deps: FetchDagDeps,
+  options: FetchDagOptions,
+): Promise<FetchProgress> {
+  const progress: FetchProgress = { blocks: 0, bytes: 0, totalBytes: undefined };
+  const live = [...providers];
+  if (live.length === 0) throw new BlocksError(BlocksErrorCode.NO_PROVIDERS, `no provider for ${root}`);
+  /** Providers that answered "absent" for a CID. */
+  const lacking = new Map<string, Set<string>>();
+  const queue: CID[] = [root];
+  let inFlight = 0;
+  let next = 0;
+
+  const pickProvider = (cid: CID): PeerId | undefined => {
+    const lackers = lacking.get(cid.toString());
+    for (let i = 0; i < live.length; i++) {
+      const peer = live[(next + i) % live.length]!;
+      if (!lackers?.has(peer.toString())) {
+        next = (next + i + 1) % live.length;
+        return peer;
+      }
+    }
+    return undefined;
+  };
+
+  const receive = async (cid: CID, block: Uint8Array) => {
+    try {
+      // Verifies the bytes against the CID before anything is stored.
+      await deps.store.putVerifiedBlock(cid, block, options.signal);
+    } catch (err) {
+      if (err instanceof WeightStoreError) {
+        throw new BlocksError(BlocksErrorCode.BLOCK_HASH_MISMATCH, err.message, { cause: err });
+      }
+      throw err;
+    }
+    const { links, size } = linksOf(cid, block);
+    if (cid.equals(root)) progress.totalBytes = block.byteLength + size;
+    progress.blocks++;
+    progress.bytes += block.byteLength;
+    options.onProgress?.({ ...progress });
+    for (const link of links) if (!(await deps.store.hasBlock(link))) queue.push(link);
+  };
+
+  /** Asks `peer` for `batch`; returns CIDs to retry elsewhere. */
+  const request = async (peer: PeerId, batch: CID[]): Promise<CID[]> => {
+    const signal = options.signal ?? new AbortController().signal;
+    const stream = await deps.openStream(peer, signal);
+    const retry: CID[] = [];
+    let done = 0;
+    try {
+      stream.send(encodeRequest(batch));
+      await stream.close({ signal });
+      const reader = new StreamReader(stream, options.stallTimeoutMs, blocksReadErrors, options.signal);
+      for (const cid of batch) {
+        const block = await readResponseEntry(reader, cid);
+        if (block === null) {
+          const key = cid.toString();
+          if (!lacking.has(key)) lacking.set(key, new Set());
+          lacking.get(key)!.add(peer.toString());
+          retry.push(cid);
+        } else await receive(cid, block);
+        done++;
+      }
+      return retry;
+    } catch (err) {
+      stream.abort(err instanceof Error ? err : new Error(String(err)));
+      if (!(err instanceof BlocksError) || err.code === BlocksErrorCode.ABORTED) throw err;
+      // This provider misbehaved or stalled: drop it and hand its unanswered CIDs to the others.
+      const index = live.findIndex((p) => p.equals(peer));
+      if (index >= 0) live.splice(index, 1);
+      options.onProviderDropped?.(peer, err);
+      if (live.length === 0) throw err;
+      return [...retry, ...batch.slice(done)];
+    }
+  };
+
+  await new Promise<void>((resolve, reject) => {
+    let failed = false;
+    const fail = (err: unknown) => {
+      failed = true;
+      reject(err);
+    };
+    const pump = () => {
+      if (failed) return;
+      if (queue.length === 0 && inFlight === 0) return resolve();
+      while (inFlight < options.concurrency && queue.length > 0) {
+        const peer = pickProvider(queue[0]!);
+        if (peer === undefined) {
+          return fail(new BlocksError(BlocksErrorCode.NOT_FOUND, `no provider has block ${queue[0]}`));
+        }
+        const lackers = (c: CID) => lacking.get(c.toString());
+        // A batch for one provider: CIDs it has not said it lacks.
+        const batch: CID[] = [];
+        for (let i = 0; i < queue.length && batch.length < options.batchSize; ) {
+          if (lackers(queue[i]!)?.has(peer.toString())) i++;
+          else batch.push(queue.splice(i, 1)[0]!);
+        }
+        inFlight++;
+        request(peer, batch).then(
+          (retry) => {
+            inFlight--;
+            queue.push(...retry);
+            pump();
+          },
+          (err) => {
+            inFlight--;
+            fail(err);
+          },
+        );
+      }
+    };
+    pump();
+  });
+  await deps.store.pin(root, options.signal);
+  return progress;
+}

@@ -1,0 +1,140 @@
+// Real peers on loopback: one publishes a file to its weight store, another fetches the DAG over
+// /splitup/blocks/1.0.0, verifying every block; a forging provider is caught and dropped.
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Libp2p, PeerId } from '@libp2p/interface';
+import { readRequest } from '../../../../protocols/blocks/codec.js';
+import { blocksReadErrors } from '../../../../protocols/blocks/errors.js';
+import {
+  BLOCKS_PROTOCOL,
+  type Blocks,
+  BlocksError,
+  BlocksErrorCode,
+  blocks,
+} from '../../../../protocols/blocks/index.js';
+import { StreamReader } from '../../../../protocols/common/stream-reader.js';
+import { CHUNK_BYTES, WeightStore } from '../../../../storage/weights/index.js';
+import { connect, createLoopbackNode } from '../../../support/loopback-libp2p.js';
+
+type BlocksNode = Libp2p<{ blocks: Blocks }>;
+
+describe('block fetch protocol', () => {
+  let dir: string;
+  const stores: WeightStore[] = [];
+  const nodes: Libp2p[] = [];
+  const errors: { err: BlocksError; peer: PeerId }[] = [];
+  let provider: BlocksNode;
+  let fetcher: BlocksNode;
+  let forger: Libp2p;
+  let fetcherStore: WeightStore;
+  let providerStore: WeightStore;
+  const bytes = randomBytes(5 * CHUNK_BYTES + 777);
+
+  const peerWithStore = async (name: string) => {
+    const store = await WeightStore.open(join(dir, name));
+    stores.push(store);
+    const node = (await createLoopbackNode({
+      services: {
+        blocks: blocks({ store, stallTimeoutMs: 2_000, onError: (err, peer) => errors.push({ err, peer }) }),
+      },
+    })) as BlocksNode;
+    nodes.push(node);
+    return { store, node };
+  };
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'splitup-blocks-'));
+    ({ store: providerStore, node: provider } = await peerWithStore('provider'));
+    ({ store: fetcherStore, node: fetcher } = await peerWithStore('fetcher'));
+    // A provider that answers every CID with bytes that are not the block.
+    forger = await createLoopbackNode();
+    nodes.push(forger);
+    await forger.handle(BLOCKS_PROTOCOL, async (stream) => {
+      const cids = await readRequest(new StreamReader(stream, 2_000, blocksReadErrors));
+      for (const _ of cids) {
+        const junk = randomBytes(100);
+        stream.send(Uint8Array.of(0, 0, 0, 0, junk.byteLength));
+        stream.send(junk);
+      }
+      await stream.close();
+    });
+    await connect(fetcher, provider);
+    await connect(fetcher, forger);
+  });
+
+  after(async () => {
+    for (const node of nodes) await node.stop();
+    for (const store of stores) await store.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('rejects a block whose content does not match its CID, and the fetcher stays up', async () => {
+    const path = join(dir, 'w1.bin');
+    await writeFile(path, randomBytes(CHUNK_BYTES + 5));
+    const root = await providerStore.addFile(path);
+    await assert.rejects(
+      fetcher.services.blocks.fetch(root, { providers: [forger.peerId] }),
+      (err: BlocksError) => err instanceof BlocksError && err.code === BlocksErrorCode.BLOCK_HASH_MISMATCH,
+    );
+    assert.equal(await fetcherStore.hasBlock(root), false);
+    // With an honest provider beside the forger, the forger is dropped and the fetch completes.
+    errors.length = 0;
+    await fetcher.services.blocks.fetch(root, { providers: [forger.peerId, provider.peerId] });
+    assert.ok(await fetcherStore.isPinned(root));
+    assert.ok(
+      errors.some((e) => e.peer.equals(forger.peerId) && e.err.code === BlocksErrorCode.BLOCK_HASH_MISMATCH),
+    );
+  });
+
+  it('fetches a multi-block file, verifies, pins and assembles it, reporting progress', async () => {
+    const path = join(dir, 'w2.bin');
+    await writeFile(path, bytes);
+    const root = await providerStore.addFile(path);
+    const seen: number[] = [];
+    const result = await fetcher.services.blocks.fetch(root, {
+      providers: [provider.peerId],
+      onProgress: (p) => seen.push(p.bytes),
+    });
+    assert.ok(result.bytes >= bytes.byteLength);
+    assert.equal(result.totalBytes, result.bytes);
+    assert.ok(seen.length >= 6);
+    assert.ok(await fetcherStore.isPinned(root));
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const file = await fetcherStore.exportFile(root, { sha256 });
+    assert.ok((await readFile(file)).equals(bytes));
+  });
+
+  it('answers a garbage request with a typed error and keeps serving', async () => {
+    errors.length = 0;
+    const stream = await fetcher.dialProtocol(provider.peerId, BLOCKS_PROTOCOL);
+    stream.send(Uint8Array.of(0, 1, 60, ...randomBytes(60)));
+    await stream.close();
+    // The provider resets the stream instead of answering.
+    await assert.rejects(async () => {
+      for await (const _ of stream) {
+        // nothing arrives
+      }
+    });
+    for (let i = 0; i < 50 && errors.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(errors[0]?.err.code, BlocksErrorCode.MALFORMED_REQUEST);
+    const path = join(dir, 'w3.bin');
+    await writeFile(path, randomBytes(1000));
+    const root = await providerStore.addFile(path);
+    await fetcher.services.blocks.fetch(root, { providers: [provider.peerId] });
+    assert.ok(await fetcherStore.isPinned(root));
+  });
+
+  it('reports a block no provider has as NOT_FOUND', async () => {
+    const other = await WeightStore.open(join(dir, 'other'));
+    stores.push(other);
+    const root = await other.addBytes(randomBytes(64));
+    await assert.rejects(
+      fetcher.services.blocks.fetch(root, { providers: [provider.peerId] }),
+      (err: BlocksError) => err.code === BlocksErrorCode.NOT_FOUND,
+    );
+  });
+});
