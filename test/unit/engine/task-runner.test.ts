@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { TaskRunner } from '../../../node/engine/task-runner.js';
 import { isSplitUpError } from '../../../node/errors.js';
 import type { Tensor } from '../../../storage/tensors/tensor.js';
-import { floats, floatTensor, linearBundle, stateBundle } from './tiny-bundles.js';
+import { f32, floats, floatTensor, linearBundle, modelBytes, node, stateBundle } from './tiny-bundles.js';
 
 const code = (c: string) => (err: unknown) => isSplitUpError(err, c);
 const opened: TaskRunner[] = [];
@@ -183,4 +184,29 @@ test('state keys keep several sequences apart in one runner', async () => {
   assert.equal(t0.hasStateFor('b'), true);
   const b2 = await t0.run({ x: floatTensor([1, 2], [1, 1]) }, { stateKey: 'b' });
   assert.deepEqual(floats(b2.total!), [602]);
+});
+
+test('an onnxruntime failure during a run is a typed ENGINE_RUN_FAILED and the runner survives', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'run-failed-'));
+  const a = f32('a', ['n']);
+  const b = f32('b', ['m']);
+  const c = f32('c', ['k']);
+  const path = join(dir, 'add.onnx');
+  await writeFile(
+    path,
+    modelBytes({ nodes: [node('Add', ['a', 'b'], ['c'])], inputs: [a, b], outputs: [c] }),
+  );
+  const runner = await TaskRunner.open({ id: 'add', inputs: [a, b], outputs: [c], state: [] }, path, {
+    graphOptimizationLevel: 'all',
+  });
+  opened.push(runner);
+  // [2] + [3] cannot broadcast: only onnxruntime can tell, at run time
+  await assert.rejects(
+    runner.run({ a: floatTensor([2], [1, 2]), b: floatTensor([3], [1, 2, 3]) }),
+    code('ENGINE_RUN_FAILED'),
+  );
+  assert.deepEqual(
+    floats((await runner.run({ a: floatTensor([2], [1, 2]), b: floatTensor([2], [3, 4]) })).c!),
+    [4, 6],
+  );
 });
