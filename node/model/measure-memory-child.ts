@@ -7,6 +7,8 @@ interface Job {
   file: string;
   level: 'disabled' | 'basic' | 'extended' | 'all';
   inputs: { name: string; dtype: string; dims: number[] }[];
+  /** onnxruntime's CPU memory arena (on by default; it grows in power-of-two steps). */
+  arena: boolean;
 }
 
 function zeros(dtype: string, dims: number[]): ort.Tensor {
@@ -29,14 +31,18 @@ function zeros(dtype: string, dims: number[]): ort.Tensor {
 const job = JSON.parse(process.argv[2] ?? '{}') as Job;
 const feeds = Object.fromEntries(job.inputs.map((i) => [i.name, zeros(i.dtype, i.dims)]));
 const before = process.memoryUsage().rss;
+// maxRSS is a lifetime peak: only a peak reached after `before` belongs to the task.
+const peakBefore = process.resourceUsage().maxRSS * 1024;
 const session = await ort.InferenceSession.create(job.file, {
   graphOptimizationLevel: job.level,
+  enableCpuMemArena: job.arena,
   extra: { session: { intra_op: { allow_spinning: '0' } } },
 });
 const afterCreate = process.memoryUsage().rss;
 await session.run(feeds);
-const peak = process.resourceUsage().maxRSS * 1024;
+const peakAfter = process.resourceUsage().maxRSS * 1024;
 const afterRun = process.memoryUsage().rss;
+const peak = peakAfter > peakBefore ? peakAfter : Math.max(afterCreate, afterRun);
 process.stdout.write(
-  `${JSON.stringify({ before, afterCreate, afterRun, peak, createBytes: afterCreate - before, runBytes: Math.max(afterRun, peak) - before })}\n`,
+  `${JSON.stringify({ before, afterCreate, afterRun, peak, createBytes: afterCreate - before, runBytes: Math.max(afterCreate, afterRun, peak) - before })}\n`,
 );

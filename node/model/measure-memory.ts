@@ -34,8 +34,9 @@ export interface TaskMemoryMeasurement {
   ratio: number;
   /** What the same measurement gives for a one-node model: onnxruntime's own fixed cost per process. */
   runtimeBaselineBytes: number;
-  /** estimateBytes / (measuredBytes - runtimeBaselineBytes): the task's own share. */
-  ratioOverBaseline: number;
+  /** estimateBytes / (measuredBytes - runtimeBaselineBytes): the task's own share; null when the
+   * task measured no more than the baseline (too small to tell apart). */
+  ratioOverBaseline: number | null;
 }
 
 const CHILD = fileURLToPath(new URL('./measure-memory-child.ts', import.meta.url));
@@ -106,6 +107,12 @@ interface ChildJob {
   file: string;
   level: BundleManifest['runtime']['graphOptimizationLevel'];
   inputs: { name: string; dtype: string; dims: number[] }[];
+  arena: boolean;
+}
+
+export interface MeasureOptions {
+  /** Use onnxruntime's CPU memory arena, as runners do by default (default true). */
+  arena?: boolean;
 }
 
 function measureInChild(job: ChildJob): number {
@@ -117,7 +124,7 @@ function measureInChild(job: ChildJob): number {
 }
 
 /** Memory growth for a one-node (Identity on 1 float) model: the runtime's fixed per-process cost. */
-export function measureRuntimeBaseline(level: ChildJob['level'] = 'basic'): number {
+export function measureRuntimeBaseline(level: ChildJob['level'] = 'basic', arena = true): number {
   const dir = mkdtempSync(join(tmpdir(), 'splitup-baseline-'));
   try {
     const file = join(dir, 'identity.onnx');
@@ -147,20 +154,25 @@ export function measureRuntimeBaseline(level: ChildJob['level'] = 'basic'): numb
       }),
     });
     writeFileSync(file, toBinary(ModelProtoSchema, model));
-    return measureInChild({ file, level, inputs: [{ name: 'a', dtype: 'float32', dims: [1] }] });
+    return measureInChild({ file, level, arena, inputs: [{ name: 'a', dtype: 'float32', dims: [1] }] });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-export async function measureBundleMemory(dir: string): Promise<TaskMemoryMeasurement[]> {
+export async function measureBundleMemory(
+  dir: string,
+  options: MeasureOptions = {},
+): Promise<TaskMemoryMeasurement[]> {
+  const arena = options.arena ?? true;
   const manifest = readBundle(dir);
   const dims = await taskInputDims(dir, manifest);
-  const baseline = measureRuntimeBaseline(manifest.runtime.graphOptimizationLevel);
+  const baseline = measureRuntimeBaseline(manifest.runtime.graphOptimizationLevel, arena);
   return manifest.tasks.map((task) => {
     const measuredBytes = measureInChild({
       file: join(dir, task.file),
       level: manifest.runtime.graphOptimizationLevel,
+      arena,
       inputs: task.inputs.map((i) => ({ name: i.name, dtype: i.dtype, dims: dims.get(i.name) ?? [] })),
     });
     return {
@@ -169,7 +181,7 @@ export async function measureBundleMemory(dir: string): Promise<TaskMemoryMeasur
       measuredBytes,
       ratio: task.vramBytes / measuredBytes,
       runtimeBaselineBytes: baseline,
-      ratioOverBaseline: task.vramBytes / Math.max(1, measuredBytes - baseline),
+      ratioOverBaseline: measuredBytes > baseline ? task.vramBytes / (measuredBytes - baseline) : null,
     };
   });
 }
