@@ -3,7 +3,7 @@ import { bigintify } from './convert.js';
 import { splitupProgram } from './program.js';
 
 /** Decodes account bytes (discriminator checked) with u64s as bigint. */
-function decode(name: 'config' | 'node' | 'model', data: Uint8Array): unknown {
+function decode(name: 'config' | 'node' | 'model' | 'execution', data: Uint8Array): unknown {
   return bigintify(splitupProgram().coder.accounts.decode(name, Buffer.from(data)));
 }
 
@@ -19,6 +19,7 @@ export interface ConfigAccount {
     completionTimeoutS: bigint;
     challengeWindowS: bigint;
     unstakeCooldownS: bigint;
+    pricePerComputeUnit: bigint;
     verifierRewardBps: number;
     slashBps: number;
     verifyProbabilityBps: number;
@@ -70,4 +71,36 @@ export interface ModelAccount {
 
 export function decodeModel(data: Uint8Array): ModelAccount {
   return decode('model', data) as ModelAccount;
+}
+
+export interface TaskRunAccount {
+  node: PublicKey;
+  verifier: PublicKey;
+  outputHash: number[];
+  verifierHash: number[];
+  payment: bigint;
+  payNode: bigint;
+  payVerifier: bigint;
+  fromEscrow: bigint;
+  assignedAt: bigint;
+  reportedAt: bigint;
+  status: number;
+  attempts: number;
+}
+
+export interface ExecutionAccount {
+  client: PublicKey;
+  model: PublicKey;
+  inputCommitment: number[];
+  maxFee: bigint;
+  spent: bigint;
+  refundExtra: bigint;
+  createdAt: bigint;
+  nonce: bigint;
+  tasks: TaskRunAccount[];
+  taskCount: number;
+}
+
+export function decodeExecution(data: Uint8Array): ExecutionAccount {
+  return decode('execution', data) as ExecutionAccount;
 }

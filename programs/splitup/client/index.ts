@@ -1,6 +1,7 @@
 export * from './accounts.js';
 export * from './convert.js';
 export * from './errors.js';
+export * from './execution.js';
 export { SPLITUP_IDL, type Splitup } from './generated/splitup.js';
 export * from './instructions.js';
 export * from './model.js';

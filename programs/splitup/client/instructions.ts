@@ -17,6 +17,7 @@ function paramsArg(p: ProtocolParams) {
     completionTimeoutS: bn(p.completionTimeoutS),
     challengeWindowS: bn(p.challengeWindowS),
     unstakeCooldownS: bn(p.unstakeCooldownS),
+    pricePerComputeUnit: bn(p.pricePerComputeUnit),
     verifierRewardBps: p.verifierRewardBps,
     slashBps: p.slashBps,
     verifyProbabilityBps: p.verifyProbabilityBps,

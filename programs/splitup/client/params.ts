@@ -8,6 +8,8 @@ export interface ProtocolParams {
   completionTimeoutS: bigint;
   challengeWindowS: bigint;
   unstakeCooldownS: bigint;
+  /** Task payment C = task compute units x this (token base units). */
+  pricePerComputeUnit: bigint;
   /** R, a multiple of the task payment C, in basis points (12_000 = 1.2x). */
   verifierRewardBps: number;
   /** S, a multiple of C, in basis points (100_000 = 10x). */
@@ -33,6 +35,7 @@ export const DEFAULT_PROTOCOL_PARAMS: ProtocolParams = {
   completionTimeoutS: 10n * MINUTE,
   challengeWindowS: 10n * MINUTE,
   unstakeCooldownS: 7n * 24n * 60n * MINUTE,
+  pricePerComputeUnit: 10n,
   verifierRewardBps: 12_000,
   slashBps: 100_000,
   verifyProbabilityBps: 1_200,

@@ -51,6 +51,26 @@ export const constants: ConstantDef[] = [
   { name: 'VAULT_SEED', value: 'vault', doc: 'PDA seed of the token vault holding stake and escrow' },
   { name: 'NODE_SEED', value: 'node', doc: 'PDA seed of a Node account, followed by its authority' },
   { name: 'MODEL_SEED', value: 'model', doc: 'PDA seed of a Model account, followed by its 32-byte id' },
+  {
+    name: 'EXECUTION_SEED',
+    value: 'execution',
+    doc: 'PDA seed of an Execution, followed by client and u64 nonce',
+  },
+  { name: 'TASK_PENDING', value: 0, doc: 'Task run status: waiting for an assignment' },
+  { name: 'TASK_ASSIGNED', value: 1, doc: 'Task run status: a node is computing it' },
+  { name: 'TASK_REPORTED', value: 2, doc: 'Task run status: output committed, sampling not decided' },
+  { name: 'TASK_VERIFYING', value: 3, doc: 'Task run status: sampled; a verifier is recomputing it' },
+  { name: 'TASK_UNSAMPLED', value: 4, doc: 'Task run status: not sampled; pays after the challenge window' },
+  { name: 'TASK_MATCHED', value: 5, doc: 'Task run status: verifier hash matched' },
+  {
+    name: 'TASK_DISPUTED',
+    value: 6,
+    doc: 'Task run status: hashes differ; waiting for the committee verdict',
+  },
+  { name: 'TASK_RESOLVED', value: 7, doc: 'Task run status: verdict given, the wrong party slashed' },
+  { name: 'TASK_SETTLED', value: 8, doc: 'Task run status: paid out' },
+  { name: 'GUILTY_NODE', value: 0, doc: 'Verdict: the executing node was wrong' },
+  { name: 'GUILTY_VERIFIER', value: 1, doc: 'Verdict: the verifier was wrong' },
   { name: 'MAX_DIMS', value: MAX_DIMS, doc: 'Rank limit of a tensor spec' },
   { name: 'MAX_TASK_TENSORS', value: MAX_TASK_TENSORS, doc: 'Inputs (and outputs) one task may declare' },
   { name: 'MAX_MODEL_IO', value: MAX_MODEL_IO, doc: 'Inputs (and outputs) a model may declare' },
@@ -88,6 +108,11 @@ export const structs: StructDef[] = [
         doc: 'Seconds after a report before an unsampled task pays',
       },
       { name: 'unstake_cooldown_s', type: 'u64', doc: 'Seconds between request_unstake and withdraw' },
+      {
+        name: 'price_per_compute_unit',
+        type: 'u64',
+        doc: 'Task payment C = compute units x this, in base units',
+      },
       { name: 'verifier_reward_bps', type: 'u32', doc: 'R: verifier reward as a multiple of C' },
       { name: 'slash_bps', type: 'u32', doc: 'S: slash as a multiple of C' },
       { name: 'verify_probability_bps', type: 'u16', doc: 'p: probability a task is verified' },
@@ -255,6 +280,72 @@ export const structs: StructDef[] = [
   },
 ];
 
+structs.push(
+  {
+    name: 'TaskRun',
+    doc: 'One task instance of an execution: who computes and verifies it, their commitments, money due.',
+    fields: [
+      { name: 'node', type: 'pubkey', doc: 'Authority of the assigned node' },
+      { name: 'verifier', type: 'pubkey', doc: 'Authority of the verifier, if sampled' },
+      { name: 'output_hash', type: { array: ['u8', 32] }, doc: "sha256 of the node's output tensors" },
+      { name: 'verifier_hash', type: { array: ['u8', 32] } },
+      { name: 'payment', type: 'u64', doc: 'C: compute units x price' },
+      { name: 'pay_node', type: 'u64', doc: 'Owed to the node at settlement' },
+      { name: 'pay_verifier', type: 'u64', doc: 'Owed to the verifier at settlement' },
+      { name: 'from_escrow', type: 'u64', doc: 'Part of the payouts taken from the client escrow' },
+      { name: 'assigned_at', type: 'i64' },
+      { name: 'reported_at', type: 'i64' },
+      { name: 'status', type: 'u8' },
+      { name: 'attempts', type: 'u8', doc: 'Assignments so far (the timeout doubles with each)' },
+      { name: 'reserved', type: { array: ['u8', 6] } },
+    ],
+  },
+  {
+    name: 'RequestExecutionArgs',
+    doc: 'Arguments of request_execution.',
+    fields: [
+      { name: 'nonce', type: 'u64' },
+      { name: 'max_fee', type: 'u64', doc: 'Escrowed; must cover every task paid and verified' },
+      { name: 'input_commitment', type: { array: ['u8', 32] }, doc: 'sha256 of the input tensors' },
+    ],
+  },
+  {
+    name: 'TaskIndexArgs',
+    doc: 'A task run of an execution.',
+    fields: [
+      { name: 'task_index', type: 'u8' },
+      { name: 'reserved', type: { array: ['u8', 7] } },
+    ],
+  },
+  {
+    name: 'ReportArgs',
+    doc: 'A task run and a sha256 commitment to output tensors.',
+    fields: [
+      { name: 'task_index', type: 'u8' },
+      { name: 'reserved', type: { array: ['u8', 7] } },
+      { name: 'output_hash', type: { array: ['u8', 32] } },
+    ],
+  },
+  {
+    name: 'SamplingArgs',
+    doc: 'Arguments of decide_sampling.',
+    fields: [
+      { name: 'task_index', type: 'u8' },
+      { name: 'verify', type: 'bool' },
+      { name: 'reserved', type: { array: ['u8', 6] } },
+    ],
+  },
+  {
+    name: 'VerdictArgs',
+    doc: 'Arguments of resolve_dispute.',
+    fields: [
+      { name: 'task_index', type: 'u8' },
+      { name: 'guilty', type: 'u8', doc: 'GUILTY_NODE or GUILTY_VERIFIER' },
+      { name: 'reserved', type: { array: ['u8', 6] } },
+    ],
+  },
+);
+
 structs.push({
   name: 'Model',
   doc: 'A model and its task DAG (PDA ["model", model_id]). Written while a draft, immutable once registered.',
@@ -278,8 +369,27 @@ structs.push({
   ],
 });
 
+structs.push({
+  name: 'Execution',
+  doc: 'One inference request (PDA ["execution", client, nonce]): escrow and its task runs.',
+  fields: [
+    { name: 'client', type: 'pubkey' },
+    { name: 'model', type: 'pubkey' },
+    { name: 'input_commitment', type: { array: ['u8', 32] } },
+    { name: 'max_fee', type: 'u64' },
+    { name: 'spent', type: 'u64', doc: 'Escrow paid out so far' },
+    { name: 'refund_extra', type: 'u64', doc: 'Slashed stake owed to the client on top of its escrow' },
+    { name: 'created_at', type: 'i64' },
+    { name: 'nonce', type: 'u64' },
+    { name: 'tasks', type: { array: [{ defined: 'TaskRun' }, MAX_MODEL_TASKS] } },
+    { name: 'task_count', type: 'u8' },
+    { name: 'bump', type: 'u8' },
+    { name: 'reserved', type: { array: ['u8', 6] } },
+  ],
+});
+
 /** Struct names that are on-chain accounts (8-byte discriminator + struct). */
-export const accounts = ['Config', 'Node', 'Model'];
+export const accounts = ['Config', 'Node', 'Model', 'Execution'];
 
 const tokenProgram = { name: 'token_program', address: TOKEN_PROGRAM_ID, doc: 'SPL Token' };
 const systemProgram = { name: 'system_program', address: SYSTEM_PROGRAM_ID, doc: 'System program' };
@@ -401,6 +511,106 @@ instructions.push(
   },
 );
 
+const committeeDecision =
+  'Committee members sign as remaining accounts; a threshold of distinct signers is needed.';
+instructions.push(
+  {
+    name: 'request_execution',
+    doc: 'Opens an execution of a registered model: escrows max_fee and commits to the input.',
+    args: 'RequestExecutionArgs',
+    accounts: [
+      { name: 'client', writable: true, signer: true, doc: 'Pays the fee and the account rent' },
+      { name: 'execution', writable: true, doc: 'PDA ["execution", client, nonce], created here' },
+      { name: 'config', doc: 'PDA ["config"]' },
+      { name: 'model', doc: 'A registered model' },
+      { name: 'client_wallet', writable: true, doc: "The client's token account" },
+      { name: 'vault', writable: true, doc: 'PDA ["vault"]' },
+      tokenProgram,
+      systemProgram,
+    ],
+  },
+  {
+    name: 'assign_task',
+    doc: `Assigns a task run to a node specialized in the task. ${committeeDecision}`,
+    args: 'TaskIndexArgs',
+    accounts: [
+      { name: 'execution', writable: true, doc: 'The execution' },
+      { name: 'config', doc: 'PDA ["config"]' },
+      { name: 'model', doc: "The execution's model" },
+      { name: 'node', writable: true, doc: 'Node account of the assignee' },
+    ],
+  },
+  {
+    name: 'report_completion',
+    doc: 'The assigned node commits to the sha256 of its output tensors.',
+    args: 'ReportArgs',
+    accounts: [
+      { name: 'authority', signer: true, doc: 'The assigned node key' },
+      { name: 'execution', writable: true, doc: 'The execution' },
+    ],
+  },
+  {
+    name: 'decide_sampling',
+    doc: `After the commitment: verify (naming a different specialized node as verifier) or not. ${committeeDecision}`,
+    args: 'SamplingArgs',
+    accounts: [
+      { name: 'execution', writable: true, doc: 'The execution' },
+      { name: 'config', doc: 'PDA ["config"]' },
+      { name: 'model', doc: "The execution's model" },
+      { name: 'verifier', writable: true, doc: 'Node account of the verifier (ignored when not verifying)' },
+    ],
+  },
+  {
+    name: 'report_verification',
+    doc: 'The verifier commits its own hash: a match settles, a mismatch opens a dispute.',
+    args: 'ReportArgs',
+    accounts: [
+      { name: 'authority', signer: true, doc: 'The verifier key' },
+      { name: 'execution', writable: true, doc: 'The execution' },
+      { name: 'node', writable: true, doc: 'Node account of the executing node' },
+      { name: 'verifier', writable: true, doc: 'Node account of the verifier' },
+    ],
+  },
+  {
+    name: 'resolve_dispute',
+    doc: `Verdict on a mismatch: slashes the wrong party by S x C (capped at its stake). ${committeeDecision}`,
+    args: 'VerdictArgs',
+    accounts: [
+      { name: 'execution', writable: true, doc: 'The execution' },
+      { name: 'config', doc: 'PDA ["config"]' },
+      { name: 'node', writable: true, doc: 'Node account of the executing node' },
+      { name: 'verifier', writable: true, doc: 'Node account of the verifier' },
+    ],
+  },
+  {
+    name: 'settle_task',
+    doc: "Pays a finished task run from the vault into the nodes' token accounts (anyone may crank).",
+    args: 'TaskIndexArgs',
+    accounts: [
+      { name: 'execution', writable: true, doc: 'The execution' },
+      { name: 'config', doc: 'PDA ["config"]' },
+      { name: 'vault', writable: true, doc: 'PDA ["vault"]' },
+      { name: 'node', writable: true, doc: 'Node account of the executing node' },
+      { name: 'node_wallet', writable: true, doc: "Token account owned by the node's authority" },
+      { name: 'verifier', writable: true, doc: 'Node account of the verifier (the node again if none)' },
+      { name: 'verifier_wallet', writable: true, doc: "Verifier's token account (the node's if none)" },
+      tokenProgram,
+    ],
+  },
+  {
+    name: 'close_execution',
+    doc: 'When every task run is settled, or the rest expired unassigned: refunds the client and closes.',
+    accounts: [
+      { name: 'client', writable: true, signer: true, doc: 'The client; receives the rent' },
+      { name: 'execution', writable: true, doc: 'The execution, closed here' },
+      { name: 'config', doc: 'PDA ["config"]' },
+      { name: 'vault', writable: true, doc: 'PDA ["vault"]' },
+      { name: 'client_wallet', writable: true, doc: "The client's token account" },
+      tokenProgram,
+    ],
+  },
+);
+
 export const errors: ErrorDef[] = [
   {
     code: 6000,
@@ -456,6 +666,15 @@ export const errors: ErrorDef[] = [
   { code: 6031, name: 'InvalidTaskIndex', msg: 'No task has this index' },
   { code: 6032, name: 'CapacityExceeded', msg: 'A count exceeds its on-chain limit' },
   { code: 6033, name: 'AlreadySpecialized', msg: 'The node already specializes in this task' },
+  { code: 6034, name: 'FeeTooLow', msg: 'max_fee does not cover every task paid and verified' },
+  { code: 6035, name: 'WrongModel', msg: "The model is not the execution's" },
+  { code: 6036, name: 'InvalidTaskState', msg: 'The task run is not in a state that allows this' },
+  { code: 6037, name: 'NotSpecialized', msg: 'The node does not specialize in this task' },
+  { code: 6038, name: 'NotAssignedNode', msg: 'The signer is not the node this task run names' },
+  { code: 6039, name: 'VerifierIsNode', msg: 'The verifier must differ from the executing node' },
+  { code: 6040, name: 'ChallengeWindowOpen', msg: 'The challenge window has not elapsed' },
+  { code: 6041, name: 'ExecutionNotFinished', msg: 'A task run is still in flight or not expired' },
+  { code: 6042, name: 'InvalidVerdict', msg: 'The verdict names neither party' },
   // Model DAG violations: 6100 + DAG_ERROR_NUMBERS of node/model/dag/codes.ts, same order.
   { code: 6101, name: 'DagBadTaskId', msg: 'A task id is empty or reserved' },
   { code: 6102, name: 'DagDuplicateTask', msg: 'A task id is declared twice' },

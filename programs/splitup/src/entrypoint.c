@@ -53,6 +53,22 @@ u64 entrypoint(const u8 *input) {
       return ix_register_model(ctx);
     case IX_DECLARE_SPECIALIZATION:
       return ix_declare_specialization(ctx);
+    case IX_REQUEST_EXECUTION:
+      return ix_request_execution(ctx);
+    case IX_ASSIGN_TASK:
+      return ix_assign_task(ctx);
+    case IX_REPORT_COMPLETION:
+      return ix_report_completion(ctx);
+    case IX_DECIDE_SAMPLING:
+      return ix_decide_sampling(ctx);
+    case IX_REPORT_VERIFICATION:
+      return ix_report_verification(ctx);
+    case IX_RESOLVE_DISPUTE:
+      return ix_resolve_dispute(ctx);
+    case IX_SETTLE_TASK:
+      return ix_settle_task(ctx);
+    case IX_CLOSE_EXECUTION:
+      return ix_close_execution(ctx);
     default:
       return ERR_UNKNOWN_INSTRUCTION;
   }

@@ -2,7 +2,7 @@
 #include "program.h"
 
 /* Counts distinct current committee members among the signing accounts. */
-static u64 committee_signers(const Ctx *ctx, const Config *c) {
+u64 committee_signers(const Ctx *ctx, const Config *c) {
   u32 seen = 0;
   u64 count = 0;
   for (u64 i = 0; i < ctx->num_accounts; i++) {
@@ -18,6 +18,11 @@ static u64 committee_signers(const Ctx *ctx, const Config *c) {
     }
   }
   return count;
+}
+
+/* A committee decision: at least `threshold` distinct members signed this transaction. */
+u64 check_committee_quorum(const Ctx *ctx, const Config *c) {
+  return committee_signers(ctx, c) >= c->threshold ? SUCCESS : ERR_INSUFFICIENT_COMMITTEE_SIGNATURES;
 }
 
 u64 ix_update_committee(const Ctx *ctx) {

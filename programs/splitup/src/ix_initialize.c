@@ -1,9 +1,9 @@
 /* initialize: config + vault, refusing parameters that make cheating profitable. */
-#include "program.h"
+#include "execution.h"
 
 #define MINT_SIZE 82
 #define MINT_IS_INITIALIZED_OFFSET 45
-#define TOKEN_ACCOUNT_SIZE 165
+
 
 /* ceil(2n/3): the smallest threshold no two disjoint groups can both reach. */
 u8 default_threshold(u8 n) { return (u8)((2 * n + 2) / 3); }

@@ -49,6 +49,10 @@ u8 default_threshold(u8 n);
 u64 check_committee(const Pubkey *committee, u8 len, u8 *threshold);
 u64 check_params(const ProtocolParams *p);
 
+/* ix_committee.c */
+u64 committee_signers(const Ctx *ctx, const Config *c);
+u64 check_committee_quorum(const Ctx *ctx, const Config *c);
+
 /* Instruction handlers */
 u64 ix_initialize(const Ctx *ctx);
 u64 ix_update_committee(const Ctx *ctx);
@@ -62,6 +66,15 @@ u64 ix_add_connections(const Ctx *ctx);
 u64 ix_register_model(const Ctx *ctx);
 u64 ix_declare_specialization(const Ctx *ctx);
 u64 required_stake(const ProtocolParams *p, u64 vram, u64 *out);
+
+u64 ix_request_execution(const Ctx *ctx);
+u64 ix_assign_task(const Ctx *ctx);
+u64 ix_report_completion(const Ctx *ctx);
+u64 ix_decide_sampling(const Ctx *ctx);
+u64 ix_report_verification(const Ctx *ctx);
+u64 ix_resolve_dispute(const Ctx *ctx);
+u64 ix_settle_task(const Ctx *ctx);
+u64 ix_close_execution(const Ctx *ctx);
 
 /* dag.c */
 u64 validate_dag(const Model *m);

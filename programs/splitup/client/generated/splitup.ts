@@ -371,6 +371,334 @@ export type Splitup = {
         },
       ];
     },
+    {
+      name: 'requestExecution';
+      docs: ['Opens an execution of a registered model: escrows max_fee and commits to the input.'];
+      discriminator: [252, 179, 81, 192, 129, 147, 81, 112];
+      accounts: [
+        {
+          name: 'client';
+          docs: ['Pays the fee and the account rent'];
+          writable: true;
+          signer: true;
+        },
+        {
+          name: 'execution';
+          docs: ['PDA ["execution", client, nonce], created here'];
+          writable: true;
+        },
+        {
+          name: 'config';
+          docs: ['PDA ["config"]'];
+        },
+        {
+          name: 'model';
+          docs: ['A registered model'];
+        },
+        {
+          name: 'clientWallet';
+          docs: ["The client's token account"];
+          writable: true;
+        },
+        {
+          name: 'vault';
+          docs: ['PDA ["vault"]'];
+          writable: true;
+        },
+        {
+          name: 'tokenProgram';
+          docs: ['SPL Token'];
+          address: 'TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA';
+        },
+        {
+          name: 'systemProgram';
+          docs: ['System program'];
+          address: '11111111111111111111111111111111';
+        },
+      ];
+      args: [
+        {
+          name: 'args';
+          type: {
+            defined: {
+              name: 'requestExecutionArgs';
+            };
+          };
+        },
+      ];
+    },
+    {
+      name: 'assignTask';
+      docs: [
+        'Assigns a task run to a node specialized in the task. Committee members sign as remaining accounts; a threshold of distinct signers is needed.',
+      ];
+      discriminator: [158, 142, 217, 16, 175, 209, 92, 237];
+      accounts: [
+        {
+          name: 'execution';
+          docs: ['The execution'];
+          writable: true;
+        },
+        {
+          name: 'config';
+          docs: ['PDA ["config"]'];
+        },
+        {
+          name: 'model';
+          docs: ["The execution's model"];
+        },
+        {
+          name: 'node';
+          docs: ['Node account of the assignee'];
+          writable: true;
+        },
+      ];
+      args: [
+        {
+          name: 'args';
+          type: {
+            defined: {
+              name: 'taskIndexArgs';
+            };
+          };
+        },
+      ];
+    },
+    {
+      name: 'reportCompletion';
+      docs: ['The assigned node commits to the sha256 of its output tensors.'];
+      discriminator: [90, 237, 93, 35, 27, 195, 160, 21];
+      accounts: [
+        {
+          name: 'authority';
+          docs: ['The assigned node key'];
+          signer: true;
+        },
+        {
+          name: 'execution';
+          docs: ['The execution'];
+          writable: true;
+        },
+      ];
+      args: [
+        {
+          name: 'args';
+          type: {
+            defined: {
+              name: 'reportArgs';
+            };
+          };
+        },
+      ];
+    },
+    {
+      name: 'decideSampling';
+      docs: [
+        'After the commitment: verify (naming a different specialized node as verifier) or not. Committee members sign as remaining accounts; a threshold of distinct signers is needed.',
+      ];
+      discriminator: [53, 196, 168, 155, 42, 84, 12, 132];
+      accounts: [
+        {
+          name: 'execution';
+          docs: ['The execution'];
+          writable: true;
+        },
+        {
+          name: 'config';
+          docs: ['PDA ["config"]'];
+        },
+        {
+          name: 'model';
+          docs: ["The execution's model"];
+        },
+        {
+          name: 'verifier';
+          docs: ['Node account of the verifier (ignored when not verifying)'];
+          writable: true;
+        },
+      ];
+      args: [
+        {
+          name: 'args';
+          type: {
+            defined: {
+              name: 'samplingArgs';
+            };
+          };
+        },
+      ];
+    },
+    {
+      name: 'reportVerification';
+      docs: ['The verifier commits its own hash: a match settles, a mismatch opens a dispute.'];
+      discriminator: [4, 215, 177, 222, 19, 229, 207, 182];
+      accounts: [
+        {
+          name: 'authority';
+          docs: ['The verifier key'];
+          signer: true;
+        },
+        {
+          name: 'execution';
+          docs: ['The execution'];
+          writable: true;
+        },
+        {
+          name: 'node';
+          docs: ['Node account of the executing node'];
+          writable: true;
+        },
+        {
+          name: 'verifier';
+          docs: ['Node account of the verifier'];
+          writable: true;
+        },
+      ];
+      args: [
+        {
+          name: 'args';
+          type: {
+            defined: {
+              name: 'reportArgs';
+            };
+          };
+        },
+      ];
+    },
+    {
+      name: 'resolveDispute';
+      docs: [
+        'Verdict on a mismatch: slashes the wrong party by S x C (capped at its stake). Committee members sign as remaining accounts; a threshold of distinct signers is needed.',
+      ];
+      discriminator: [231, 6, 202, 6, 96, 103, 12, 230];
+      accounts: [
+        {
+          name: 'execution';
+          docs: ['The execution'];
+          writable: true;
+        },
+        {
+          name: 'config';
+          docs: ['PDA ["config"]'];
+        },
+        {
+          name: 'node';
+          docs: ['Node account of the executing node'];
+          writable: true;
+        },
+        {
+          name: 'verifier';
+          docs: ['Node account of the verifier'];
+          writable: true;
+        },
+      ];
+      args: [
+        {
+          name: 'args';
+          type: {
+            defined: {
+              name: 'verdictArgs';
+            };
+          };
+        },
+      ];
+    },
+    {
+      name: 'settleTask';
+      docs: ["Pays a finished task run from the vault into the nodes' token accounts (anyone may crank)."];
+      discriminator: [128, 27, 215, 43, 26, 28, 251, 9];
+      accounts: [
+        {
+          name: 'execution';
+          docs: ['The execution'];
+          writable: true;
+        },
+        {
+          name: 'config';
+          docs: ['PDA ["config"]'];
+        },
+        {
+          name: 'vault';
+          docs: ['PDA ["vault"]'];
+          writable: true;
+        },
+        {
+          name: 'node';
+          docs: ['Node account of the executing node'];
+          writable: true;
+        },
+        {
+          name: 'nodeWallet';
+          docs: ["Token account owned by the node's authority"];
+          writable: true;
+        },
+        {
+          name: 'verifier';
+          docs: ['Node account of the verifier (the node again if none)'];
+          writable: true;
+        },
+        {
+          name: 'verifierWallet';
+          docs: ["Verifier's token account (the node's if none)"];
+          writable: true;
+        },
+        {
+          name: 'tokenProgram';
+          docs: ['SPL Token'];
+          address: 'TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA';
+        },
+      ];
+      args: [
+        {
+          name: 'args';
+          type: {
+            defined: {
+              name: 'taskIndexArgs';
+            };
+          };
+        },
+      ];
+    },
+    {
+      name: 'closeExecution';
+      docs: [
+        'When every task run is settled, or the rest expired unassigned: refunds the client and closes.',
+      ];
+      discriminator: [184, 84, 94, 0, 234, 19, 115, 141];
+      accounts: [
+        {
+          name: 'client';
+          docs: ['The client; receives the rent'];
+          writable: true;
+          signer: true;
+        },
+        {
+          name: 'execution';
+          docs: ['The execution, closed here'];
+          writable: true;
+        },
+        {
+          name: 'config';
+          docs: ['PDA ["config"]'];
+        },
+        {
+          name: 'vault';
+          docs: ['PDA ["vault"]'];
+          writable: true;
+        },
+        {
+          name: 'clientWallet';
+          docs: ["The client's token account"];
+          writable: true;
+        },
+        {
+          name: 'tokenProgram';
+          docs: ['SPL Token'];
+          address: 'TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA';
+        },
+      ];
+      args: [];
+    },
   ];
   accounts: [
     {
@@ -384,6 +712,10 @@ export type Splitup = {
     {
       name: 'model';
       discriminator: [152, 221, 247, 122, 185, 125, 223, 151];
+    },
+    {
+      name: 'execution';
+      discriminator: [50, 148, 225, 163, 129, 33, 229, 40];
     },
   ];
   errors: [
@@ -558,6 +890,51 @@ export type Splitup = {
       msg: 'The node already specializes in this task';
     },
     {
+      code: 6034;
+      name: 'feeTooLow';
+      msg: 'max_fee does not cover every task paid and verified';
+    },
+    {
+      code: 6035;
+      name: 'wrongModel';
+      msg: "The model is not the execution's";
+    },
+    {
+      code: 6036;
+      name: 'invalidTaskState';
+      msg: 'The task run is not in a state that allows this';
+    },
+    {
+      code: 6037;
+      name: 'notSpecialized';
+      msg: 'The node does not specialize in this task';
+    },
+    {
+      code: 6038;
+      name: 'notAssignedNode';
+      msg: 'The signer is not the node this task run names';
+    },
+    {
+      code: 6039;
+      name: 'verifierIsNode';
+      msg: 'The verifier must differ from the executing node';
+    },
+    {
+      code: 6040;
+      name: 'challengeWindowOpen';
+      msg: 'The challenge window has not elapsed';
+    },
+    {
+      code: 6041;
+      name: 'executionNotFinished';
+      msg: 'A task run is still in flight or not expired';
+    },
+    {
+      code: 6042;
+      name: 'invalidVerdict';
+      msg: 'The verdict names neither party';
+    },
+    {
       code: 6101;
       name: 'dagBadTaskId';
       msg: 'A task id is empty or reserved';
@@ -660,6 +1037,11 @@ export type Splitup = {
           {
             name: 'unstakeCooldownS';
             docs: ['Seconds between request_unstake and withdraw'];
+            type: 'u64';
+          },
+          {
+            name: 'pricePerComputeUnit';
+            docs: ['Task payment C = compute units x this, in base units'];
             type: 'u64';
           },
           {
@@ -1267,6 +1649,199 @@ export type Splitup = {
       };
     },
     {
+      name: 'taskRun';
+      docs: [
+        'One task instance of an execution: who computes and verifies it, their commitments, money due.',
+      ];
+      type: {
+        kind: 'struct';
+        fields: [
+          {
+            name: 'node';
+            docs: ['Authority of the assigned node'];
+            type: 'pubkey';
+          },
+          {
+            name: 'verifier';
+            docs: ['Authority of the verifier, if sampled'];
+            type: 'pubkey';
+          },
+          {
+            name: 'outputHash';
+            docs: ["sha256 of the node's output tensors"];
+            type: {
+              array: ['u8', 32];
+            };
+          },
+          {
+            name: 'verifierHash';
+            type: {
+              array: ['u8', 32];
+            };
+          },
+          {
+            name: 'payment';
+            docs: ['C: compute units x price'];
+            type: 'u64';
+          },
+          {
+            name: 'payNode';
+            docs: ['Owed to the node at settlement'];
+            type: 'u64';
+          },
+          {
+            name: 'payVerifier';
+            docs: ['Owed to the verifier at settlement'];
+            type: 'u64';
+          },
+          {
+            name: 'fromEscrow';
+            docs: ['Part of the payouts taken from the client escrow'];
+            type: 'u64';
+          },
+          {
+            name: 'assignedAt';
+            type: 'i64';
+          },
+          {
+            name: 'reportedAt';
+            type: 'i64';
+          },
+          {
+            name: 'status';
+            type: 'u8';
+          },
+          {
+            name: 'attempts';
+            docs: ['Assignments so far (the timeout doubles with each)'];
+            type: 'u8';
+          },
+          {
+            name: 'reserved';
+            type: {
+              array: ['u8', 6];
+            };
+          },
+        ];
+      };
+    },
+    {
+      name: 'requestExecutionArgs';
+      docs: ['Arguments of request_execution.'];
+      type: {
+        kind: 'struct';
+        fields: [
+          {
+            name: 'nonce';
+            type: 'u64';
+          },
+          {
+            name: 'maxFee';
+            docs: ['Escrowed; must cover every task paid and verified'];
+            type: 'u64';
+          },
+          {
+            name: 'inputCommitment';
+            docs: ['sha256 of the input tensors'];
+            type: {
+              array: ['u8', 32];
+            };
+          },
+        ];
+      };
+    },
+    {
+      name: 'taskIndexArgs';
+      docs: ['A task run of an execution.'];
+      type: {
+        kind: 'struct';
+        fields: [
+          {
+            name: 'taskIndex';
+            type: 'u8';
+          },
+          {
+            name: 'reserved';
+            type: {
+              array: ['u8', 7];
+            };
+          },
+        ];
+      };
+    },
+    {
+      name: 'reportArgs';
+      docs: ['A task run and a sha256 commitment to output tensors.'];
+      type: {
+        kind: 'struct';
+        fields: [
+          {
+            name: 'taskIndex';
+            type: 'u8';
+          },
+          {
+            name: 'reserved';
+            type: {
+              array: ['u8', 7];
+            };
+          },
+          {
+            name: 'outputHash';
+            type: {
+              array: ['u8', 32];
+            };
+          },
+        ];
+      };
+    },
+    {
+      name: 'samplingArgs';
+      docs: ['Arguments of decide_sampling.'];
+      type: {
+        kind: 'struct';
+        fields: [
+          {
+            name: 'taskIndex';
+            type: 'u8';
+          },
+          {
+            name: 'verify';
+            type: 'bool';
+          },
+          {
+            name: 'reserved';
+            type: {
+              array: ['u8', 6];
+            };
+          },
+        ];
+      };
+    },
+    {
+      name: 'verdictArgs';
+      docs: ['Arguments of resolve_dispute.'];
+      type: {
+        kind: 'struct';
+        fields: [
+          {
+            name: 'taskIndex';
+            type: 'u8';
+          },
+          {
+            name: 'guilty';
+            docs: ['GUILTY_NODE or GUILTY_VERIFIER'];
+            type: 'u8';
+          },
+          {
+            name: 'reserved';
+            type: {
+              array: ['u8', 6];
+            };
+          },
+        ];
+      };
+    },
+    {
       name: 'model';
       docs: [
         'A model and its task DAG (PDA ["model", model_id]). Written while a draft, immutable once registered.',
@@ -1378,6 +1953,78 @@ export type Splitup = {
           {
             name: 'reserved';
             type: 'u8';
+          },
+        ];
+      };
+    },
+    {
+      name: 'execution';
+      docs: ['One inference request (PDA ["execution", client, nonce]): escrow and its task runs.'];
+      type: {
+        kind: 'struct';
+        fields: [
+          {
+            name: 'client';
+            type: 'pubkey';
+          },
+          {
+            name: 'model';
+            type: 'pubkey';
+          },
+          {
+            name: 'inputCommitment';
+            type: {
+              array: ['u8', 32];
+            };
+          },
+          {
+            name: 'maxFee';
+            type: 'u64';
+          },
+          {
+            name: 'spent';
+            docs: ['Escrow paid out so far'];
+            type: 'u64';
+          },
+          {
+            name: 'refundExtra';
+            docs: ['Slashed stake owed to the client on top of its escrow'];
+            type: 'u64';
+          },
+          {
+            name: 'createdAt';
+            type: 'i64';
+          },
+          {
+            name: 'nonce';
+            type: 'u64';
+          },
+          {
+            name: 'tasks';
+            type: {
+              array: [
+                {
+                  defined: {
+                    name: 'taskRun';
+                  };
+                },
+                8,
+              ];
+            };
+          },
+          {
+            name: 'taskCount';
+            type: 'u8';
+          },
+          {
+            name: 'bump';
+            type: 'u8';
+          },
+          {
+            name: 'reserved';
+            type: {
+              array: ['u8', 6];
+            };
           },
         ];
       };
@@ -1756,6 +2403,334 @@ export const SPLITUP_IDL = {
         },
       ],
     },
+    {
+      name: 'request_execution',
+      docs: ['Opens an execution of a registered model: escrows max_fee and commits to the input.'],
+      discriminator: [252, 179, 81, 192, 129, 147, 81, 112],
+      accounts: [
+        {
+          name: 'client',
+          docs: ['Pays the fee and the account rent'],
+          writable: true,
+          signer: true,
+        },
+        {
+          name: 'execution',
+          docs: ['PDA ["execution", client, nonce], created here'],
+          writable: true,
+        },
+        {
+          name: 'config',
+          docs: ['PDA ["config"]'],
+        },
+        {
+          name: 'model',
+          docs: ['A registered model'],
+        },
+        {
+          name: 'client_wallet',
+          docs: ["The client's token account"],
+          writable: true,
+        },
+        {
+          name: 'vault',
+          docs: ['PDA ["vault"]'],
+          writable: true,
+        },
+        {
+          name: 'token_program',
+          docs: ['SPL Token'],
+          address: 'TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA',
+        },
+        {
+          name: 'system_program',
+          docs: ['System program'],
+          address: '11111111111111111111111111111111',
+        },
+      ],
+      args: [
+        {
+          name: 'args',
+          type: {
+            defined: {
+              name: 'RequestExecutionArgs',
+            },
+          },
+        },
+      ],
+    },
+    {
+      name: 'assign_task',
+      docs: [
+        'Assigns a task run to a node specialized in the task. Committee members sign as remaining accounts; a threshold of distinct signers is needed.',
+      ],
+      discriminator: [158, 142, 217, 16, 175, 209, 92, 237],
+      accounts: [
+        {
+          name: 'execution',
+          docs: ['The execution'],
+          writable: true,
+        },
+        {
+          name: 'config',
+          docs: ['PDA ["config"]'],
+        },
+        {
+          name: 'model',
+          docs: ["The execution's model"],
+        },
+        {
+          name: 'node',
+          docs: ['Node account of the assignee'],
+          writable: true,
+        },
+      ],
+      args: [
+        {
+          name: 'args',
+          type: {
+            defined: {
+              name: 'TaskIndexArgs',
+            },
+          },
+        },
+      ],
+    },
+    {
+      name: 'report_completion',
+      docs: ['The assigned node commits to the sha256 of its output tensors.'],
+      discriminator: [90, 237, 93, 35, 27, 195, 160, 21],
+      accounts: [
+        {
+          name: 'authority',
+          docs: ['The assigned node key'],
+          signer: true,
+        },
+        {
+          name: 'execution',
+          docs: ['The execution'],
+          writable: true,
+        },
+      ],
+      args: [
+        {
+          name: 'args',
+          type: {
+            defined: {
+              name: 'ReportArgs',
+            },
+          },
+        },
+      ],
+    },
+    {
+      name: 'decide_sampling',
+      docs: [
+        'After the commitment: verify (naming a different specialized node as verifier) or not. Committee members sign as remaining accounts; a threshold of distinct signers is needed.',
+      ],
+      discriminator: [53, 196, 168, 155, 42, 84, 12, 132],
+      accounts: [
+        {
+          name: 'execution',
+          docs: ['The execution'],
+          writable: true,
+        },
+        {
+          name: 'config',
+          docs: ['PDA ["config"]'],
+        },
+        {
+          name: 'model',
+          docs: ["The execution's model"],
+        },
+        {
+          name: 'verifier',
+          docs: ['Node account of the verifier (ignored when not verifying)'],
+          writable: true,
+        },
+      ],
+      args: [
+        {
+          name: 'args',
+          type: {
+            defined: {
+              name: 'SamplingArgs',
+            },
+          },
+        },
+      ],
+    },
+    {
+      name: 'report_verification',
+      docs: ['The verifier commits its own hash: a match settles, a mismatch opens a dispute.'],
+      discriminator: [4, 215, 177, 222, 19, 229, 207, 182],
+      accounts: [
+        {
+          name: 'authority',
+          docs: ['The verifier key'],
+          signer: true,
+        },
+        {
+          name: 'execution',
+          docs: ['The execution'],
+          writable: true,
+        },
+        {
+          name: 'node',
+          docs: ['Node account of the executing node'],
+          writable: true,
+        },
+        {
+          name: 'verifier',
+          docs: ['Node account of the verifier'],
+          writable: true,
+        },
+      ],
+      args: [
+        {
+          name: 'args',
+          type: {
+            defined: {
+              name: 'ReportArgs',
+            },
+          },
+        },
+      ],
+    },
+    {
+      name: 'resolve_dispute',
+      docs: [
+        'Verdict on a mismatch: slashes the wrong party by S x C (capped at its stake). Committee members sign as remaining accounts; a threshold of distinct signers is needed.',
+      ],
+      discriminator: [231, 6, 202, 6, 96, 103, 12, 230],
+      accounts: [
+        {
+          name: 'execution',
+          docs: ['The execution'],
+          writable: true,
+        },
+        {
+          name: 'config',
+          docs: ['PDA ["config"]'],
+        },
+        {
+          name: 'node',
+          docs: ['Node account of the executing node'],
+          writable: true,
+        },
+        {
+          name: 'verifier',
+          docs: ['Node account of the verifier'],
+          writable: true,
+        },
+      ],
+      args: [
+        {
+          name: 'args',
+          type: {
+            defined: {
+              name: 'VerdictArgs',
+            },
+          },
+        },
+      ],
+    },
+    {
+      name: 'settle_task',
+      docs: ["Pays a finished task run from the vault into the nodes' token accounts (anyone may crank)."],
+      discriminator: [128, 27, 215, 43, 26, 28, 251, 9],
+      accounts: [
+        {
+          name: 'execution',
+          docs: ['The execution'],
+          writable: true,
+        },
+        {
+          name: 'config',
+          docs: ['PDA ["config"]'],
+        },
+        {
+          name: 'vault',
+          docs: ['PDA ["vault"]'],
+          writable: true,
+        },
+        {
+          name: 'node',
+          docs: ['Node account of the executing node'],
+          writable: true,
+        },
+        {
+          name: 'node_wallet',
+          docs: ["Token account owned by the node's authority"],
+          writable: true,
+        },
+        {
+          name: 'verifier',
+          docs: ['Node account of the verifier (the node again if none)'],
+          writable: true,
+        },
+        {
+          name: 'verifier_wallet',
+          docs: ["Verifier's token account (the node's if none)"],
+          writable: true,
+        },
+        {
+          name: 'token_program',
+          docs: ['SPL Token'],
+          address: 'TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA',
+        },
+      ],
+      args: [
+        {
+          name: 'args',
+          type: {
+            defined: {
+              name: 'TaskIndexArgs',
+            },
+          },
+        },
+      ],
+    },
+    {
+      name: 'close_execution',
+      docs: [
+        'When every task run is settled, or the rest expired unassigned: refunds the client and closes.',
+      ],
+      discriminator: [184, 84, 94, 0, 234, 19, 115, 141],
+      accounts: [
+        {
+          name: 'client',
+          docs: ['The client; receives the rent'],
+          writable: true,
+          signer: true,
+        },
+        {
+          name: 'execution',
+          docs: ['The execution, closed here'],
+          writable: true,
+        },
+        {
+          name: 'config',
+          docs: ['PDA ["config"]'],
+        },
+        {
+          name: 'vault',
+          docs: ['PDA ["vault"]'],
+          writable: true,
+        },
+        {
+          name: 'client_wallet',
+          docs: ["The client's token account"],
+          writable: true,
+        },
+        {
+          name: 'token_program',
+          docs: ['SPL Token'],
+          address: 'TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA',
+        },
+      ],
+      args: [],
+    },
   ],
   accounts: [
     {
@@ -1769,6 +2744,10 @@ export const SPLITUP_IDL = {
     {
       name: 'Model',
       discriminator: [152, 221, 247, 122, 185, 125, 223, 151],
+    },
+    {
+      name: 'Execution',
+      discriminator: [50, 148, 225, 163, 129, 33, 229, 40],
     },
   ],
   errors: [
@@ -1943,6 +2922,51 @@ export const SPLITUP_IDL = {
       msg: 'The node already specializes in this task',
     },
     {
+      code: 6034,
+      name: 'FeeTooLow',
+      msg: 'max_fee does not cover every task paid and verified',
+    },
+    {
+      code: 6035,
+      name: 'WrongModel',
+      msg: "The model is not the execution's",
+    },
+    {
+      code: 6036,
+      name: 'InvalidTaskState',
+      msg: 'The task run is not in a state that allows this',
+    },
+    {
+      code: 6037,
+      name: 'NotSpecialized',
+      msg: 'The node does not specialize in this task',
+    },
+    {
+      code: 6038,
+      name: 'NotAssignedNode',
+      msg: 'The signer is not the node this task run names',
+    },
+    {
+      code: 6039,
+      name: 'VerifierIsNode',
+      msg: 'The verifier must differ from the executing node',
+    },
+    {
+      code: 6040,
+      name: 'ChallengeWindowOpen',
+      msg: 'The challenge window has not elapsed',
+    },
+    {
+      code: 6041,
+      name: 'ExecutionNotFinished',
+      msg: 'A task run is still in flight or not expired',
+    },
+    {
+      code: 6042,
+      name: 'InvalidVerdict',
+      msg: 'The verdict names neither party',
+    },
+    {
       code: 6101,
       name: 'DagBadTaskId',
       msg: 'A task id is empty or reserved',
@@ -2045,6 +3069,11 @@ export const SPLITUP_IDL = {
           {
             name: 'unstake_cooldown_s',
             docs: ['Seconds between request_unstake and withdraw'],
+            type: 'u64',
+          },
+          {
+            name: 'price_per_compute_unit',
+            docs: ['Task payment C = compute units x this, in base units'],
             type: 'u64',
           },
           {
@@ -2652,6 +3681,199 @@ export const SPLITUP_IDL = {
       },
     },
     {
+      name: 'TaskRun',
+      docs: [
+        'One task instance of an execution: who computes and verifies it, their commitments, money due.',
+      ],
+      type: {
+        kind: 'struct',
+        fields: [
+          {
+            name: 'node',
+            docs: ['Authority of the assigned node'],
+            type: 'pubkey',
+          },
+          {
+            name: 'verifier',
+            docs: ['Authority of the verifier, if sampled'],
+            type: 'pubkey',
+          },
+          {
+            name: 'output_hash',
+            docs: ["sha256 of the node's output tensors"],
+            type: {
+              array: ['u8', 32],
+            },
+          },
+          {
+            name: 'verifier_hash',
+            type: {
+              array: ['u8', 32],
+            },
+          },
+          {
+            name: 'payment',
+            docs: ['C: compute units x price'],
+            type: 'u64',
+          },
+          {
+            name: 'pay_node',
+            docs: ['Owed to the node at settlement'],
+            type: 'u64',
+          },
+          {
+            name: 'pay_verifier',
+            docs: ['Owed to the verifier at settlement'],
+            type: 'u64',
+          },
+          {
+            name: 'from_escrow',
+            docs: ['Part of the payouts taken from the client escrow'],
+            type: 'u64',
+          },
+          {
+            name: 'assigned_at',
+            type: 'i64',
+          },
+          {
+            name: 'reported_at',
+            type: 'i64',
+          },
+          {
+            name: 'status',
+            type: 'u8',
+          },
+          {
+            name: 'attempts',
+            docs: ['Assignments so far (the timeout doubles with each)'],
+            type: 'u8',
+          },
+          {
+            name: 'reserved',
+            type: {
+              array: ['u8', 6],
+            },
+          },
+        ],
+      },
+    },
+    {
+      name: 'RequestExecutionArgs',
+      docs: ['Arguments of request_execution.'],
+      type: {
+        kind: 'struct',
+        fields: [
+          {
+            name: 'nonce',
+            type: 'u64',
+          },
+          {
+            name: 'max_fee',
+            docs: ['Escrowed; must cover every task paid and verified'],
+            type: 'u64',
+          },
+          {
+            name: 'input_commitment',
+            docs: ['sha256 of the input tensors'],
+            type: {
+              array: ['u8', 32],
+            },
+          },
+        ],
+      },
+    },
+    {
+      name: 'TaskIndexArgs',
+      docs: ['A task run of an execution.'],
+      type: {
+        kind: 'struct',
+        fields: [
+          {
+            name: 'task_index',
+            type: 'u8',
+          },
+          {
+            name: 'reserved',
+            type: {
+              array: ['u8', 7],
+            },
+          },
+        ],
+      },
+    },
+    {
+      name: 'ReportArgs',
+      docs: ['A task run and a sha256 commitment to output tensors.'],
+      type: {
+        kind: 'struct',
+        fields: [
+          {
+            name: 'task_index',
+            type: 'u8',
+          },
+          {
+            name: 'reserved',
+            type: {
+              array: ['u8', 7],
+            },
+          },
+          {
+            name: 'output_hash',
+            type: {
+              array: ['u8', 32],
+            },
+          },
+        ],
+      },
+    },
+    {
+      name: 'SamplingArgs',
+      docs: ['Arguments of decide_sampling.'],
+      type: {
+        kind: 'struct',
+        fields: [
+          {
+            name: 'task_index',
+            type: 'u8',
+          },
+          {
+            name: 'verify',
+            type: 'bool',
+          },
+          {
+            name: 'reserved',
+            type: {
+              array: ['u8', 6],
+            },
+          },
+        ],
+      },
+    },
+    {
+      name: 'VerdictArgs',
+      docs: ['Arguments of resolve_dispute.'],
+      type: {
+        kind: 'struct',
+        fields: [
+          {
+            name: 'task_index',
+            type: 'u8',
+          },
+          {
+            name: 'guilty',
+            docs: ['GUILTY_NODE or GUILTY_VERIFIER'],
+            type: 'u8',
+          },
+          {
+            name: 'reserved',
+            type: {
+              array: ['u8', 6],
+            },
+          },
+        ],
+      },
+    },
+    {
       name: 'Model',
       docs: [
         'A model and its task DAG (PDA ["model", model_id]). Written while a draft, immutable once registered.',
@@ -2767,6 +3989,78 @@ export const SPLITUP_IDL = {
         ],
       },
     },
+    {
+      name: 'Execution',
+      docs: ['One inference request (PDA ["execution", client, nonce]): escrow and its task runs.'],
+      type: {
+        kind: 'struct',
+        fields: [
+          {
+            name: 'client',
+            type: 'pubkey',
+          },
+          {
+            name: 'model',
+            type: 'pubkey',
+          },
+          {
+            name: 'input_commitment',
+            type: {
+              array: ['u8', 32],
+            },
+          },
+          {
+            name: 'max_fee',
+            type: 'u64',
+          },
+          {
+            name: 'spent',
+            docs: ['Escrow paid out so far'],
+            type: 'u64',
+          },
+          {
+            name: 'refund_extra',
+            docs: ['Slashed stake owed to the client on top of its escrow'],
+            type: 'u64',
+          },
+          {
+            name: 'created_at',
+            type: 'i64',
+          },
+          {
+            name: 'nonce',
+            type: 'u64',
+          },
+          {
+            name: 'tasks',
+            type: {
+              array: [
+                {
+                  defined: {
+                    name: 'TaskRun',
+                  },
+                },
+                8,
+              ],
+            },
+          },
+          {
+            name: 'task_count',
+            type: 'u8',
+          },
+          {
+            name: 'bump',
+            type: 'u8',
+          },
+          {
+            name: 'reserved',
+            type: {
+              array: ['u8', 6],
+            },
+          },
+        ],
+      },
+    },
   ],
 } as unknown as Splitup;
 
@@ -2806,6 +4100,15 @@ export const SPLITUP_ERRORS = {
   6031: 'InvalidTaskIndex',
   6032: 'CapacityExceeded',
   6033: 'AlreadySpecialized',
+  6034: 'FeeTooLow',
+  6035: 'WrongModel',
+  6036: 'InvalidTaskState',
+  6037: 'NotSpecialized',
+  6038: 'NotAssignedNode',
+  6039: 'VerifierIsNode',
+  6040: 'ChallengeWindowOpen',
+  6041: 'ExecutionNotFinished',
+  6042: 'InvalidVerdict',
   6101: 'DagBadTaskId',
   6102: 'DagDuplicateTask',
   6103: 'DagBadTensorName',
@@ -2859,6 +4162,15 @@ export const SPLITUP_ERROR_CODES = {
   InvalidTaskIndex: 6031,
   CapacityExceeded: 6032,
   AlreadySpecialized: 6033,
+  FeeTooLow: 6034,
+  WrongModel: 6035,
+  InvalidTaskState: 6036,
+  NotSpecialized: 6037,
+  NotAssignedNode: 6038,
+  VerifierIsNode: 6039,
+  ChallengeWindowOpen: 6040,
+  ExecutionNotFinished: 6041,
+  InvalidVerdict: 6042,
   DagBadTaskId: 6101,
   DagDuplicateTask: 6102,
   DagBadTensorName: 6103,
@@ -2892,6 +4204,30 @@ export const VAULT_SEED = 'vault';
 export const NODE_SEED = 'node';
 /** PDA seed of a Model account, followed by its 32-byte id */
 export const MODEL_SEED = 'model';
+/** PDA seed of an Execution, followed by client and u64 nonce */
+export const EXECUTION_SEED = 'execution';
+/** Task run status: waiting for an assignment */
+export const TASK_PENDING = 0;
+/** Task run status: a node is computing it */
+export const TASK_ASSIGNED = 1;
+/** Task run status: output committed, sampling not decided */
+export const TASK_REPORTED = 2;
+/** Task run status: sampled; a verifier is recomputing it */
+export const TASK_VERIFYING = 3;
+/** Task run status: not sampled; pays after the challenge window */
+export const TASK_UNSAMPLED = 4;
+/** Task run status: verifier hash matched */
+export const TASK_MATCHED = 5;
+/** Task run status: hashes differ; waiting for the committee verdict */
+export const TASK_DISPUTED = 6;
+/** Task run status: verdict given, the wrong party slashed */
+export const TASK_RESOLVED = 7;
+/** Task run status: paid out */
+export const TASK_SETTLED = 8;
+/** Verdict: the executing node was wrong */
+export const GUILTY_NODE = 0;
+/** Verdict: the verifier was wrong */
+export const GUILTY_VERIFIER = 1;
 /** Rank limit of a tensor spec */
 export const MAX_DIMS = 6;
 /** Inputs (and outputs) one task may declare */

@@ -12,6 +12,18 @@
 #define VAULT_SEED "vault" /* PDA seed of the token vault holding stake and escrow */
 #define NODE_SEED "node" /* PDA seed of a Node account, followed by its authority */
 #define MODEL_SEED "model" /* PDA seed of a Model account, followed by its 32-byte id */
+#define EXECUTION_SEED "execution" /* PDA seed of an Execution, followed by client and u64 nonce */
+#define TASK_PENDING 0 /* Task run status: waiting for an assignment */
+#define TASK_ASSIGNED 1 /* Task run status: a node is computing it */
+#define TASK_REPORTED 2 /* Task run status: output committed, sampling not decided */
+#define TASK_VERIFYING 3 /* Task run status: sampled; a verifier is recomputing it */
+#define TASK_UNSAMPLED 4 /* Task run status: not sampled; pays after the challenge window */
+#define TASK_MATCHED 5 /* Task run status: verifier hash matched */
+#define TASK_DISPUTED 6 /* Task run status: hashes differ; waiting for the committee verdict */
+#define TASK_RESOLVED 7 /* Task run status: verdict given, the wrong party slashed */
+#define TASK_SETTLED 8 /* Task run status: paid out */
+#define GUILTY_NODE 0 /* Verdict: the executing node was wrong */
+#define GUILTY_VERIFIER 1 /* Verdict: the verifier was wrong */
 #define MAX_DIMS 6 /* Rank limit of a tensor spec */
 #define MAX_TASK_TENSORS 4 /* Inputs (and outputs) one task may declare */
 #define MAX_MODEL_IO 4 /* Inputs (and outputs) a model may declare */
@@ -39,24 +51,26 @@ typedef struct ProtocolParams {
   u64 completion_timeout_s; /* Seconds an assigned node has to report */
   u64 challenge_window_s; /* Seconds after a report before an unsampled task pays */
   u64 unstake_cooldown_s; /* Seconds between request_unstake and withdraw */
+  u64 price_per_compute_unit; /* Task payment C = compute units x this, in base units */
   u32 verifier_reward_bps; /* R: verifier reward as a multiple of C */
   u32 slash_bps; /* S: slash as a multiple of C */
   u16 verify_probability_bps; /* p: probability a task is verified */
   u16 collusion_bps; /* r: largest colluding fraction tolerated */
   u8 reserved[4];
 } ProtocolParams;
-STATIC_ASSERT(sizeof(ProtocolParams) == 64, "ProtocolParams size");
+STATIC_ASSERT(sizeof(ProtocolParams) == 72, "ProtocolParams size");
 STATIC_ASSERT(__builtin_offsetof(ProtocolParams, stake_base) == 0, "ProtocolParams.stake_base");
 STATIC_ASSERT(__builtin_offsetof(ProtocolParams, stake_per_gb) == 8, "ProtocolParams.stake_per_gb");
 STATIC_ASSERT(__builtin_offsetof(ProtocolParams, assignment_timeout_s) == 16, "ProtocolParams.assignment_timeout_s");
 STATIC_ASSERT(__builtin_offsetof(ProtocolParams, completion_timeout_s) == 24, "ProtocolParams.completion_timeout_s");
 STATIC_ASSERT(__builtin_offsetof(ProtocolParams, challenge_window_s) == 32, "ProtocolParams.challenge_window_s");
 STATIC_ASSERT(__builtin_offsetof(ProtocolParams, unstake_cooldown_s) == 40, "ProtocolParams.unstake_cooldown_s");
-STATIC_ASSERT(__builtin_offsetof(ProtocolParams, verifier_reward_bps) == 48, "ProtocolParams.verifier_reward_bps");
-STATIC_ASSERT(__builtin_offsetof(ProtocolParams, slash_bps) == 52, "ProtocolParams.slash_bps");
-STATIC_ASSERT(__builtin_offsetof(ProtocolParams, verify_probability_bps) == 56, "ProtocolParams.verify_probability_bps");
-STATIC_ASSERT(__builtin_offsetof(ProtocolParams, collusion_bps) == 58, "ProtocolParams.collusion_bps");
-STATIC_ASSERT(__builtin_offsetof(ProtocolParams, reserved) == 60, "ProtocolParams.reserved");
+STATIC_ASSERT(__builtin_offsetof(ProtocolParams, price_per_compute_unit) == 48, "ProtocolParams.price_per_compute_unit");
+STATIC_ASSERT(__builtin_offsetof(ProtocolParams, verifier_reward_bps) == 56, "ProtocolParams.verifier_reward_bps");
+STATIC_ASSERT(__builtin_offsetof(ProtocolParams, slash_bps) == 60, "ProtocolParams.slash_bps");
+STATIC_ASSERT(__builtin_offsetof(ProtocolParams, verify_probability_bps) == 64, "ProtocolParams.verify_probability_bps");
+STATIC_ASSERT(__builtin_offsetof(ProtocolParams, collusion_bps) == 66, "ProtocolParams.collusion_bps");
+STATIC_ASSERT(__builtin_offsetof(ProtocolParams, reserved) == 68, "ProtocolParams.reserved");
 
 /* Arguments of initialize. */
 typedef struct InitializeArgs {
@@ -66,12 +80,12 @@ typedef struct InitializeArgs {
   u8 threshold; /* 0 picks the default ceil(2n/3) */
   u8 reserved[6];
 } InitializeArgs;
-STATIC_ASSERT(sizeof(InitializeArgs) == 584, "InitializeArgs size");
+STATIC_ASSERT(sizeof(InitializeArgs) == 592, "InitializeArgs size");
 STATIC_ASSERT(__builtin_offsetof(InitializeArgs, params) == 0, "InitializeArgs.params");
-STATIC_ASSERT(__builtin_offsetof(InitializeArgs, committee) == 64, "InitializeArgs.committee");
-STATIC_ASSERT(__builtin_offsetof(InitializeArgs, committee_len) == 576, "InitializeArgs.committee_len");
-STATIC_ASSERT(__builtin_offsetof(InitializeArgs, threshold) == 577, "InitializeArgs.threshold");
-STATIC_ASSERT(__builtin_offsetof(InitializeArgs, reserved) == 578, "InitializeArgs.reserved");
+STATIC_ASSERT(__builtin_offsetof(InitializeArgs, committee) == 72, "InitializeArgs.committee");
+STATIC_ASSERT(__builtin_offsetof(InitializeArgs, committee_len) == 584, "InitializeArgs.committee_len");
+STATIC_ASSERT(__builtin_offsetof(InitializeArgs, threshold) == 585, "InitializeArgs.threshold");
+STATIC_ASSERT(__builtin_offsetof(InitializeArgs, reserved) == 586, "InitializeArgs.reserved");
 
 /* Arguments of update_committee. */
 typedef struct UpdateCommitteeArgs {
@@ -236,18 +250,18 @@ typedef struct Config {
   u8 vault_bump;
   u8 reserved[4];
 } Config;
-STATIC_ASSERT(sizeof(Config) == 688, "Config size");
+STATIC_ASSERT(sizeof(Config) == 696, "Config size");
 STATIC_ASSERT(__builtin_offsetof(Config, admin) == 0, "Config.admin");
 STATIC_ASSERT(__builtin_offsetof(Config, mint) == 32, "Config.mint");
 STATIC_ASSERT(__builtin_offsetof(Config, vault) == 64, "Config.vault");
 STATIC_ASSERT(__builtin_offsetof(Config, committee) == 96, "Config.committee");
 STATIC_ASSERT(__builtin_offsetof(Config, params) == 608, "Config.params");
-STATIC_ASSERT(__builtin_offsetof(Config, committee_epoch) == 672, "Config.committee_epoch");
-STATIC_ASSERT(__builtin_offsetof(Config, committee_len) == 680, "Config.committee_len");
-STATIC_ASSERT(__builtin_offsetof(Config, threshold) == 681, "Config.threshold");
-STATIC_ASSERT(__builtin_offsetof(Config, bump) == 682, "Config.bump");
-STATIC_ASSERT(__builtin_offsetof(Config, vault_bump) == 683, "Config.vault_bump");
-STATIC_ASSERT(__builtin_offsetof(Config, reserved) == 684, "Config.reserved");
+STATIC_ASSERT(__builtin_offsetof(Config, committee_epoch) == 680, "Config.committee_epoch");
+STATIC_ASSERT(__builtin_offsetof(Config, committee_len) == 688, "Config.committee_len");
+STATIC_ASSERT(__builtin_offsetof(Config, threshold) == 689, "Config.threshold");
+STATIC_ASSERT(__builtin_offsetof(Config, bump) == 690, "Config.bump");
+STATIC_ASSERT(__builtin_offsetof(Config, vault_bump) == 691, "Config.vault_bump");
+STATIC_ASSERT(__builtin_offsetof(Config, reserved) == 692, "Config.reserved");
 
 /* A GPU node and its stake (PDA ["node", authority]). */
 typedef struct Node {
@@ -279,6 +293,90 @@ STATIC_ASSERT(__builtin_offsetof(Node, unstaking) == 393, "Node.unstaking");
 STATIC_ASSERT(__builtin_offsetof(Node, slashed) == 394, "Node.slashed");
 STATIC_ASSERT(__builtin_offsetof(Node, bump) == 395, "Node.bump");
 STATIC_ASSERT(__builtin_offsetof(Node, reserved) == 396, "Node.reserved");
+
+/* One task instance of an execution: who computes and verifies it, their commitments, money due. */
+typedef struct TaskRun {
+  Pubkey node; /* Authority of the assigned node */
+  Pubkey verifier; /* Authority of the verifier, if sampled */
+  u8 output_hash[32]; /* sha256 of the node's output tensors */
+  u8 verifier_hash[32];
+  u64 payment; /* C: compute units x price */
+  u64 pay_node; /* Owed to the node at settlement */
+  u64 pay_verifier; /* Owed to the verifier at settlement */
+  u64 from_escrow; /* Part of the payouts taken from the client escrow */
+  i64 assigned_at;
+  i64 reported_at;
+  u8 status;
+  u8 attempts; /* Assignments so far (the timeout doubles with each) */
+  u8 reserved[6];
+} TaskRun;
+STATIC_ASSERT(sizeof(TaskRun) == 184, "TaskRun size");
+STATIC_ASSERT(__builtin_offsetof(TaskRun, node) == 0, "TaskRun.node");
+STATIC_ASSERT(__builtin_offsetof(TaskRun, verifier) == 32, "TaskRun.verifier");
+STATIC_ASSERT(__builtin_offsetof(TaskRun, output_hash) == 64, "TaskRun.output_hash");
+STATIC_ASSERT(__builtin_offsetof(TaskRun, verifier_hash) == 96, "TaskRun.verifier_hash");
+STATIC_ASSERT(__builtin_offsetof(TaskRun, payment) == 128, "TaskRun.payment");
+STATIC_ASSERT(__builtin_offsetof(TaskRun, pay_node) == 136, "TaskRun.pay_node");
+STATIC_ASSERT(__builtin_offsetof(TaskRun, pay_verifier) == 144, "TaskRun.pay_verifier");
+STATIC_ASSERT(__builtin_offsetof(TaskRun, from_escrow) == 152, "TaskRun.from_escrow");
+STATIC_ASSERT(__builtin_offsetof(TaskRun, assigned_at) == 160, "TaskRun.assigned_at");
+STATIC_ASSERT(__builtin_offsetof(TaskRun, reported_at) == 168, "TaskRun.reported_at");
+STATIC_ASSERT(__builtin_offsetof(TaskRun, status) == 176, "TaskRun.status");
+STATIC_ASSERT(__builtin_offsetof(TaskRun, attempts) == 177, "TaskRun.attempts");
+STATIC_ASSERT(__builtin_offsetof(TaskRun, reserved) == 178, "TaskRun.reserved");
+
+/* Arguments of request_execution. */
+typedef struct RequestExecutionArgs {
+  u64 nonce;
+  u64 max_fee; /* Escrowed; must cover every task paid and verified */
+  u8 input_commitment[32]; /* sha256 of the input tensors */
+} RequestExecutionArgs;
+STATIC_ASSERT(sizeof(RequestExecutionArgs) == 48, "RequestExecutionArgs size");
+STATIC_ASSERT(__builtin_offsetof(RequestExecutionArgs, nonce) == 0, "RequestExecutionArgs.nonce");
+STATIC_ASSERT(__builtin_offsetof(RequestExecutionArgs, max_fee) == 8, "RequestExecutionArgs.max_fee");
+STATIC_ASSERT(__builtin_offsetof(RequestExecutionArgs, input_commitment) == 16, "RequestExecutionArgs.input_commitment");
+
+/* A task run of an execution. */
+typedef struct TaskIndexArgs {
+  u8 task_index;
+  u8 reserved[7];
+} TaskIndexArgs;
+STATIC_ASSERT(sizeof(TaskIndexArgs) == 8, "TaskIndexArgs size");
+STATIC_ASSERT(__builtin_offsetof(TaskIndexArgs, task_index) == 0, "TaskIndexArgs.task_index");
+STATIC_ASSERT(__builtin_offsetof(TaskIndexArgs, reserved) == 1, "TaskIndexArgs.reserved");
+
+/* A task run and a sha256 commitment to output tensors. */
+typedef struct ReportArgs {
+  u8 task_index;
+  u8 reserved[7];
+  u8 output_hash[32];
+} ReportArgs;
+STATIC_ASSERT(sizeof(ReportArgs) == 40, "ReportArgs size");
+STATIC_ASSERT(__builtin_offsetof(ReportArgs, task_index) == 0, "ReportArgs.task_index");
+STATIC_ASSERT(__builtin_offsetof(ReportArgs, reserved) == 1, "ReportArgs.reserved");
+STATIC_ASSERT(__builtin_offsetof(ReportArgs, output_hash) == 8, "ReportArgs.output_hash");
+
+/* Arguments of decide_sampling. */
+typedef struct SamplingArgs {
+  u8 task_index;
+  u8 verify;
+  u8 reserved[6];
+} SamplingArgs;
+STATIC_ASSERT(sizeof(SamplingArgs) == 8, "SamplingArgs size");
+STATIC_ASSERT(__builtin_offsetof(SamplingArgs, task_index) == 0, "SamplingArgs.task_index");
+STATIC_ASSERT(__builtin_offsetof(SamplingArgs, verify) == 1, "SamplingArgs.verify");
+STATIC_ASSERT(__builtin_offsetof(SamplingArgs, reserved) == 2, "SamplingArgs.reserved");
+
+/* Arguments of resolve_dispute. */
+typedef struct VerdictArgs {
+  u8 task_index;
+  u8 guilty; /* GUILTY_NODE or GUILTY_VERIFIER */
+  u8 reserved[6];
+} VerdictArgs;
+STATIC_ASSERT(sizeof(VerdictArgs) == 8, "VerdictArgs size");
+STATIC_ASSERT(__builtin_offsetof(VerdictArgs, task_index) == 0, "VerdictArgs.task_index");
+STATIC_ASSERT(__builtin_offsetof(VerdictArgs, guilty) == 1, "VerdictArgs.guilty");
+STATIC_ASSERT(__builtin_offsetof(VerdictArgs, reserved) == 2, "VerdictArgs.reserved");
 
 /* A model and its task DAG (PDA ["model", model_id]). Written while a draft, immutable once registered. */
 typedef struct Model {
@@ -317,13 +415,44 @@ STATIC_ASSERT(__builtin_offsetof(Model, registered) == 9109, "Model.registered")
 STATIC_ASSERT(__builtin_offsetof(Model, bump) == 9110, "Model.bump");
 STATIC_ASSERT(__builtin_offsetof(Model, reserved) == 9111, "Model.reserved");
 
+/* One inference request (PDA ["execution", client, nonce]): escrow and its task runs. */
+typedef struct Execution {
+  Pubkey client;
+  Pubkey model;
+  u8 input_commitment[32];
+  u64 max_fee;
+  u64 spent; /* Escrow paid out so far */
+  u64 refund_extra; /* Slashed stake owed to the client on top of its escrow */
+  i64 created_at;
+  u64 nonce;
+  TaskRun tasks[8];
+  u8 task_count;
+  u8 bump;
+  u8 reserved[6];
+} Execution;
+STATIC_ASSERT(sizeof(Execution) == 1616, "Execution size");
+STATIC_ASSERT(__builtin_offsetof(Execution, client) == 0, "Execution.client");
+STATIC_ASSERT(__builtin_offsetof(Execution, model) == 32, "Execution.model");
+STATIC_ASSERT(__builtin_offsetof(Execution, input_commitment) == 64, "Execution.input_commitment");
+STATIC_ASSERT(__builtin_offsetof(Execution, max_fee) == 96, "Execution.max_fee");
+STATIC_ASSERT(__builtin_offsetof(Execution, spent) == 104, "Execution.spent");
+STATIC_ASSERT(__builtin_offsetof(Execution, refund_extra) == 112, "Execution.refund_extra");
+STATIC_ASSERT(__builtin_offsetof(Execution, created_at) == 120, "Execution.created_at");
+STATIC_ASSERT(__builtin_offsetof(Execution, nonce) == 128, "Execution.nonce");
+STATIC_ASSERT(__builtin_offsetof(Execution, tasks) == 136, "Execution.tasks");
+STATIC_ASSERT(__builtin_offsetof(Execution, task_count) == 1608, "Execution.task_count");
+STATIC_ASSERT(__builtin_offsetof(Execution, bump) == 1609, "Execution.bump");
+STATIC_ASSERT(__builtin_offsetof(Execution, reserved) == 1610, "Execution.reserved");
+
 /* Account discriminators (sha256("account:<Name>")[0..8], little-endian u64) */
 #define DISC_CONFIG 0x82ccfa1ee0aa0c9bULL
-#define CONFIG_SPACE (8 + 688)
+#define CONFIG_SPACE (8 + 696)
 #define DISC_NODE 0x31b47a31030135d0ULL
 #define NODE_SPACE (8 + 400)
 #define DISC_MODEL 0x97df7db97af7dd98ULL
 #define MODEL_SPACE (8 + 9112)
+#define DISC_EXECUTION 0x28e52181a3e19432ULL
+#define EXECUTION_SPACE (8 + 1616)
 
 /* Instruction discriminators (sha256("global:<name>")[0..8]) and account positions */
 #define IX_INITIALIZE 0xed9b980d1f6dafafULL
@@ -400,6 +529,70 @@ STATIC_ASSERT(__builtin_offsetof(Model, reserved) == 9111, "Model.reserved");
 #define DECLARE_SPECIALIZATION_MODEL 3
 #define DECLARE_SPECIALIZATION_ACCOUNTS 4
 #define DECLARE_SPECIALIZATION_DATA_LEN (8 + sizeof(SpecializationArgs))
+#define IX_REQUEST_EXECUTION 0x70519381c051b3fcULL
+#define REQUEST_EXECUTION_CLIENT 0
+#define REQUEST_EXECUTION_EXECUTION 1
+#define REQUEST_EXECUTION_CONFIG 2
+#define REQUEST_EXECUTION_MODEL 3
+#define REQUEST_EXECUTION_CLIENT_WALLET 4
+#define REQUEST_EXECUTION_VAULT 5
+#define REQUEST_EXECUTION_TOKEN_PROGRAM 6
+#define REQUEST_EXECUTION_SYSTEM_PROGRAM 7
+#define REQUEST_EXECUTION_ACCOUNTS 8
+#define REQUEST_EXECUTION_DATA_LEN (8 + sizeof(RequestExecutionArgs))
+#define IX_ASSIGN_TASK 0xed5cd1af10d98e9eULL
+#define ASSIGN_TASK_EXECUTION 0
+#define ASSIGN_TASK_CONFIG 1
+#define ASSIGN_TASK_MODEL 2
+#define ASSIGN_TASK_NODE 3
+#define ASSIGN_TASK_ACCOUNTS 4
+#define ASSIGN_TASK_DATA_LEN (8 + sizeof(TaskIndexArgs))
+#define IX_REPORT_COMPLETION 0x15a0c31b235ded5aULL
+#define REPORT_COMPLETION_AUTHORITY 0
+#define REPORT_COMPLETION_EXECUTION 1
+#define REPORT_COMPLETION_ACCOUNTS 2
+#define REPORT_COMPLETION_DATA_LEN (8 + sizeof(ReportArgs))
+#define IX_DECIDE_SAMPLING 0x840c542a9ba8c435ULL
+#define DECIDE_SAMPLING_EXECUTION 0
+#define DECIDE_SAMPLING_CONFIG 1
+#define DECIDE_SAMPLING_MODEL 2
+#define DECIDE_SAMPLING_VERIFIER 3
+#define DECIDE_SAMPLING_ACCOUNTS 4
+#define DECIDE_SAMPLING_DATA_LEN (8 + sizeof(SamplingArgs))
+#define IX_REPORT_VERIFICATION 0xb6cfe513deb1d704ULL
+#define REPORT_VERIFICATION_AUTHORITY 0
+#define REPORT_VERIFICATION_EXECUTION 1
+#define REPORT_VERIFICATION_NODE 2
+#define REPORT_VERIFICATION_VERIFIER 3
+#define REPORT_VERIFICATION_ACCOUNTS 4
+#define REPORT_VERIFICATION_DATA_LEN (8 + sizeof(ReportArgs))
+#define IX_RESOLVE_DISPUTE 0xe60c676006ca06e7ULL
+#define RESOLVE_DISPUTE_EXECUTION 0
+#define RESOLVE_DISPUTE_CONFIG 1
+#define RESOLVE_DISPUTE_NODE 2
+#define RESOLVE_DISPUTE_VERIFIER 3
+#define RESOLVE_DISPUTE_ACCOUNTS 4
+#define RESOLVE_DISPUTE_DATA_LEN (8 + sizeof(VerdictArgs))
+#define IX_SETTLE_TASK 0x09fb1c1a2bd71b80ULL
+#define SETTLE_TASK_EXECUTION 0
+#define SETTLE_TASK_CONFIG 1
+#define SETTLE_TASK_VAULT 2
+#define SETTLE_TASK_NODE 3
+#define SETTLE_TASK_NODE_WALLET 4
+#define SETTLE_TASK_VERIFIER 5
+#define SETTLE_TASK_VERIFIER_WALLET 6
+#define SETTLE_TASK_TOKEN_PROGRAM 7
+#define SETTLE_TASK_ACCOUNTS 8
+#define SETTLE_TASK_DATA_LEN (8 + sizeof(TaskIndexArgs))
+#define IX_CLOSE_EXECUTION 0x8d7313ea005e54b8ULL
+#define CLOSE_EXECUTION_CLIENT 0
+#define CLOSE_EXECUTION_EXECUTION 1
+#define CLOSE_EXECUTION_CONFIG 2
+#define CLOSE_EXECUTION_VAULT 3
+#define CLOSE_EXECUTION_CLIENT_WALLET 4
+#define CLOSE_EXECUTION_TOKEN_PROGRAM 5
+#define CLOSE_EXECUTION_ACCOUNTS 6
+#define CLOSE_EXECUTION_DATA_LEN (8 + 0)
 
 /* Errors: returned as ProgramError::Custom(code) */
 #define ERR_INVALID_INSTRUCTION_DATA 6000ULL /* Instruction data is malformed or has the wrong length */
@@ -436,6 +629,15 @@ STATIC_ASSERT(__builtin_offsetof(Model, reserved) == 9111, "Model.reserved");
 #define ERR_INVALID_TASK_INDEX 6031ULL /* No task has this index */
 #define ERR_CAPACITY_EXCEEDED 6032ULL /* A count exceeds its on-chain limit */
 #define ERR_ALREADY_SPECIALIZED 6033ULL /* The node already specializes in this task */
+#define ERR_FEE_TOO_LOW 6034ULL /* max_fee does not cover every task paid and verified */
+#define ERR_WRONG_MODEL 6035ULL /* The model is not the execution's */
+#define ERR_INVALID_TASK_STATE 6036ULL /* The task run is not in a state that allows this */
+#define ERR_NOT_SPECIALIZED 6037ULL /* The node does not specialize in this task */
+#define ERR_NOT_ASSIGNED_NODE 6038ULL /* The signer is not the node this task run names */
+#define ERR_VERIFIER_IS_NODE 6039ULL /* The verifier must differ from the executing node */
+#define ERR_CHALLENGE_WINDOW_OPEN 6040ULL /* The challenge window has not elapsed */
+#define ERR_EXECUTION_NOT_FINISHED 6041ULL /* A task run is still in flight or not expired */
+#define ERR_INVALID_VERDICT 6042ULL /* The verdict names neither party */
 #define ERR_DAG_BAD_TASK_ID 6101ULL /* A task id is empty or reserved */
 #define ERR_DAG_DUPLICATE_TASK 6102ULL /* A task id is declared twice */
 #define ERR_DAG_BAD_TENSOR_NAME 6103ULL /* A tensor name is empty */

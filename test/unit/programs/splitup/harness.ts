@@ -107,6 +107,11 @@ export class Env {
     return (await ixs).map((ix) => this.send([ix], signers));
   }
 
+  /** The configured challenge window, in seconds. */
+  challengeWindow(): bigint {
+    return DEFAULT_PROTOCOL_PARAMS.challengeWindowS;
+  }
+
   /** Moves the cluster clock forward by `seconds`. */
   advance(seconds: bigint): void {
     const c = this.svm.getClock();

@@ -1,0 +1,186 @@
+import { PublicKey, type TransactionInstruction } from '@solana/web3.js';
+import { bn } from './convert.js';
+import { EXECUTION_SEED, GUILTY_NODE, GUILTY_VERIFIER } from './generated/splitup.js';
+import { TOKEN_PROGRAM_ID_STR } from './known-ids.js';
+import { configAddress, nodeAddress, vaultAddress } from './pdas.js';
+import { SPLITUP_PROGRAM_ID, splitupProgram } from './program.js';
+
+const TOKEN_PROGRAM = new PublicKey(TOKEN_PROGRAM_ID_STR);
+const program = () => splitupProgram();
+const reserved = (n: number) => Array(n).fill(0);
+/** Committee members co-signing a decision, as remaining accounts. */
+const signers = (committee: PublicKey[]) =>
+  committee.map((pubkey) => ({ pubkey, isSigner: true, isWritable: false }));
+
+export function executionAddress(
+  client: PublicKey,
+  nonce: bigint,
+  programId: PublicKey = SPLITUP_PROGRAM_ID,
+): PublicKey {
+  const n = Buffer.alloc(8);
+  n.writeBigUInt64LE(nonce);
+  return PublicKey.findProgramAddressSync([Buffer.from(EXECUTION_SEED), client.toBuffer(), n], programId)[0];
+}
+
+export interface RequestExecutionInput {
+  client: PublicKey;
+  clientWallet: PublicKey;
+  model: PublicKey;
+  nonce: bigint;
+  maxFee: bigint;
+  /** sha256 of the input tensors. */
+  inputCommitment: Uint8Array;
+}
+
+export function requestExecutionIx(i: RequestExecutionInput): Promise<TransactionInstruction> {
+  return program()
+    .methods.requestExecution({
+      nonce: bn(i.nonce),
+      maxFee: bn(i.maxFee),
+      inputCommitment: Array.from(i.inputCommitment),
+    })
+    .accountsStrict({
+      client: i.client,
+      execution: executionAddress(i.client, i.nonce),
+      config: configAddress(),
+      model: i.model,
+      clientWallet: i.clientWallet,
+      vault: vaultAddress(),
+      tokenProgram: TOKEN_PROGRAM,
+      systemProgram: PublicKey.default,
+    })
+    .instruction();
+}
+
+/** Assignment of task `taskIndex` to `node` (its authority), signed by `committee` (a threshold). */
+export function assignTaskIx(
+  execution: PublicKey,
+  model: PublicKey,
+  taskIndex: number,
+  node: PublicKey,
+  committee: PublicKey[],
+): Promise<TransactionInstruction> {
+  return program()
+    .methods.assignTask({ taskIndex, reserved: reserved(7) })
+    .accountsStrict({ execution, config: configAddress(), model, node: nodeAddress(node) })
+    .remainingAccounts(signers(committee))
+    .instruction();
+}
+
+export function reportCompletionIx(
+  node: PublicKey,
+  execution: PublicKey,
+  taskIndex: number,
+  outputHash: Uint8Array,
+): Promise<TransactionInstruction> {
+  return program()
+    .methods.reportCompletion({ taskIndex, reserved: reserved(7), outputHash: Array.from(outputHash) })
+    .accountsStrict({ authority: node, execution })
+    .instruction();
+}
+
+/** The committee's sampling decision: `verifier` (a node authority) to re-execute, or none. */
+export function decideSamplingIx(
+  execution: PublicKey,
+  model: PublicKey,
+  taskIndex: number,
+  verifier: PublicKey | null,
+  committee: PublicKey[],
+  executingNode: PublicKey,
+): Promise<TransactionInstruction> {
+  return program()
+    .methods.decideSampling({ taskIndex, verify: verifier !== null, reserved: reserved(6) })
+    .accountsStrict({
+      execution,
+      config: configAddress(),
+      model,
+      verifier: nodeAddress(verifier ?? executingNode),
+    })
+    .remainingAccounts(signers(committee))
+    .instruction();
+}
+
+export function reportVerificationIx(
+  verifier: PublicKey,
+  execution: PublicKey,
+  taskIndex: number,
+  outputHash: Uint8Array,
+  node: PublicKey,
+): Promise<TransactionInstruction> {
+  return program()
+    .methods.reportVerification({ taskIndex, reserved: reserved(7), outputHash: Array.from(outputHash) })
+    .accountsStrict({
+      authority: verifier,
+      execution,
+      node: nodeAddress(node),
+      verifier: nodeAddress(verifier),
+    })
+    .instruction();
+}
+
+export function resolveDisputeIx(
+  execution: PublicKey,
+  taskIndex: number,
+  guilty: 'node' | 'verifier',
+  node: PublicKey,
+  verifier: PublicKey,
+  committee: PublicKey[],
+): Promise<TransactionInstruction> {
+  return program()
+    .methods.resolveDispute({
+      taskIndex,
+      guilty: guilty === 'node' ? GUILTY_NODE : GUILTY_VERIFIER,
+      reserved: reserved(6),
+    })
+    .accountsStrict({
+      execution,
+      config: configAddress(),
+      node: nodeAddress(node),
+      verifier: nodeAddress(verifier),
+    })
+    .remainingAccounts(signers(committee))
+    .instruction();
+}
+
+export interface SettleInput {
+  execution: PublicKey;
+  taskIndex: number;
+  node: PublicKey;
+  nodeWallet: PublicKey;
+  /** Absent when the task was not sampled. */
+  verifier?: { authority: PublicKey; wallet: PublicKey };
+}
+
+export function settleTaskIx(i: SettleInput): Promise<TransactionInstruction> {
+  return program()
+    .methods.settleTask({ taskIndex: i.taskIndex, reserved: reserved(7) })
+    .accountsStrict({
+      execution: i.execution,
+      config: configAddress(),
+      vault: vaultAddress(),
+      node: nodeAddress(i.node),
+      nodeWallet: i.nodeWallet,
+      verifier: nodeAddress(i.verifier?.authority ?? i.node),
+      verifierWallet: i.verifier?.wallet ?? i.nodeWallet,
+      tokenProgram: TOKEN_PROGRAM,
+    })
+    .instruction();
+}
+
+export function closeExecutionIx(
+  client: PublicKey,
+  execution: PublicKey,
+  clientWallet: PublicKey,
+): Promise<TransactionInstruction> {
+  return program()
+    .methods.closeExecution()
+    .accountsStrict({
+      client,
+      execution,
+      config: configAddress(),
+      vault: vaultAddress(),
+      clientWallet,
+      tokenProgram: TOKEN_PROGRAM,
+    })
+    .instruction();
+}
