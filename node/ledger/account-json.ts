@@ -4,7 +4,13 @@ import type { AccountState } from './bank.js';
 import { fromBase58, fromBase64, toBase58, toBase64 } from './codec.js';
 import { MAX_BASE58_DATA_BYTES, RENT_EPOCH_EXEMPT } from './constants.js';
 import { invalidParams } from './rpc-error.js';
-import { TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID, readMintDecimals, readTokenAccount, uiTokenAmount } from './token-balances.js';
+import {
+  readMintDecimals,
+  readTokenAccount,
+  TOKEN_2022_PROGRAM_ID,
+  TOKEN_PROGRAM_ID,
+  uiTokenAmount,
+} from './token-balances.js';
 
 export type AccountEncoding = 'binary' | 'base58' | 'base64' | 'jsonParsed';
 
@@ -72,7 +78,8 @@ function parsedTokenData(
   const MINT_LEN = 82;
   if (account.data.length === MINT_LEN) {
     const view = new DataView(account.data.buffer, account.data.byteOffset, account.data.byteLength);
-    const option = (at: number) => (view.getUint32(at, true) === 1 ? toBase58(account.data.subarray(at + 4, at + 36)) : null);
+    const option = (at: number) =>
+      view.getUint32(at, true) === 1 ? toBase58(account.data.subarray(at + 4, at + 36)) : null;
     return {
       program,
       parsed: {
@@ -121,7 +128,9 @@ export function accountJson(
   };
 }
 
-export type AccountFilter = { kind: 'dataSize'; size: number } | { kind: 'memcmp'; offset: number; bytes: Uint8Array };
+export type AccountFilter =
+  | { kind: 'dataSize'; size: number }
+  | { kind: 'memcmp'; offset: number; bytes: Uint8Array };
 
 const MAX_FILTERS = 4;
 
@@ -131,19 +140,25 @@ export function parseFilters(value: unknown): AccountFilter[] {
   if (!Array.isArray(value)) throw invalidParams('Invalid param: filters must be an array');
   if (value.length > MAX_FILTERS) throw invalidParams(`Too many filters provided; max ${MAX_FILTERS}`);
   return value.map((raw): AccountFilter => {
-    const filter = raw as { dataSize?: unknown; memcmp?: { offset?: unknown; bytes?: unknown; encoding?: unknown } };
+    const filter = raw as {
+      dataSize?: unknown;
+      memcmp?: { offset?: unknown; bytes?: unknown; encoding?: unknown };
+    };
     if (filter && 'dataSize' in filter) {
-      if (!isCount(filter.dataSize)) throw invalidParams('Invalid param: dataSize must be a non-negative integer');
+      if (!isCount(filter.dataSize))
+        throw invalidParams('Invalid param: dataSize must be a non-negative integer');
       return { kind: 'dataSize', size: filter.dataSize };
     }
     if (filter && typeof filter.memcmp === 'object' && filter.memcmp !== null) {
       const { offset, bytes, encoding } = filter.memcmp;
-      if (!isCount(offset)) throw invalidParams('Invalid param: memcmp.offset must be a non-negative integer');
+      if (!isCount(offset))
+        throw invalidParams('Invalid param: memcmp.offset must be a non-negative integer');
       if (typeof bytes !== 'string') throw invalidParams('Invalid param: memcmp.bytes must be a string');
       if (encoding !== undefined && encoding !== 'base58' && encoding !== 'base64') {
         throw invalidParams('Invalid param: memcmp.encoding must be base58 or base64');
       }
-      const decoded = encoding === 'base64' ? fromBase64(bytes, 'memcmp.bytes') : fromBase58(bytes, 'memcmp.bytes');
+      const decoded =
+        encoding === 'base64' ? fromBase64(bytes, 'memcmp.bytes') : fromBase58(bytes, 'memcmp.bytes');
       return { kind: 'memcmp', offset, bytes: decoded };
     }
     throw invalidParams(`Invalid param: unknown filter ${JSON.stringify(raw)}`);

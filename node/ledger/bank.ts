@@ -3,7 +3,6 @@
 // Single-threaded by construction: every call below runs to completion on the event loop, so
 // transactions execute one at a time in the order they arrive.
 import { address, lamports } from '@solana/kit';
-import { FailedTransactionMetadata, LiteSVM, type TransactionMetadata } from 'litesvm';
 import {
   AddressLookupTableAccount,
   Keypair,
@@ -12,19 +11,30 @@ import {
   SystemProgram,
   Transaction,
 } from '@solana/web3.js';
+import { FailedTransactionMetadata, LiteSVM, type TransactionMetadata } from 'litesvm';
 import { toBase58, toBase64 } from './codec.js';
-import { BLOCKHASH_VALID_SLOTS, FAUCET_LAMPORTS, MAX_AIRDROP_LAMPORTS, SLOT_INTERVAL_MS } from './constants.js';
+import {
+  BLOCKHASH_VALID_SLOTS,
+  FAUCET_LAMPORTS,
+  MAX_AIRDROP_LAMPORTS,
+  SLOT_INTERVAL_MS,
+} from './constants.js';
 import { transactionFee } from './fee.js';
 import { type InnerInstructionJson, TransactionHistory, type TransactionRecord } from './history.js';
 import {
+  invalidParams,
   RPC_SEND_TRANSACTION_PREFLIGHT_FAILURE,
   RPC_TRANSACTION_SIGNATURE_VERIFICATION_FAILURE,
   RpcError,
-  invalidParams,
 } from './rpc-error.js';
 import { tokenBalances } from './token-balances.js';
-import { isUncommittedError, type TransactionErrorJson, transactionErrorJson, transactionErrorText } from './tx-error.js';
-import { type WireTransaction, decodeWireTransaction } from './wire-transaction.js';
+import {
+  isUncommittedError,
+  type TransactionErrorJson,
+  transactionErrorJson,
+  transactionErrorText,
+} from './tx-error.js';
+import { decodeWireTransaction, type WireTransaction } from './wire-transaction.js';
 
 export interface AccountState {
   lamports: bigint;
@@ -184,7 +194,12 @@ export class LedgerBank {
   getProgramAccounts(owner: string): { pubkey: string; account: AccountState }[] {
     return this.svm.getProgramAccounts(address(owner)).map((a) => ({
       pubkey: a.address,
-      account: { lamports: a.lamports, owner: a.programAddress, data: new Uint8Array(a.data), executable: a.executable },
+      account: {
+        lamports: a.lamports,
+        owner: a.programAddress,
+        data: new Uint8Array(a.data),
+        executable: a.executable,
+      },
     }));
   }
 
@@ -265,7 +280,11 @@ export class LedgerBank {
   /** Checks made before execution; returns the error name when the transaction cannot land. */
   private precheck(decoded: WireTransaction, replaceBlockhash: boolean): TransactionErrorJson | undefined {
     if (this.history.get(decoded.signature)) return 'AlreadyProcessed';
-    if (!replaceBlockhash && !this.isBlockhashValid(decoded.tx.message.recentBlockhash) && !usesDurableNonce(decoded)) {
+    if (
+      !replaceBlockhash &&
+      !this.isBlockhashValid(decoded.tx.message.recentBlockhash) &&
+      !usesDurableNonce(decoded)
+    ) {
       return 'BlockhashNotFound';
     }
     return undefined;
@@ -305,7 +324,12 @@ export class LedgerBank {
       accounts = options.addresses.map((pubkey) => {
         const a = post.get(pubkey);
         if (!a) return this.getAccount(pubkey);
-        return { lamports: a.lamports, owner: a.programAddress, data: new Uint8Array(a.data), executable: a.executable };
+        return {
+          lamports: a.lamports,
+          owner: a.programAddress,
+          data: new Uint8Array(a.data),
+          executable: a.executable,
+        };
       });
     }
     return { ...metaFields(meta), err: null, accounts, replacementBlockhash };
@@ -395,7 +419,9 @@ export class LedgerBank {
       readonly: accountKeys?.accountKeysFromLookups?.readonly.map((k) => k.toBase58()) ?? [],
     };
     const keys = [...staticKeys, ...loaded.writable, ...loaded.readonly];
-    const writable = keys.map((_, i) => i < staticKeys.length ? message.isAccountWritable(i) : i < staticKeys.length + loaded.writable.length);
+    const writable = keys.map((_, i) =>
+      i < staticKeys.length ? message.isAccountWritable(i) : i < staticKeys.length + loaded.writable.length,
+    );
     return { keys, writable, loaded };
   }
 }
@@ -418,7 +444,9 @@ function sameAccount(a: AccountState | null, b: AccountState | null): boolean {
   );
 }
 
-function metaFields(meta: TransactionMetadata): Pick<SimulationResult, 'logs' | 'unitsConsumed' | 'returnData' | 'innerInstructions'> {
+function metaFields(
+  meta: TransactionMetadata,
+): Pick<SimulationResult, 'logs' | 'unitsConsumed' | 'returnData' | 'innerInstructions'> {
   const innerInstructions: { index: number; instructions: InnerInstructionJson[] }[] = [];
   meta.innerInstructions().forEach((list, index) => {
     if (list.length === 0) return;
@@ -442,7 +470,9 @@ function metaFields(meta: TransactionMetadata): Pick<SimulationResult, 'logs' | 
     unitsConsumed: Number(meta.computeUnitsConsumed()),
     innerInstructions,
     returnData:
-      returnBytes.length > 0 ? { programId: toBase58(returned.programId()), data: [toBase64(returnBytes), 'base64'] } : null,
+      returnBytes.length > 0
+        ? { programId: toBase58(returned.programId()), data: [toBase64(returnBytes), 'base64'] }
+        : null,
   };
 }
 
@@ -450,13 +480,24 @@ function emptySimulation(
   err: TransactionErrorJson,
   replacementBlockhash: SimulationResult['replacementBlockhash'],
 ): SimulationResult {
-  return { err, logs: [], unitsConsumed: 0, returnData: null, innerInstructions: [], accounts: null, replacementBlockhash };
+  return {
+    err,
+    logs: [],
+    unitsConsumed: 0,
+    returnData: null,
+    innerInstructions: [],
+    accounts: null,
+    replacementBlockhash,
+  };
 }
 
 /** Solana's preflight failure: -32002 with the simulation's logs in `data`. */
 export function preflightError(simulation: SimulationResult): RpcError {
   if (simulation.err === 'SignatureFailure') {
-    return new RpcError(RPC_TRANSACTION_SIGNATURE_VERIFICATION_FAILURE, 'Transaction signature verification failure');
+    return new RpcError(
+      RPC_TRANSACTION_SIGNATURE_VERIFICATION_FAILURE,
+      'Transaction signature verification failure',
+    );
   }
   return new RpcError(
     RPC_SEND_TRANSACTION_PREFLIGHT_FAILURE,
@@ -475,7 +516,10 @@ export function preflightError(simulation: SimulationResult): RpcError {
 /** A transaction that cannot land at all: reported at once rather than left to time out. */
 function notLandedError(err: TransactionErrorJson, skippedPreflight: boolean): RpcError {
   if (err === 'SignatureFailure') {
-    return new RpcError(RPC_TRANSACTION_SIGNATURE_VERIFICATION_FAILURE, 'Transaction signature verification failure');
+    return new RpcError(
+      RPC_TRANSACTION_SIGNATURE_VERIFICATION_FAILURE,
+      'Transaction signature verification failure',
+    );
   }
   const prefix = skippedPreflight ? 'Transaction was not processed' : 'Transaction simulation failed';
   return new RpcError(RPC_SEND_TRANSACTION_PREFLIGHT_FAILURE, `${prefix}: ${transactionErrorText(err)}`, {

@@ -53,3 +53,6 @@ export const RENT_EPOCH_EXEMPT = 18446744073709551615n;
 
 /** How long shutdown waits for open HTTP connections before closing them. */
 export const SHUTDOWN_GRACE_MS = 2000;
+
+/** Idle keep-alive sockets are kept this long, well past clients' own idle timeouts. */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;

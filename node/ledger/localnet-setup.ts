@@ -3,13 +3,19 @@
 // Every step is a real transaction through the bank, as a client would send it.
 import { join } from 'node:path';
 import {
-  MINT_SIZE,
   createAssociatedTokenAccountIdempotentInstruction,
   createInitializeMint2Instruction,
   createMintToInstruction,
   getAssociatedTokenAddressSync,
+  MINT_SIZE,
 } from '@solana/spl-token';
-import { type Keypair, PublicKey, SystemProgram, Transaction, type TransactionInstruction } from '@solana/web3.js';
+import {
+  type Keypair,
+  PublicKey,
+  SystemProgram,
+  Transaction,
+  type TransactionInstruction,
+} from '@solana/web3.js';
 import type { LedgerBank } from './bank.js';
 import { loadOrCreateSolanaKeypair } from './keypairs.js';
 
@@ -42,8 +48,16 @@ export interface LocalnetSetup {
 /** Lamports for the mint authority, which pays for every setup transaction. */
 const AUTHORITY_LAMPORTS = 100n * 1_000_000_000n;
 
-function send(bank: LedgerBank, payer: Keypair, instructions: TransactionInstruction[], signers: Keypair[] = []): string {
-  const tx = new Transaction({ feePayer: payer.publicKey, recentBlockhash: bank.latestBlockhash().blockhash });
+function send(
+  bank: LedgerBank,
+  payer: Keypair,
+  instructions: TransactionInstruction[],
+  signers: Keypair[] = [],
+): string {
+  const tx = new Transaction({
+    feePayer: payer.publicKey,
+    recentBlockhash: bank.latestBlockhash().blockhash,
+  });
   tx.add(...instructions);
   tx.sign(payer, ...signers);
   return bank.sendTransaction(tx.serialize());
@@ -83,7 +97,9 @@ export async function setupLocalnet(bank: LedgerBank, options: LocalnetSetupOpti
       createAssociatedTokenAccountIdempotentInstruction(authority.publicKey, tokenAccount, owner, mint),
     ];
     if (options.tokensPerKey > 0n) {
-      instructions.push(createMintToInstruction(mint, tokenAccount, authority.publicKey, options.tokensPerKey));
+      instructions.push(
+        createMintToInstruction(mint, tokenAccount, authority.publicKey, options.tokensPerKey),
+      );
     }
     send(bank, authority, instructions);
     return { pubkey: owner.toBase58(), tokenAccount: tokenAccount.toBase58() };

@@ -9,7 +9,10 @@ import type { LedgerBank } from './bank.js';
 import { readSolanaKeypair } from './keypairs.js';
 
 /** Where our built program lives, first match wins (build output, or a committed copy). */
-export const DEFAULT_PROGRAM_CANDIDATES = ['programs/splitup/build/splitup.so', 'programs/splitup/splitup.so'];
+export const DEFAULT_PROGRAM_CANDIDATES = [
+  'programs/splitup/build/splitup.so',
+  'programs/splitup/splitup.so',
+];
 const PROGRAM_KEYPAIR_NAME = 'program-keypair.json';
 
 /** Lamports for the deployer: rent of the buffer and program-data accounts (2× the ELF) and fees. */
@@ -27,15 +30,24 @@ export function findDefaultProgram(root: string): string | undefined {
 /** The program keypair next to the .so or one folder up (programs/<name>/program-keypair.json). */
 export function findProgramKeypair(soPath: string): string | undefined {
   const dir = dirname(resolve(soPath));
-  return [join(dir, PROGRAM_KEYPAIR_NAME), join(dirname(dir), PROGRAM_KEYPAIR_NAME)].find((p) => existsSync(p));
+  return [join(dir, PROGRAM_KEYPAIR_NAME), join(dirname(dir), PROGRAM_KEYPAIR_NAME)].find((p) =>
+    existsSync(p),
+  );
 }
 
-export async function deployProgramFile(bank: LedgerBank, soPath: string, keypairPath?: string): Promise<string> {
+export async function deployProgramFile(
+  bank: LedgerBank,
+  soPath: string,
+  keypairPath?: string,
+): Promise<string> {
   let elf: Uint8Array;
   try {
     elf = new Uint8Array(readFileSync(soPath));
   } catch (err) {
-    throw new SplitUpError('LEDGER_PROGRAM_UNREADABLE', `cannot read program ${soPath}: ${(err as Error).message}`);
+    throw new SplitUpError(
+      'LEDGER_PROGRAM_UNREADABLE',
+      `cannot read program ${soPath}: ${(err as Error).message}`,
+    );
   }
   const programKeypair = keypairPath ? await readSolanaKeypair(keypairPath) : Keypair.generate();
   const deployer = Keypair.generate();

@@ -35,7 +35,10 @@ export function handleRequest(
   onInternalError?: (err: unknown) => void,
 ): RpcResponse | undefined {
   if (typeof request !== 'object' || request === null || Array.isArray(request)) {
-    return errorResponse(null, new RpcError(RPC_INVALID_REQUEST, 'Invalid request: expected a JSON-RPC 2.0 object'));
+    return errorResponse(
+      null,
+      new RpcError(RPC_INVALID_REQUEST, 'Invalid request: expected a JSON-RPC 2.0 object'),
+    );
   }
   const { jsonrpc, method, params, id } = request as Record<string, unknown>;
   const isNotification = !('id' in request);
@@ -43,7 +46,10 @@ export function handleRequest(
   if (jsonrpc !== '2.0' || typeof method !== 'string' || (!isNotification && !isValidId(id))) {
     return errorResponse(
       replyId,
-      new RpcError(RPC_INVALID_REQUEST, 'Invalid request: needs jsonrpc "2.0", a string method and a valid id'),
+      new RpcError(
+        RPC_INVALID_REQUEST,
+        'Invalid request: needs jsonrpc "2.0", a string method and a valid id',
+      ),
     );
   }
   if (params !== undefined && params !== null && !Array.isArray(params)) {
@@ -51,7 +57,9 @@ export function handleRequest(
   }
   const handler = Object.hasOwn(methods, method) ? methods[method] : undefined;
   if (!handler) {
-    return isNotification ? undefined : errorResponse(replyId, new RpcError(RPC_METHOD_NOT_FOUND, 'Method not found'));
+    return isNotification
+      ? undefined
+      : errorResponse(replyId, new RpcError(RPC_METHOD_NOT_FOUND, 'Method not found'));
   }
   let result: unknown;
   try {
@@ -78,12 +86,20 @@ export function handleMessage(
   try {
     parsed = JSON.parse(text);
   } catch {
-    return stringify(errorResponse(null, new RpcError(RPC_PARSE_ERROR, 'Parse error: the body is not valid JSON')));
+    return stringify(
+      errorResponse(null, new RpcError(RPC_PARSE_ERROR, 'Parse error: the body is not valid JSON')),
+    );
   }
   if (Array.isArray(parsed)) {
     if (parsed.length === 0 || parsed.length > MAX_BATCH_LENGTH) {
       return stringify(
-        errorResponse(null, new RpcError(RPC_INVALID_REQUEST, `Invalid request: a batch needs 1 to ${MAX_BATCH_LENGTH} requests`)),
+        errorResponse(
+          null,
+          new RpcError(
+            RPC_INVALID_REQUEST,
+            `Invalid request: a batch needs 1 to ${MAX_BATCH_LENGTH} requests`,
+          ),
+        ),
       );
     }
     const responses = parsed

@@ -21,21 +21,27 @@ import {
 } from './constants.js';
 import { transactionFee } from './fee.js';
 import {
+  invalidParams,
   RPC_MIN_CONTEXT_SLOT_NOT_REACHED,
   RPC_UNSUPPORTED_TRANSACTION_VERSION,
   RpcError,
-  invalidParams,
 } from './rpc-error.js';
 import {
-  type Params,
   config,
   optionalBoolean,
   optionalCount,
+  type Params,
   requiredArray,
   requiredCount,
   requiredString,
 } from './rpc-params.js';
-import { TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID, readMintDecimals, readTokenAccount, uiTokenAmount } from './token-balances.js';
+import {
+  readMintDecimals,
+  readTokenAccount,
+  TOKEN_2022_PROGRAM_ID,
+  TOKEN_PROGRAM_ID,
+  uiTokenAmount,
+} from './token-balances.js';
 import { parseTransactionEncoding, transactionJson } from './transaction-json.js';
 
 export type RpcHandler = (params: Params) => unknown;
@@ -59,21 +65,34 @@ export function createRpcMethods(bank: LedgerBank): RpcMethods {
     }
   };
 
-  const encodeAccount = (account: AccountState | null, cfg: Record<string, unknown>, fallback: AccountEncoding) =>
-    account ? accountJson(account, parseEncoding(cfg.encoding, fallback), parseDataSlice(cfg.dataSlice), mintData) : null;
+  const encodeAccount = (
+    account: AccountState | null,
+    cfg: Record<string, unknown>,
+    fallback: AccountEncoding,
+  ) =>
+    account
+      ? accountJson(account, parseEncoding(cfg.encoding, fallback), parseDataSlice(cfg.dataSlice), mintData)
+      : null;
 
   const decodeTransactionParam = (params: Params, cfg: Record<string, unknown>): Uint8Array => {
     const text = requiredString(params, 0, 'transaction');
     const encoding = cfg.encoding ?? 'base58';
     if (encoding === 'base64') return fromBase64(text, 'transaction');
     if (encoding === 'base58') return fromBase58(text, 'transaction');
-    throw invalidParams(`Invalid params: unsupported transaction encoding ${JSON.stringify(encoding)}; use base58 or base64`);
+    throw invalidParams(
+      `Invalid params: unsupported transaction encoding ${JSON.stringify(encoding)}; use base58 or base64`,
+    );
   };
 
-  const simulationJson = (result: SimulationResult, accountEncoding: AccountEncoding, innerInstructions: boolean) => ({
+  const simulationJson = (
+    result: SimulationResult,
+    accountEncoding: AccountEncoding,
+    innerInstructions: boolean,
+  ) => ({
     err: result.err,
     logs: result.logs,
-    accounts: result.accounts?.map((a) => (a ? accountJson(a, accountEncoding, undefined, mintData) : null)) ?? null,
+    accounts:
+      result.accounts?.map((a) => (a ? accountJson(a, accountEncoding, undefined, mintData) : null)) ?? null,
     unitsConsumed: result.unitsConsumed,
     returnData: result.returnData,
     innerInstructions: innerInstructions ? result.innerInstructions : null,
@@ -188,7 +207,11 @@ export function createRpcMethods(bank: LedgerBank): RpcMethods {
       const mint = bank.getAccount(parsePubkey(params[0], 'mint'));
       config(params, 1);
       const MINT_LEN = 82;
-      if (!mint || mint.data.length < MINT_LEN || (mint.owner !== TOKEN_PROGRAM_ID && mint.owner !== TOKEN_2022_PROGRAM_ID)) {
+      if (
+        !mint ||
+        mint.data.length < MINT_LEN ||
+        (mint.owner !== TOKEN_PROGRAM_ID && mint.owner !== TOKEN_2022_PROGRAM_ID)
+      ) {
         throw invalidParams('Invalid param: not a Token mint');
       }
       const supply = new DataView(mint.data.buffer, mint.data.byteOffset).getBigUint64(36, true);
@@ -197,22 +220,33 @@ export function createRpcMethods(bank: LedgerBank): RpcMethods {
     getTokenAccountsByOwner: (params) => {
       const owner = parsePubkey(params[0], 'owner');
       const filter = params[1] as { mint?: unknown; programId?: unknown } | undefined;
-      if (!filter || typeof filter !== 'object' || (filter.mint === undefined && filter.programId === undefined)) {
+      if (
+        !filter ||
+        typeof filter !== 'object' ||
+        (filter.mint === undefined && filter.programId === undefined)
+      ) {
         throw invalidParams('Invalid params: the second parameter must be {mint} or {programId}');
       }
       const cfg = config(params, 2);
       const mint = filter.mint === undefined ? undefined : parsePubkey(filter.mint, 'mint');
       const programs =
-        filter.programId === undefined ? [TOKEN_PROGRAM_ID, TOKEN_2022_PROGRAM_ID] : [parsePubkey(filter.programId, 'programId')];
+        filter.programId === undefined
+          ? [TOKEN_PROGRAM_ID, TOKEN_2022_PROGRAM_ID]
+          : [parsePubkey(filter.programId, 'programId')];
       const encoding = parseEncoding(cfg.encoding, 'binary');
       const list = programs.flatMap((program) =>
         bank
           .getProgramAccounts(program)
           .filter(({ account }) => {
             const fields = readTokenAccount(account.owner, account.data);
-            return fields !== undefined && fields.owner === owner && (mint === undefined || fields.mint === mint);
+            return (
+              fields !== undefined && fields.owner === owner && (mint === undefined || fields.mint === mint)
+            );
           })
-          .map(({ pubkey, account }) => ({ pubkey, account: accountJson(account, encoding, undefined, mintData) })),
+          .map(({ pubkey, account }) => ({
+            pubkey,
+            account: accountJson(account, encoding, undefined, mintData),
+          })),
       );
       return withContext(list);
     },
@@ -236,7 +270,8 @@ export function createRpcMethods(bank: LedgerBank): RpcMethods {
       let addresses: string[] | undefined;
       let accountEncoding: AccountEncoding = 'base64';
       if (accounts !== undefined && accounts !== null) {
-        if (!Array.isArray(accounts.addresses)) throw invalidParams('Invalid params: accounts.addresses must be an array');
+        if (!Array.isArray(accounts.addresses))
+          throw invalidParams('Invalid params: accounts.addresses must be an array');
         addresses = accounts.addresses.map((a) => parsePubkey(a, 'accounts.addresses'));
         accountEncoding = parseEncoding(accounts.encoding, 'base64');
         if (accountEncoding === 'binary' || accountEncoding === 'base58') {
@@ -248,10 +283,14 @@ export function createRpcMethods(bank: LedgerBank): RpcMethods {
         replaceRecentBlockhash: optionalBoolean(cfg, 'replaceRecentBlockhash') === true,
         ...(addresses ? { addresses } : {}),
       });
-      return withContext(simulationJson(result, accountEncoding, optionalBoolean(cfg, 'innerInstructions') === true));
+      return withContext(
+        simulationJson(result, accountEncoding, optionalBoolean(cfg, 'innerInstructions') === true),
+      );
     },
     getSignatureStatuses: (params) => {
-      const signatures = requiredArray(params, 0, 'signatures', MAX_SIGNATURE_STATUSES).map((s) => parseSignature(s));
+      const signatures = requiredArray(params, 0, 'signatures', MAX_SIGNATURE_STATUSES).map((s) =>
+        parseSignature(s),
+      );
       config(params, 1);
       return withContext(
         signatures.map((signature) => {

@@ -4,7 +4,16 @@ import { invalidParams } from './rpc-error.js';
 
 export type Params = readonly unknown[];
 
-const COMMITMENTS = new Set(['processed', 'confirmed', 'finalized', 'recent', 'single', 'singleGossip', 'root', 'max']);
+const COMMITMENTS = new Set([
+  'processed',
+  'confirmed',
+  'finalized',
+  'recent',
+  'single',
+  'singleGossip',
+  'root',
+  'max',
+]);
 
 /** The optional config object at `index`; every commitment is accepted (this ledger finalizes at once). */
 export function config(params: Params, index: number): Record<string, unknown> {
@@ -22,13 +31,15 @@ export function config(params: Params, index: number): Record<string, unknown> {
 
 export function requiredString(params: Params, index: number, name: string): string {
   const value = params[index];
-  if (typeof value !== 'string') throw invalidParams(`Invalid params: ${name} (parameter ${index}) must be a string`);
+  if (typeof value !== 'string')
+    throw invalidParams(`Invalid params: ${name} (parameter ${index}) must be a string`);
   return value;
 }
 
 export function requiredArray(params: Params, index: number, name: string, max: number): unknown[] {
   const value = params[index];
-  if (!Array.isArray(value)) throw invalidParams(`Invalid params: ${name} (parameter ${index}) must be an array`);
+  if (!Array.isArray(value))
+    throw invalidParams(`Invalid params: ${name} (parameter ${index}) must be an array`);
   if (value.length > max) throw invalidParams(`Too many inputs provided; max ${max}`);
   return value;
 }

@@ -1,14 +1,14 @@
 // The ledger's network face: JSON-RPC over HTTP (node:http) and websocket subscriptions (ws), on
 // the RPC port (ws via upgrade) and on a websocket port (RPC port + 1, where web3.js looks).
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { LedgerBank } from './bank.js';
-import { MAX_REQUEST_BYTES, SHUTDOWN_GRACE_MS } from './constants.js';
+import { KEEP_ALIVE_TIMEOUT_MS, MAX_REQUEST_BYTES, SHUTDOWN_GRACE_MS } from './constants.js';
 import { handleMessage, stringify } from './rpc-dispatch.js';
 import { RPC_INVALID_REQUEST, RpcError } from './rpc-error.js';
-import { type RpcMethods, createRpcMethods } from './rpc-methods.js';
+import { createRpcMethods, type RpcMethods } from './rpc-methods.js';
 import { type SubscriberConnection, SubscriptionHub } from './subscriptions.js';
 
 export interface LedgerServerOptions {
@@ -56,12 +56,19 @@ function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
-export async function startLedgerServer(bank: LedgerBank, options: LedgerServerOptions): Promise<LedgerServer> {
+export async function startLedgerServer(
+  bank: LedgerBank,
+  options: LedgerServerOptions,
+): Promise<LedgerServer> {
   const methods = createRpcMethods(bank);
   const hub = new SubscriptionHub(bank);
   const onInternalError = options.onInternalError;
 
   const http = createServer((req, res) => serveHttp(req, res, methods, onInternalError));
+  // Clients (undici: 4 s) must drop idle keep-alive sockets before the server does, or a request
+  // sent on a socket the server is closing fails with "fetch failed".
+  http.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  http.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1000;
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_REQUEST_BYTES });
   wss.on('connection', (socket) => serveWebSocket(socket, methods, hub, onInternalError));
   const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -117,7 +124,9 @@ function serveHttp(
     return;
   }
   if (req.method !== 'POST') {
-    res.writeHead(405, { allow: 'POST', 'content-type': 'text/plain' }).end('JSON-RPC requests must be POSTed\n');
+    res
+      .writeHead(405, { allow: 'POST', 'content-type': 'text/plain' })
+      .end('JSON-RPC requests must be POSTed\n');
     return;
   }
   const chunks: Buffer[] = [];
@@ -128,7 +137,10 @@ function serveHttp(
     size += chunk.length;
     if (size > MAX_REQUEST_BYTES) {
       tooLarge = true;
-      const error = new RpcError(RPC_INVALID_REQUEST, `Invalid request: body larger than ${MAX_REQUEST_BYTES} bytes`);
+      const error = new RpcError(
+        RPC_INVALID_REQUEST,
+        `Invalid request: body larger than ${MAX_REQUEST_BYTES} bytes`,
+      );
       sendJson(res, 413, stringify({ jsonrpc: '2.0', id: null, error: error.toJson() }));
       req.resume();
       return;
@@ -159,7 +171,9 @@ function serveWebSocket(
   };
   const methods: RpcMethods = { ...httpMethods, ...hub.methodsFor(connection) };
   socket.on('message', (data) => {
-    const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
+    const text = Array.isArray(data)
+      ? Buffer.concat(data).toString('utf8')
+      : Buffer.from(data as ArrayBuffer).toString('utf8');
     const reply = handleMessage(text, methods, onInternalError);
     if (reply !== undefined && socket.readyState === socket.OPEN) socket.send(reply);
   });

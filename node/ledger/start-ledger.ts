@@ -19,7 +19,9 @@ export interface LocalLedger {
 }
 
 export async function startLocalLedger(options: LocalLedgerOptions): Promise<LocalLedger> {
-  const bank = new LedgerBank(options.slotIntervalMs === undefined ? {} : { slotIntervalMs: options.slotIntervalMs });
+  const bank = new LedgerBank(
+    options.slotIntervalMs === undefined ? {} : { slotIntervalMs: options.slotIntervalMs },
+  );
   try {
     const programId = options.program
       ? await deployProgramFile(

@@ -4,8 +4,8 @@ import { SystemProgram } from '@solana/web3.js';
 import {
   type AccountEncoding,
   type AccountFilter,
-  type DataSlice,
   accountJson,
+  type DataSlice,
   matchesFilters,
   parseDataSlice,
   parseEncoding,
@@ -24,7 +24,13 @@ export interface SubscriberConnection {
 
 type Subscription = { connection: SubscriberConnection } & (
   | { kind: 'account'; pubkey: string; encoding: AccountEncoding; slice: DataSlice | undefined }
-  | { kind: 'program'; owner: string; encoding: AccountEncoding; slice: DataSlice | undefined; filters: AccountFilter[] }
+  | {
+      kind: 'program';
+      owner: string;
+      encoding: AccountEncoding;
+      slice: DataSlice | undefined;
+      filters: AccountFilter[];
+    }
   | { kind: 'signature'; signature: string }
   | { kind: 'logs'; mentions: string | undefined }
   | { kind: 'slot' }
@@ -35,8 +41,20 @@ type Kind = Subscription['kind'];
 
 const SYSTEM_PROGRAM = SystemProgram.programId.toBase58();
 
+/**
+ * web3.js maps a server subscription id to its callbacks only after the subscribe reply's promise
+ * settles; a notification read in the same socket chunk as that reply is dropped. Waiting a moment
+ * keeps the notification for an already-landed signature out of that chunk.
+ */
+const LANDED_SIGNATURE_NOTIFY_DELAY_MS = 100;
+
 /** Solana's view of a closed account in notifications: zero lamports, owned by System, no data. */
-const CLOSED_ACCOUNT: AccountState = { lamports: 0n, owner: SYSTEM_PROGRAM, data: new Uint8Array(0), executable: false };
+const CLOSED_ACCOUNT: AccountState = {
+  lamports: 0n,
+  owner: SYSTEM_PROGRAM,
+  data: new Uint8Array(0),
+  executable: false,
+};
 
 export class SubscriptionHub {
   private nextId = 0;
@@ -58,7 +76,8 @@ export class SubscriptionHub {
 
   /** Forgets every subscription of a connection that went away. */
   dropConnection(connection: SubscriberConnection): void {
-    for (const [id, sub] of this.subscriptions) if (sub.connection === connection) this.subscriptions.delete(id);
+    for (const [id, sub] of this.subscriptions)
+      if (sub.connection === connection) this.subscriptions.delete(id);
   }
 
   /** The subscribe/unsubscribe methods, bound to one connection. */
@@ -71,7 +90,8 @@ export class SubscriptionHub {
     const remover = (kind: Kind) => (params: readonly unknown[]) => {
       const id = requiredCount(params, 0, 'subscription id');
       const sub = this.subscriptions.get(id);
-      if (!sub || sub.kind !== kind || sub.connection !== connection) throw invalidParams('Invalid subscription id.');
+      if (!sub || sub.kind !== kind || sub.connection !== connection)
+        throw invalidParams('Invalid subscription id.');
       this.subscriptions.delete(id);
       return true;
     };
@@ -105,13 +125,14 @@ export class SubscriptionHub {
         const signature = parseSignature(params[0]);
         config(params, 1);
         const id = add({ connection, kind: 'signature', signature });
-        // Already landed: answer right after the subscription id has been sent.
+        // Already landed: answer once the client has surely taken in the subscription id.
         const status = this.bank.getSignatureStatus(signature);
         if (status) {
-          setImmediate(() => {
+          const timer = setTimeout(() => {
             if (!this.subscriptions.delete(id)) return;
             connection.notify('signatureNotification', id, this.context(status.slot, { err: status.err }));
-          });
+          }, LANDED_SIGNATURE_NOTIFY_DELAY_MS);
+          timer.unref();
         }
         return id;
       },
@@ -119,10 +140,13 @@ export class SubscriptionHub {
       logsSubscribe: (params) => {
         const filter = params[0];
         config(params, 1);
-        if (filter === 'all' || filter === 'allWithVotes') return add({ connection, kind: 'logs', mentions: undefined });
+        if (filter === 'all' || filter === 'allWithVotes')
+          return add({ connection, kind: 'logs', mentions: undefined });
         const mentions = (filter as { mentions?: unknown } | undefined)?.mentions;
         if (!Array.isArray(mentions) || mentions.length !== 1) {
-          throw invalidParams('Invalid params: logs filter must be "all", "allWithVotes" or {mentions: [one pubkey]}');
+          throw invalidParams(
+            'Invalid params: logs filter must be "all", "allWithVotes" or {mentions: [one pubkey]}',
+          );
         }
         return add({ connection, kind: 'logs', mentions: parsePubkey(mentions[0], 'mentions') });
       },
@@ -154,7 +178,11 @@ export class SubscriptionHub {
     const { connection } = sub;
     if (event.type === 'slot') {
       if (sub.kind === 'slot') {
-        connection.notify('slotNotification', id, { parent: event.parent, root: event.parent, slot: event.slot });
+        connection.notify('slotNotification', id, {
+          parent: event.parent,
+          root: event.parent,
+          slot: event.slot,
+        });
       } else if (sub.kind === 'root') {
         connection.notify('rootNotification', id, event.parent);
       }
@@ -165,7 +193,10 @@ export class SubscriptionHub {
       if (sub.kind === 'signature' && sub.signature === record.signature) {
         this.subscriptions.delete(id); // Solana ends a signature subscription after its one notification
         connection.notify('signatureNotification', id, this.context(record.slot, { err: record.err }));
-      } else if (sub.kind === 'logs' && (sub.mentions === undefined || record.accountKeys.includes(sub.mentions))) {
+      } else if (
+        sub.kind === 'logs' &&
+        (sub.mentions === undefined || record.accountKeys.includes(sub.mentions))
+      ) {
         connection.notify(
           'logsNotification',
           id,
@@ -181,7 +212,11 @@ export class SubscriptionHub {
         id,
         this.context(event.slot, accountJson(account, sub.encoding, sub.slice, this.mintData)),
       );
-    } else if (sub.kind === 'program' && account.owner === sub.owner && matchesFilters(account.data, sub.filters)) {
+    } else if (
+      sub.kind === 'program' &&
+      account.owner === sub.owner &&
+      matchesFilters(account.data, sub.filters)
+    ) {
       connection.notify(
         'programNotification',
         id,

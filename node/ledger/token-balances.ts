@@ -30,7 +30,10 @@ export function readTokenAccount(owner: string, data: Uint8Array): TokenAccountF
   if (owner !== TOKEN_PROGRAM_ID && owner !== TOKEN_2022_PROGRAM_ID) return undefined;
   if (data.length < TOKEN_ACCOUNT_LEN) return undefined;
   if (owner === TOKEN_PROGRAM_ID && data.length !== TOKEN_ACCOUNT_LEN) return undefined;
-  if (data.length > TOKEN_ACCOUNT_LEN && data[TOKEN_2022_ACCOUNT_TYPE_OFFSET] !== TOKEN_2022_ACCOUNT_TYPE_ACCOUNT) {
+  if (
+    data.length > TOKEN_ACCOUNT_LEN &&
+    data[TOKEN_2022_ACCOUNT_TYPE_OFFSET] !== TOKEN_2022_ACCOUNT_TYPE_ACCOUNT
+  ) {
     return undefined;
   }
   if (data[TOKEN_ACCOUNT_STATE_OFFSET] === 0) return undefined; // uninitialized

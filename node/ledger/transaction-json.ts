@@ -85,7 +85,11 @@ function metaJson(record: TransactionRecord, parsed: boolean) {
   };
 }
 
-export function transactionJson(record: TransactionRecord, encoding: TransactionEncoding, withVersion: boolean) {
+export function transactionJson(
+  record: TransactionRecord,
+  encoding: TransactionEncoding,
+  withVersion: boolean,
+) {
   const tx = record.decoded;
   let transaction: unknown;
   if (encoding === 'base64') transaction = [toBase64(tx.wire), 'base64'];

@@ -135,7 +135,9 @@ function instructionErrorJson(err: unknown): TransactionErrorJson {
 }
 
 /** Maps litesvm's error object (a number for fieldless variants) to Solana's JSON. */
-export function transactionErrorJson(err: ReturnType<FailedTransactionMetadata['err']>): TransactionErrorJson {
+export function transactionErrorJson(
+  err: ReturnType<FailedTransactionMetadata['err']>,
+): TransactionErrorJson {
   if (typeof err === 'number') return TRANSACTION_ERRORS[err] ?? `TransactionError${err}`;
   const name = (err as object).constructor?.name ?? '';
   const fields = err as unknown as Record<string, unknown>;
@@ -177,7 +179,8 @@ function words(name: string): string {
 function instructionErrorText(err: TransactionErrorJson): string {
   if (typeof err === 'string') return words(err);
   if ('Custom' in err) return `custom program error: 0x${Number(err.Custom).toString(16)}`;
-  if ('BorshIoError' in err) return `Failed to serialize or deserialize account data: ${String(err.BorshIoError)}`;
+  if ('BorshIoError' in err)
+    return `Failed to serialize or deserialize account data: ${String(err.BorshIoError)}`;
   return JSON.stringify(err);
 }
 

@@ -1,7 +1,7 @@
 // Decodes a transaction as it arrives on the wire, once, into both views the bank needs:
 // web3.js's VersionedTransaction (message fields for history and meta) and @solana/kit's
 // Transaction (what litesvm executes). Anything undecodable is an invalid-params error.
-import { type Transaction as KitTransaction, getTransactionDecoder } from '@solana/kit';
+import { getTransactionDecoder, type Transaction as KitTransaction } from '@solana/kit';
 import { PACKET_DATA_SIZE, VersionedTransaction } from '@solana/web3.js';
 import { toBase58 } from './codec.js';
 import { invalidParams } from './rpc-error.js';
@@ -19,7 +19,9 @@ const SIGNATURE_BYTES = 64;
 
 export function decodeWireTransaction(wire: Uint8Array): WireTransaction {
   if (wire.length > PACKET_DATA_SIZE) {
-    throw invalidParams(`invalid transaction: ${wire.length} bytes is larger than the ${PACKET_DATA_SIZE}-byte limit`);
+    throw invalidParams(
+      `invalid transaction: ${wire.length} bytes is larger than the ${PACKET_DATA_SIZE}-byte limit`,
+    );
   }
   let tx: VersionedTransaction;
   let kit: KitTransaction;

@@ -43,14 +43,18 @@ function integerOption(value: string | undefined, name: string, fallback: number
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n < 0 || n > max) {
-    throw new SplitUpError('LEDGER_BAD_OPTION', `--${name} must be an integer from 0 to ${max}, got '${value}'`);
+    throw new SplitUpError(
+      'LEDGER_BAD_OPTION',
+      `--${name} must be an integer from 0 to ${max}, got '${value}'`,
+    );
   }
   return n;
 }
 
 function bigintOption(value: string | undefined, name: string, fallback: bigint): bigint {
   if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value)) throw new SplitUpError('LEDGER_BAD_OPTION', `--${name} must be a whole number, got '${value}'`);
+  if (!/^\d+$/.test(value))
+    throw new SplitUpError('LEDGER_BAD_OPTION', `--${name} must be a whole number, got '${value}'`);
   return BigInt(value);
 }
 
@@ -91,20 +95,35 @@ export const ledgerCommand: Command = {
       throw new SplitUpError('LEDGER_BAD_OPTION', `${(err as Error).message}\n\n${usage}`);
     }
     const port = integerOption(values.port, 'port', DEFAULT_RPC_PORT, 65535);
-    const decimals = integerOption(values['mint-decimals'], 'mint-decimals', DEFAULT_MINT_DECIMALS, MAX_MINT_DECIMALS);
+    const decimals = integerOption(
+      values['mint-decimals'],
+      'mint-decimals',
+      DEFAULT_MINT_DECIMALS,
+      MAX_MINT_DECIMALS,
+    );
     const soPath = values['no-program'] ? undefined : (values.program ?? findDefaultProgram(process.cwd()));
     const ledger = await startLocalLedger({
       host: values.host ?? DEFAULT_RPC_HOST,
       port,
-      ...(values['ws-port'] !== undefined ? { wsPort: integerOption(values['ws-port'], 'ws-port', 0, 65535) } : {}),
+      ...(values['ws-port'] !== undefined
+        ? { wsPort: integerOption(values['ws-port'], 'ws-port', 0, 65535) }
+        : {}),
       keysDir: resolve(values['keys-dir'] ?? DEFAULT_KEYS_DIR),
       keyCount: integerOption(values.keys, 'keys', DEFAULT_KEY_COUNT, MAX_KEYS),
       mintDecimals: decimals,
       lamportsPerKey: bigintOption(values.sol, 'sol', DEFAULT_SOL_PER_KEY) * LAMPORTS_PER_SOL,
       tokensPerKey: bigintOption(values.tokens, 'tokens', DEFAULT_TOKENS_PER_KEY) * 10n ** BigInt(decimals),
       fund: pubkeys(values.fund ?? []),
-      ...(soPath ? { program: { soPath, ...(values['program-keypair'] ? { keypairPath: values['program-keypair'] } : {}) } } : {}),
-      onInternalError: (err) => io.err(`ledger: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
+      ...(soPath
+        ? {
+            program: {
+              soPath,
+              ...(values['program-keypair'] ? { keypairPath: values['program-keypair'] } : {}),
+            },
+          }
+        : {}),
+      onInternalError: (err) =>
+        io.err(`ledger: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
     });
     io.out(
       JSON.stringify({
