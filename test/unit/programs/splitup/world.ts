@@ -85,7 +85,9 @@ export async function happyFlow(w: World, nonce: bigint): Promise<Costs> {
   const costs: Costs = {};
   const q = quorum.map((k) => k.publicKey);
   const note = (name: string, tx: SentTransaction) => {
-    (costs[name] ??= []).push({ cu: tx.computeUnits, signatures: tx.signatures });
+    const list = costs[name] ?? [];
+    list.push({ cu: tx.computeUnits, signatures: tx.signatures });
+    costs[name] = list;
   };
   const run = async (name: string, ix: Parameters<Env['sendAsync']>[0][number], signers: Keypair[]) =>
     note(name, await env.sendAsync([ix], signers));

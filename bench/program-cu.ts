@@ -1,0 +1,141 @@
+// Compute units per instruction of the SplitUp program in the real runtime (LiteSVM, deployed
+// through the upgradeable loader), and transactions + fees per inference of the 2-task flow.
+// Baseline, measured in the same run: an SPL Token transfer (the cheapest useful instruction).
+// Usage: node --import tsx bench/program-cu.ts
+import { createTransferInstruction } from '@solana/spl-token';
+import { Keypair } from '@solana/web3.js';
+import {
+  DEFAULT_PROTOCOL_PARAMS,
+  declareSpecializationIx,
+  initializeIx,
+  modelIdFrom,
+  registerModelInstructions,
+  registerNodeIx,
+  requestUnstakeIx,
+  stakeIx,
+  updateCommitteeIx,
+  withdrawIx,
+} from '../programs/splitup/client/index.js';
+import { deployedEnv, TOKEN_UNIT } from '../test/unit/programs/splitup/harness.js';
+import { twoTaskModel } from '../test/unit/programs/splitup/models.js';
+import { type Costs, executionWorld, happyFlow } from '../test/unit/programs/splitup/world.js';
+
+/** The issue's per-instruction target. */
+const CU_TARGET = 50_000n;
+/** Base fee per signature (lamports), the cluster default. */
+const LAMPORTS_PER_SIGNATURE = 5000n;
+
+const costs: Costs = {};
+const note = (name: string, cu: bigint, signatures = 1) => {
+  const list = costs[name] ?? [];
+  list.push({ cu, signatures });
+  costs[name] = list;
+};
+
+// initialize
+const fresh = deployedEnv();
+note(
+  'initialize',
+  (
+    await fresh.sendAsync(
+      [
+        initializeIx({
+          admin: fresh.admin.publicKey,
+          mint: fresh.mint.publicKey,
+          committee: fresh.committee.map((k) => k.publicKey),
+          params: DEFAULT_PROTOCOL_PARAMS,
+        }),
+      ],
+      [fresh.admin],
+    )
+  ).computeUnits,
+);
+note(
+  'update_committee (3 of 4 members)',
+  (
+    await fresh.sendAsync(
+      [
+        updateCommitteeIx({
+          authority: fresh.committee[0]!.publicKey,
+          coSigners: fresh.committee.slice(1, 3).map((k) => k.publicKey),
+          committee: fresh.committee.map((k) => k.publicKey),
+        }),
+      ],
+      fresh.committee.slice(0, 3),
+    )
+  ).computeUnits,
+  3,
+);
+
+// Baseline: one SPL Token transfer between two accounts.
+const alice = fresh.funded();
+const aliceWallet = fresh.tokenAccount(alice.publicKey, 10n * TOKEN_UNIT);
+const bobWallet = fresh.tokenAccount(Keypair.generate().publicKey);
+const baseline = fresh.send(
+  [createTransferInstruction(aliceWallet, bobWallet, alice.publicKey, 1n)],
+  [alice],
+).computeUnits;
+
+// Model registration and a node's life.
+const world = await executionWorld();
+const { env } = world;
+const dev = env.funded();
+const names = ['create_model', 'register_task', 'register_task', 'add_connections', 'register_model'];
+const modelTxs = await env.sendEach(
+  registerModelInstructions(dev.publicKey, modelIdFrom('bench'), twoTaskModel()),
+  [dev],
+);
+modelTxs.forEach((tx, i) => note(names[i]!, tx.computeUnits));
+const node = env.funded();
+const wallet = env.tokenAccount(node.publicKey, 5000n * TOKEN_UNIT);
+note('register_node', (await env.sendAsync([registerNodeIx(node.publicKey)], [node])).computeUnits);
+note(
+  'stake',
+  (await env.sendAsync([stakeIx(node.publicKey, wallet, 2000n * TOKEN_UNIT)], [node])).computeUnits,
+);
+note(
+  'declare_specialization',
+  (await env.sendAsync([declareSpecializationIx(node.publicKey, world.model, 0)], [node])).computeUnits,
+);
+
+// One inference: request, 2 assignments, 2 reports, 2 sampling decisions, 1 verification, 2 settlements, close.
+const flow = await happyFlow({ ...world, env: env.fork() }, 1n);
+for (const [name, list] of Object.entries(flow)) for (const c of list) note(name, c.cu, c.signatures);
+
+note(
+  'request_unstake',
+  (await env.sendAsync([requestUnstakeIx(node.publicKey, TOKEN_UNIT)], [node])).computeUnits,
+);
+env.advance(DEFAULT_PROTOCOL_PARAMS.unstakeCooldownS);
+note('withdraw', (await env.sendAsync([withdrawIx(node.publicKey, wallet)], [node])).computeUnits);
+
+console.log(`SplitUp program: compute units per instruction (target < ${CU_TARGET})`);
+console.log(`baseline: SPL Token transfer = ${baseline} CU\n`);
+console.log(
+  `${'instruction'.padEnd(36)} ${'max CU'.padStart(8)} ${'x SPL transfer'.padStart(15)} ${'% of target'.padStart(12)}`,
+);
+let worst = 0n;
+for (const [name, list] of Object.entries(costs)) {
+  const max = list.reduce((m, c) => (c.cu > m ? c.cu : m), 0n);
+  if (max > worst) worst = max;
+  const ratio = Number(max) / Number(baseline);
+  const pct = (Number(max) * 100) / Number(CU_TARGET);
+  console.log(
+    `${name.padEnd(36)} ${String(max).padStart(8)} ${ratio.toFixed(2).padStart(15)} ${pct.toFixed(1).padStart(11)}%`,
+  );
+}
+const txs = Object.values(flow).flat();
+const signatures = txs.reduce((s, c) => s + BigInt(c.signatures), 0n);
+const flowCu = txs.reduce((s, c) => s + c.cu, 0n);
+console.log(`\nper inference (2 tasks, 1 verified + 1 unsampled):`);
+console.log(`  transactions: ${txs.length}`);
+console.log(`  signatures:   ${signatures}`);
+console.log(
+  `  fees:         ${signatures * LAMPORTS_PER_SIGNATURE} lamports (${LAMPORTS_PER_SIGNATURE} per signature)`,
+);
+console.log(
+  `  compute:      ${flowCu} CU total = ${(Number(flowCu) / Number(baseline)).toFixed(1)} SPL transfers`,
+);
+console.log(
+  `\nworst instruction: ${worst} CU — ${worst < CU_TARGET ? 'under' : 'OVER'} the ${CU_TARGET} target`,
+);
