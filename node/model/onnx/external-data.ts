@@ -1,6 +1,6 @@
 // External data (weights outside the protobuf): where a tensor's bytes live and whether that place
 // is safe. A location must be a plain relative file name that stays inside the model's folder.
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { type GraphProto, type ModelProto, type TensorProto, TensorProto_DataLocation } from 'onnx-buf';
 import { SplitUpError } from '../../errors.js';
@@ -53,14 +53,9 @@ export function safeExternalPath(dir: string, location: string, owner: string): 
   const full = resolve(dir, location);
   const rel = relative(resolve(dir), full);
   if (
-    isAbsolute(location) ||
-    /^[a-zA-Z]:/.test(location) ||
-    parts.includes('..') ||
-    location.includes('\0') ||
-    rel === '' ||
-    rel.startsWith(`..${sep}`) ||
-    rel === '..' ||
-    isAbsolute(rel)
+    escapes(location, parts, rel) ||
+    // A link inside the folder may still point outside it: compare the real paths too.
+    (existsSync(full) && escapes(location, parts, relative(realpathSync(dir), realpathSync(full))))
   ) {
     throw new SplitUpError(
       'EXTERNAL_DATA_ESCAPE',
@@ -69,6 +64,19 @@ export function safeExternalPath(dir: string, location: string, owner: string): 
     );
   }
   return full;
+}
+
+function escapes(location: string, parts: string[], rel: string): boolean {
+  return (
+    isAbsolute(location) ||
+    /^[a-zA-Z]:/.test(location) ||
+    parts.includes('..') ||
+    location.includes('\0') ||
+    rel === '' ||
+    rel.startsWith(`..${sep}`) ||
+    rel === '..' ||
+    isAbsolute(rel)
+  );
 }
 
 function* allTensors(graph: GraphProto): Iterable<TensorProto> {

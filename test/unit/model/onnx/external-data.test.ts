@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { isSplitUpError } from '../../../../node/errors.js';
@@ -31,6 +31,18 @@ for (const location of ['../weights.bin', '/etc/passwd', 'data/../../weights.bin
     );
   });
 }
+
+test('a weights file that is a link to a file outside the folder is EXTERNAL_DATA_ESCAPE', () => {
+  const { model, weights } = externalMlpModel('weights.bin');
+  const outside = join(tempDir(), 'elsewhere.bin');
+  writeFileSync(outside, weights);
+  const dir = tempDir();
+  symlinkSync(outside, join(dir, 'weights.bin'));
+  assert.throws(
+    () => loadOnnxModel(writeModel(model, {}, dir)),
+    (e) => isSplitUpError(e, 'EXTERNAL_DATA_ESCAPE'),
+  );
+});
 
 test('a missing weights file is EXTERNAL_DATA_MISSING', () => {
   const { model } = externalMlpModel('weights.bin');
