@@ -145,3 +145,44 @@ test('a model with a foreign operator is refused before anything is written', as
     (e) => isSplitUpError(e, 'FOREIGN_OPERATOR'),
   );
 });
+
+test('a plan that puts a node in two tasks or in none is PLAN_INVALID', async () => {
+  const { model, weights } = externalMlpModel('weights.bin');
+  const modelPath = writeModel(model, { 'weights.bin': weights });
+  const base = { modelPath, targetVramBytes: 100, shapes: ['x=2x16'], estimate: countingEstimate };
+  await assert.rejects(
+    deployModel({
+      ...base,
+      outDir: join(tempDir(), 'b'),
+      partition: () => ({ tasks: [{ nodes: [0, 1] }, { nodes: [1, 2, 3] }], cutBytes: 0 }),
+    }),
+    (e) => isSplitUpError(e, 'PLAN_INVALID') && /two tasks/.test(e.message),
+  );
+  await assert.rejects(
+    deployModel({
+      ...base,
+      outDir: join(tempDir(), 'b'),
+      partition: () => ({ tasks: [{ nodes: [0, 1] }], cutBytes: 0 }),
+    }),
+    (e) => isSplitUpError(e, 'PLAN_INVALID') && /in no task/.test(e.message),
+  );
+});
+
+test('a well-formed protobuf that onnxruntime rejects is MODEL_INVALID', async () => {
+  const { mlpModel } = await import('../tiny-models.js');
+  const model = mlpModel();
+  const relu = model.graph?.node.find((n) => n.opType === 'Relu');
+  assert.ok(relu);
+  relu.opType = 'NoSuchStandardOp';
+  await assert.rejects(
+    deployModel({
+      modelPath: writeModel(model),
+      outDir: join(tempDir(), 'b'),
+      targetVramBytes: 100,
+      shapes: ['x=2x16'],
+      partition: (g) => contiguousPlan(g, 1),
+      estimate: countingEstimate,
+    }),
+    (e) => isSplitUpError(e, 'MODEL_INVALID') && e.message.includes('onnxruntime cannot load'),
+  );
+});
