@@ -3,8 +3,8 @@
 /** Our DHT's protocol id: a separate Kademlia network, so peers never join the public IPFS DHT. */
 export const DHT_PROTOCOL = '/splitup/kad/1.0.0';
 
-/** Gossipsub mesh heartbeat (its own mesh maintenance, not our node heartbeat). libp2p default is 1 s. */
-export const GOSSIP_MESH_HEARTBEAT_MS = 700;
+/** Gossipsub mesh maintenance period (not our node heartbeat); the gossipsub default. */
+export const GOSSIP_MESH_HEARTBEAT_MS = 1_000;
 
 /** How long a dial to a bootstrap peer may take before it counts as failed. */
 export const BOOTSTRAP_DIAL_TIMEOUT_MS = 10_000;
