@@ -1,0 +1,224 @@
+// Weight fetch of a 1 GiB file between two peers on loopback, four ways, in one run:
+//   raw TCP and a raw libp2p stream of the same bytes (baselines), Helia bitswap, and our
+//   /splitup/blocks/1.0.0 block fetch. Both fetch paths verify every block against its CID and
+//   store it in a filesystem blockstore; the DAG is the same standard UnixFS DAG for both.
+//   node --import tsx bench/helia-fetch.ts [--mib 1024] [--rounds 3] [--bitswap-rounds 1]
+import '../node/runtime/polyfills.js';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { withBitswap } from '@helia/bitswap';
+import { withLibp2pLight } from '@helia/libp2p';
+import * as dagPb from '@ipld/dag-pb';
+import { identify } from '@libp2p/identify';
+import type { Libp2p } from '@libp2p/interface';
+import { noise } from '@libp2p/noise';
+import { tcp } from '@libp2p/tcp';
+import { yamux } from '@libp2p/yamux';
+import { FsBlockstore } from 'blockstore-fs';
+import { FsDatastore } from 'datastore-fs';
+import { createHeliaLight } from 'helia';
+import type { CID } from 'multiformats/cid';
+import { type Blocks, blocks } from '../protocols/blocks/index.js';
+import { fastNoiseCrypto } from '../protocols/noise-fast/index.js';
+import { WeightStore } from '../storage/weights/index.js';
+import { connect, createLoopbackNode } from '../test/support/loopback-libp2p.js';
+
+const args = process.argv.slice(2);
+const arg = (name: string, fallback: number) => {
+  const at = args.indexOf(name);
+  return at >= 0 ? Number(args[at + 1]) : fallback;
+};
+const MIB = arg('--mib', 1024);
+const ROUNDS = arg('--rounds', 3);
+const BITSWAP_ROUNDS = arg('--bitswap-rounds', 1);
+const TOTAL = MIB * 1024 * 1024;
+const WRITE_BYTES = 1024 * 1024;
+/** Blocks fetched concurrently through Helia (its wantlist parallelism). */
+const BITSWAP_CONCURRENCY = Number(process.env.BSC ?? 32);
+/** One 1 MiB block per bitswap message: larger messages were dropped and their wants never answered. */
+const BITSWAP_MESSAGE_BYTES = 2 * 1024 * 1024;
+const TUNED_YAMUX = {
+  maxMessageSize: 1024 * 1024,
+  streamOptions: { initialStreamWindowSize: 16 * 1024 * 1024, maxStreamWindowSize: 16 * 1024 * 1024 },
+} as Parameters<typeof yamux>[0];
+const libp2pOptions = () => ({
+  addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
+  transports: [tcp()],
+  connectionEncrypters: [noise({ crypto: fastNoiseCrypto })],
+  streamMuxers: [yamux(TUNED_YAMUX)],
+  services: { identify: identify() },
+});
+const mbps = (bytes: number, ms: number) => bytes / (ms / 1000) / 1e6;
+
+async function rawTcp(data: Uint8Array): Promise<number> {
+  const server = net.createServer((s) => {
+    let n = 0;
+    s.on('data', (d) => {
+      n += d.byteLength;
+      if (n >= data.byteLength) s.end(Uint8Array.of(1));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const socket = net.connect((server.address() as net.AddressInfo).port, '127.0.0.1');
+  await new Promise((r) => socket.once('connect', r));
+  const acked = new Promise((r) => socket.once('data', r));
+  const start = performance.now();
+  for (let at = 0; at < data.byteLength; at += WRITE_BYTES) {
+    if (!socket.write(data.subarray(at, at + WRITE_BYTES))) await new Promise((r) => socket.once('drain', r));
+  }
+  await acked;
+  const ms = performance.now() - start;
+  socket.destroy();
+  server.close();
+  return mbps(data.byteLength, ms);
+}
+
+async function rawLibp2p(data: Uint8Array): Promise<number> {
+  const options = { noise: { crypto: fastNoiseCrypto }, yamux: TUNED_YAMUX };
+  const a = await createLoopbackNode(options);
+  const b = await createLoopbackNode(options);
+  let resolveReceived!: () => void;
+  const received = new Promise<void>((r) => {
+    resolveReceived = r;
+  });
+  await b.handle('/bench/raw/1', async (stream) => {
+    let n = 0;
+    for await (const chunk of stream) {
+      n += chunk.byteLength;
+      if (n >= data.byteLength) resolveReceived();
+    }
+  });
+  await connect(a, b);
+  const stream = await a.dialProtocol(b.peerId, '/bench/raw/1');
+  const start = performance.now();
+  for (let at = 0; at < data.byteLength; at += WRITE_BYTES) {
+    if (!stream.send(data.subarray(at, at + WRITE_BYTES))) await stream.onDrain();
+  }
+  await received;
+  const ms = performance.now() - start;
+  await a.stop();
+  await b.stop();
+  return mbps(data.byteLength, ms);
+}
+
+async function blocksFetch(dir: string, providerStore: WeightStore, root: CID, round: number) {
+  const fetcherStore = await WeightStore.open(join(dir, `blocks-fetcher-${round}`));
+  const options = { noise: { crypto: fastNoiseCrypto }, yamux: TUNED_YAMUX };
+  const provider = (await createLoopbackNode({
+    ...options,
+    services: { blocks: blocks({ store: providerStore }) },
+  })) as Libp2p<{
+    blocks: Blocks;
+  }>;
+  const fetcher = (await createLoopbackNode({
+    ...options,
+    services: { blocks: blocks({ store: fetcherStore }) },
+  })) as Libp2p<{
+    blocks: Blocks;
+  }>;
+  await connect(fetcher, provider);
+  const start = performance.now();
+  const result = await fetcher.services.blocks.fetch(root, { providers: [provider.peerId] });
+  const ms = performance.now() - start;
+  await fetcher.stop();
+  await provider.stop();
+  await fetcherStore.stop();
+  await rm(join(dir, `blocks-fetcher-${round}`), { recursive: true, force: true });
+  return mbps(result.bytes, ms);
+}
+
+async function bitswapFetch(dir: string, root: CID, round: number): Promise<number> {
+  const helia = async (name: string, blockstorePath: string) => {
+    const blockstore = new FsBlockstore(blockstorePath);
+    const datastore = new FsDatastore(join(dir, `${name}-datastore`));
+    await blockstore.open();
+    await datastore.open();
+    const node = withBitswap(
+      withLibp2pLight(createHeliaLight({ blockstore, datastore, routers: [] }), libp2pOptions()),
+      { maxOutgoingMessageSize: BITSWAP_MESSAGE_BYTES },
+    );
+    await node.start();
+    return node;
+  };
+  const provider = await helia(`bs-provider-${round}`, join(dir, 'provider', 'blocks'));
+  const fetcherPath = join(dir, `bs-fetcher-${round}`);
+  const fetcher = await helia(`bs-fetcher-${round}`, fetcherPath);
+  await fetcher.libp2p.dial(provider.libp2p.getMultiaddrs()[0]!);
+  const get = async (cid: CID): Promise<Uint8Array> => {
+    const parts: Uint8Array[] = [];
+    for await (const part of fetcher.blockstore.get(cid, { signal: AbortSignal.timeout(120_000) }))
+      parts.push(part);
+    return Buffer.concat(parts);
+  };
+  const start = performance.now();
+  let bytes = 0;
+  // Breadth-first over the DAG with BITSWAP_CONCURRENCY blocks wanted at once.
+  let level: CID[] = [root];
+  while (level.length > 0) {
+    const next: CID[] = [];
+    for (let i = 0; i < level.length; i += BITSWAP_CONCURRENCY) {
+      const blocksOfBatch = await Promise.all(
+        level.slice(i, i + BITSWAP_CONCURRENCY).map(async (c) => [c, await get(c)] as const),
+      );
+      for (const [cid, block] of blocksOfBatch) {
+        bytes += block.byteLength;
+        if (cid.code === dagPb.code) next.push(...dagPb.decode(block).Links.map((l) => l.Hash));
+      }
+    }
+    level = next;
+  }
+  const ms = performance.now() - start;
+  await fetcher.stop();
+  await provider.stop();
+  await rm(fetcherPath, { recursive: true, force: true });
+  return mbps(bytes, ms);
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+const dir = await mkdtemp(join(tmpdir(), 'splitup-helia-bench-'));
+try {
+  const data = new Uint8Array(randomBytes(TOTAL));
+  const file = join(dir, 'weights.bin');
+  await writeFile(file, data);
+  const providerStore = await WeightStore.open(join(dir, 'provider'));
+  const addStart = performance.now();
+  const root = await providerStore.addFile(file);
+  const addMs = performance.now() - addStart;
+  console.log(
+    `added ${MIB} MiB as ${root} in ${(addMs / 1000).toFixed(1)} s (${mbps(TOTAL, addMs).toFixed(0)} MB/s)`,
+  );
+  const results: Record<string, number[]> = {
+    'raw TCP': [],
+    'raw libp2p stream': [],
+    'bitswap (Helia)': [],
+    '/splitup/blocks/1.0.0': [],
+  };
+  for (let round = 0; round < ROUNDS; round++) {
+    results['raw TCP']!.push(await rawTcp(data));
+    results['raw libp2p stream']!.push(await rawLibp2p(data));
+    results['/splitup/blocks/1.0.0']!.push(await blocksFetch(dir, providerStore, root, round));
+    if (round < BITSWAP_ROUNDS) {
+      // Bitswap's provider reads the same blockstore folder (files named by CID).
+      results['bitswap (Helia)']!.push(await bitswapFetch(dir, root, round));
+    }
+  }
+  const base = median(results['raw libp2p stream']!);
+  const bitswap = results['bitswap (Helia)']!.length ? median(results['bitswap (Helia)']!) : Number.NaN;
+  console.log(`fetch of ${MIB} MiB on loopback (medians; libp2p paths use fast noise + tuned yamux):`);
+  for (const [name, runs] of Object.entries(results)) {
+    const m = median(runs);
+    console.log(
+      `  ${name.padEnd(24)} ${m.toFixed(0).padStart(6)} MB/s  ${((100 * m) / base).toFixed(0).padStart(3)}% of raw libp2p  ${(m / bitswap).toFixed(1).padStart(5)}x bitswap  (runs: ${runs.map((x) => x.toFixed(0)).join(' ')})`,
+    );
+  }
+  await providerStore.stop();
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}
