@@ -14,6 +14,11 @@ import { estimateIndexed, type RuntimeMargin } from './memory.js';
 export const DEFAULT_MAX_EXACT_IDEALS = 4096;
 /** Graphs with more nodes go straight to the segment method (enumeration cost ~ ideals × nodes). */
 export const DEFAULT_MAX_EXACT_NODES = 64;
+/**
+ * Most candidate tasks (pairs of nested ideals passing the quick bound) the exact method
+ * evaluates before giving up; bounds its running time to about a second on wide graphs.
+ */
+export const MAX_EXACT_EVALUATIONS = 200_000;
 
 type Bits = Uint32Array;
 
@@ -66,6 +71,7 @@ export function exactPartition(
   margin: Readonly<RuntimeMargin>,
   maxIdeals: number = DEFAULT_MAX_EXACT_IDEALS,
   maxNodes: number = DEFAULT_MAX_EXACT_NODES,
+  maxEvaluations: number = MAX_EXACT_EVALUATIONS,
 ): number[][] | null | 'too-wide' {
   const n = ix.nodeCount;
   if (n > maxNodes) return 'too-wide';
@@ -91,6 +97,7 @@ export function exactPartition(
   }
   const weightRefs = new Int32Array(ix.tensorNames.length);
   const fits = (base: number) => base + margin.fixedBytes + Math.ceil(margin.fraction * base) <= budget;
+  let evaluations = 0;
 
   for (let src = 0; src < valid.length; src++) {
     if (bestTasks[src] === Number.POSITIVE_INFINITY) continue;
@@ -102,10 +109,12 @@ export function exactPartition(
     // Include/exclude each node in index order; a node may join only if all its predecessors are
     // in the grown ideal, so every superset ideal is visited exactly once.
     const visit = (v: number): void => {
+      if (evaluations > maxEvaluations) return; // over the work cap: unwind
       if (v === n) {
         if (chosen.length === 0) return;
         const dst = id.get(key(grown));
         if (dst === undefined) return; // splits a state group
+        evaluations++;
         const mem = estimateIndexed(ix, chosen, margin);
         if (mem.totalBytes > budget) return;
         const t = bestTasks[src]! + 1;
@@ -143,6 +152,7 @@ export function exactPartition(
       visit(v + 1);
     };
     visit(0);
+    if (evaluations > maxEvaluations) return 'too-wide';
   }
   const full = valid.length - 1; // the last ideal found is V itself (enumeration is by size)
   if (bestTasks[full] === Number.POSITIVE_INFINITY) return null;

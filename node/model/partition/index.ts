@@ -26,7 +26,7 @@
 
 export { checkPlan } from './check-plan.js';
 export { planCutBytes, taskInputBytes } from './cut.js';
-export { DEFAULT_MAX_EXACT_IDEALS, DEFAULT_MAX_EXACT_NODES } from './ideal-dp.js';
+export { DEFAULT_MAX_EXACT_IDEALS, DEFAULT_MAX_EXACT_NODES, MAX_EXACT_EVALUATIONS } from './ideal-dp.js';
 export {
   estimateTaskMemory,
   NO_MARGIN,

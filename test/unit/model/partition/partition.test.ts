@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SplitUpError } from '../../../../node/errors.js';
+import { indexGraph } from '../../../../node/model/partition/graph-index.js';
+import { exactPartition } from '../../../../node/model/partition/ideal-dp.js';
 import {
   checkPlan,
   estimateTaskMemory,
@@ -204,4 +206,13 @@ test('a transformer-shaped graph partitions into valid tasks near the lower boun
   assert.ok(plan.tasks.length >= 4 && plan.tasks.length <= 6, `${plan.tasks.length} tasks`);
   // KV-cache bindings: each concat writes present from past, so both halves sit in its task.
   assert.equal(graph.state.length, 24);
+});
+
+test('the exact method gives up past its work caps instead of running for minutes', () => {
+  const graph = twoBranches();
+  const ix = indexGraph(graph);
+  assert.equal(exactPartition(ix, 215, NO_MARGIN, 4096, 64, 3), 'too-wide');
+  assert.equal(exactPartition(ix, 215, NO_MARGIN, 5), 'too-wide');
+  assert.equal(exactPartition(ix, 215, NO_MARGIN, 4096, 5), 'too-wide');
+  assert.equal((exactPartition(ix, 215, NO_MARGIN) as number[][]).length, 4);
 });
