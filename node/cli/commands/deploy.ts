@@ -1,6 +1,9 @@
 // `splitup deploy <model.onnx> --target-vram <size> --out <dir> [--shape name=AxB ...]`: partitions
 // a model into tasks that each fit the VRAM target and writes the task bundle.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { publishBundle, WeightStore } from '../../../storage/weights/index.js';
 import { SplitUpError } from '../../errors.js';
 import { deployModel } from '../../model/bundle/deploy-model.js';
 import { planTable } from '../../model/bundle/plan-table.js';
@@ -10,12 +13,15 @@ import { formatSize, parseSize } from '../../util/size.js';
 import type { Command } from '../command.js';
 
 const usage = `Usage: splitup deploy <model.onnx> --target-vram <size> --out <dir> [--shape name=AxB ...] [--force]
+                      [--publish [--data-dir <dir>]]
 
 Splits an ONNX model into tasks that each fit --target-vram (e.g. 12GB, 512MiB) and writes the
 task bundle to --out: manifest.json, one .onnx per task and one weights file per task.
   --shape name=AxB   fix a symbolic input shape (repeatable), e.g. --shape input_ids=1x128;
                      or one symbolic dimension by name, e.g. --shape past_sequence_length=0
   --force            replace --out if it exists and is not empty
+  --publish          add every task file to this peer's IPFS weight store (--data-dir, default
+                     ~/.splitup) and record each file's CID in manifest.json
 The model is first optimized by onnxruntime (level recorded in the manifest) so that results of the
 split model are bit-identical to the whole one. Progress goes to stderr, the plan to stdout.`;
 
@@ -31,6 +37,8 @@ function parseDeployArgs(args: string[]) {
         out: { type: 'string' },
         shape: { type: 'string', multiple: true },
         force: { type: 'boolean' },
+        publish: { type: 'boolean' },
+        'data-dir': { type: 'string' },
       },
     });
   }
@@ -50,6 +58,8 @@ function parseDeployArgs(args: string[]) {
     out: values.out,
     shapes: values.shape ?? [],
     force: values.force === true,
+    publish: values.publish === true,
+    dataDir: values['data-dir'] ?? join(homedir(), '.splitup'),
   };
 }
 
@@ -78,6 +88,22 @@ export const deployCommand: Command = {
       );
     }
     io.out(`bundle written to ${result.outDir} (target ${formatSize(opts.targetVramBytes)})`);
+    if (opts.publish) {
+      const store = await WeightStore.open(opts.dataDir);
+      try {
+        const { cids } = await publishBundle(store, result.outDir, {
+          onProgress: (p) => {
+            if (p.bytes === p.totalBytes) io.err(`deploy: published ${p.file} (${formatSize(p.totalBytes)})`);
+          },
+        });
+        for (const [file, cid] of Object.entries(cids)) io.out(`${cid}  ${file}`);
+        io.out(
+          `published ${Object.keys(cids).length} files to ${opts.dataDir}; CIDs recorded in manifest.json`,
+        );
+      } finally {
+        await store.stop();
+      }
+    }
     return 0;
   },
 };
