@@ -3,6 +3,8 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
+import { toBinary } from '@bufbuild/protobuf';
+import { ModelProtoSchema } from 'onnx-buf';
 import { SplitUpError } from '../../errors.js';
 import { buildPartitionGraph, onnxNodeOrder } from '../build-partition-graph.js';
 import { type ExtractedTask, extractTasks } from '../extract/extract-tasks.js';
@@ -10,11 +12,12 @@ import { type BundleManifest, MANIFEST_SCHEMA, type TaskManifest } from '../mani
 import { constantsToInitializers } from '../onnx/constants.js';
 import { dedupeInitializers } from '../onnx/dedupe-initializers.js';
 import { loadOnnxModel } from '../onnx/load.js';
-import { DEPLOY_OPTIMIZATION_LEVEL, optimizeModel } from '../onnx/optimize.js';
+import { DEPLOY_OPTIMIZATION_LEVEL } from '../onnx/optimize.js';
 import { assertStandardOperators } from '../onnx/safety.js';
+import { runOrtJob } from '../ort-worker/run-in-worker.js';
 import type { PartitionGraph, PartitionPlan } from '../partition-graph.js';
 import { parseShapeDeclarations, type ShapeDeclarations } from '../shapes/declare.js';
-import { inferShapes } from '../shapes/infer.js';
+import type { InferredShapes } from '../shapes/infer.js';
 import { resolveInputShapes, runtimeInputs } from '../shapes/input-shapes.js';
 import type { StateNaming } from '../state-bindings.js';
 import { writeManifest } from './write.js';
@@ -83,7 +86,11 @@ export async function deployModel(opts: DeployOptions): Promise<DeployResult> {
   mkdirSync(staging, { recursive: true });
   try {
     say(`optimizing with onnxruntime (level '${DEPLOY_OPTIMIZATION_LEVEL}')`);
-    const optimizedPath = await optimizeModel(source.path, work);
+    const heartbeat = (step: string) => (seconds: number) => say(`  still ${step} (${seconds} s)`);
+    const { path: optimizedPath } = await runOrtJob(
+      { kind: 'optimize', sourcePath: source.path, outDir: work },
+      heartbeat('optimizing'),
+    );
     const optimized = loadOnnxModel(optimizedPath);
     const graph = optimized.model.graph;
     if (!graph) throw new SplitUpError('MODEL_CORRUPT', 'optimized model has no graph');
@@ -93,7 +100,15 @@ export async function deployModel(opts: DeployOptions): Promise<DeployResult> {
     const inputs = resolveInputShapes(graph, decl);
 
     say(`inferring tensor shapes (${graph.node.length} nodes)`);
-    const shapes = await inferShapes(optimized.model, optimizedPath, inputs);
+    const { shapes } = await runOrtJob(
+      {
+        kind: 'shapes',
+        model: toBinary(ModelProtoSchema, optimized.model),
+        modelPath: optimizedPath,
+        inputs,
+      },
+      heartbeat('inferring shapes'),
+    );
     const built = buildPartitionGraph(optimized.model, shapes, opts.stateNaming);
 
     say(`partitioning for ${opts.targetVramBytes} bytes per task`);
@@ -148,7 +163,7 @@ export async function deployModel(opts: DeployOptions): Promise<DeployResult> {
   }
 }
 
-function specFrom(name: string, shapes: Awaited<ReturnType<typeof inferShapes>>) {
+function specFrom(name: string, shapes: InferredShapes) {
   const sym = shapes.symbolic.get(name);
   const dtype = sym?.dtype ?? shapes.fixed.get(name)?.dtype;
   if (!dtype)
