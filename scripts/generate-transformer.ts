@@ -1,6 +1,7 @@
 // Writes a seeded-random Llama-shaped decoder (model.onnx + external weights) for tests and benches.
 // Usage: node --import tsx scripts/generate-transformer.ts --out <dir> [--size 3GB] [--seed 1]
 //        [--layers N --hidden H --heads A --kv-heads K --intermediate I --vocab V] [--max-file-bytes 1GB]
+//        [--static-dims batch,seq,past]   fixed I/O sizes instead of symbolic dims
 import { parseArgs } from 'node:util';
 import { formatSize, parseSize } from '../node/util/size.js';
 import { writeTransformer } from '../test/fixtures/transformer.js';
@@ -23,6 +24,7 @@ const { values } = parseArgs({
     intermediate: { type: 'string' },
     vocab: { type: 'string' },
     'max-file-bytes': { type: 'string' },
+    'static-dims': { type: 'string' },
   },
 });
 
@@ -52,9 +54,19 @@ const overrides: [keyof TransformerConfig, string | undefined][] = [
 for (const [key, text] of overrides)
   if (text !== undefined) config = { ...config, [key]: positiveInt(key, text) };
 
+let staticDims: { batch: number; seq: number; past: number } | undefined;
+if (values['static-dims'] !== undefined) {
+  const parts = values['static-dims'].split(',');
+  if (parts.length !== 3)
+    throw new Error(`--static-dims must be batch,seq,past, got '${values['static-dims']}'`);
+  const [batch, seq, past] = parts.map((p, i) => (i === 2 && p === '0' ? 0 : positiveInt('static-dims', p)));
+  staticDims = { batch: batch!, seq: seq!, past: past! };
+}
+
 const started = performance.now();
 const generated = writeTransformer(values.out, config, {
   maxFileBytes: values['max-file-bytes'] ? parseSize(values['max-file-bytes']) : undefined,
+  staticDims,
 });
 const seconds = (performance.now() - started) / 1000;
 console.log(
