@@ -8,6 +8,8 @@ export const BlocksErrorCode = {
   /** No provider had the block. */
   NOT_FOUND: 'BLOCKS_NOT_FOUND',
   NO_PROVIDERS: 'BLOCKS_NO_PROVIDERS',
+  /** A task file in the manifest has no CID: the bundle was deployed without --publish. */
+  NO_CID: 'BLOCKS_NO_CID',
   STALLED: 'BLOCKS_STALLED',
   TRUNCATED: 'BLOCKS_TRUNCATED',
   ABORTED: 'BLOCKS_ABORTED',

@@ -167,3 +167,4 @@ class BlocksService implements Blocks, Startable {
 export function blocks(init: BlocksInit): (components: BlocksComponents) => Blocks {
   return (components) => new BlocksService(components, init);
 }
+export { fetchTaskFiles, type TaskFileProgress, type TaskFileRef } from './fetch-task-files.js';

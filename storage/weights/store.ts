@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { FsBlockstore } from 'blockstore-fs';
 import { FsDatastore } from 'datastore-fs';
@@ -155,7 +155,10 @@ export class WeightStore {
    * Assembles the file of a local DAG on disk (for onnxruntime, which reads paths) and checks
    * its sha256 when the manifest gives one. Returns the path.
    */
-  async exportFile(root: CID, options: { sha256?: string; signal?: AbortSignal } = {}): Promise<string> {
+  async exportFile(
+    root: CID,
+    options: { sha256?: string; signal?: AbortSignal; destination?: string } = {},
+  ): Promise<string> {
     const entry = await exporter(root, this.helia.blockstore, {
       offline: true,
       ...(options.signal ? { signal: options.signal } : {}),
@@ -163,7 +166,8 @@ export class WeightStore {
     if (entry.type !== 'file' && entry.type !== 'raw') {
       throw new WeightStoreError(WeightStoreErrorCode.NOT_A_FILE, `${root} is a ${entry.type}, not a file`);
     }
-    const target = this.filePath(root);
+    const target = options.destination ?? this.filePath(root);
+    await mkdir(dirname(target), { recursive: true });
     const partial = `${target}.partial`;
     const hash = createHash('sha256');
     const content = entry.content();
