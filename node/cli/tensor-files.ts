@@ -53,7 +53,11 @@ export async function writeNamedNpy(
   dir: string,
   tensors: Record<string, Tensor>,
 ): Promise<Record<string, WrittenTensor>> {
-  await mkdir(dir, { recursive: true });
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (err) {
+    throw new SplitUpError('CLI_OUT_DIR', `cannot create output folder ${dir}: ${(err as Error).message}`);
+  }
   const files = outputFileNames(Object.keys(tensors));
   const written: Record<string, WrittenTensor> = {};
   for (const [name, tensor] of Object.entries(tensors)) {

@@ -1,8 +1,3 @@
-// `splitup run <bundle-dir> --input name=file.npy ... --out <dir> [--check] [--json] [--threads N] [--repeat N]`:
-// runs a task bundle locally (every task in its own worker thread, DAG order, independent tasks
-// concurrently) and writes each model output as .npy. --check also runs the unsplit model.
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import type { Tensor } from '../../../storage/tensors/tensor.js';
@@ -12,9 +7,8 @@ import { MAX_INTRA_OP_THREADS } from '../../engine/constants.js';
 import { openWholeModel } from '../../engine/whole-model.js';
 import { SplitUpError } from '../../errors.js';
 import { readManifest } from '../../model/bundle/read.js';
-import { readNpyFile, writeNpyFile } from '../../tensor/npy-file.js';
-import { tensorDataSha256 } from '../../tensor/tensor-hash.js';
 import type { CliIo, Command } from '../command.js';
+import { parseNamedFiles, readNamedNpy, type WrittenTensor, writeNamedNpy } from '../tensor-files.js';
 
 const usage = `Usage: splitup run <bundle-dir> --input name=file.npy ... --out <dir> [--check] [--json] [--threads N] [--repeat N]
 
@@ -81,14 +75,7 @@ export function parseRunArgs(args: string[]): RunArgs {
   const { values, positionals } = parsed;
   if (positionals.length !== 1) throw badArgs('expected one bundle folder');
   if (!values.out) throw badArgs('--out <dir> is required');
-  const inputs = new Map<string, string>();
-  for (const spec of values.input ?? []) {
-    const eq = spec.indexOf('=');
-    if (eq <= 0 || eq === spec.length - 1) throw badArgs(`--input '${spec}' must be name=file.npy`);
-    const name = spec.slice(0, eq);
-    if (inputs.has(name)) throw badArgs(`--input '${name}' is given twice`);
-    inputs.set(name, spec.slice(eq + 1));
-  }
+  const inputs = parseNamedFiles(values.input ?? [], '--input', usage);
   return {
     bundleDir: positionals[0]!,
     inputs,
@@ -100,24 +87,10 @@ export function parseRunArgs(args: string[]): RunArgs {
   };
 }
 
-/** A file name for an output: ONNX names may hold '/', ':' and the like. */
-export function outputFileNames(names: string[]): Map<string, string> {
-  const used = new Set<string>();
-  const files = new Map<string, string>();
-  for (const name of names) {
-    const base = name.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_') || 'output';
-    let file = `${base}.npy`;
-    for (let i = 2; used.has(file); i++) file = `${base}_${i}.npy`;
-    used.add(file);
-    files.set(name, file);
-  }
-  return files;
-}
-
 interface RunReport {
   bundle: string;
   model: string;
-  outputs: Record<string, { file: string; dtype: string; shape: number[]; sha256: string }>;
+  outputs: Record<string, WrittenTensor>;
   /** Wall-clock ms of the split run (median over `runs`). */
   splitMs: number;
   /** Milliseconds inside onnxruntime per task (first run). */
@@ -191,12 +164,6 @@ function printText(io: CliIo, report: RunReport): void {
   io.out(check.bitIdentical ? 'all outputs bit-identical' : 'outputs differ from the unsplit model');
 }
 
-async function readInputs(paths: Map<string, string>): Promise<Record<string, Tensor>> {
-  const inputs: Record<string, Tensor> = {};
-  for (const [name, path] of paths) inputs[name] = await readNpyFile(path);
-  return inputs;
-}
-
 export const runCommand: Command = {
   path: ['run'],
   summary: 'run a task bundle locally on .npy inputs (optionally check it against the unsplit model)',
@@ -204,7 +171,7 @@ export const runCommand: Command = {
   async run(args, io) {
     const opts = parseRunArgs(args);
     const manifest = readManifest(opts.bundleDir);
-    const inputs = await readInputs(opts.inputs);
+    const inputs = await readNamedNpy(opts.inputs);
     const threadOpt = opts.threads === undefined ? {} : { threads: opts.threads };
 
     const runner = await BundleRunner.open(opts.bundleDir, { manifest, ...threadOpt });
@@ -239,12 +206,6 @@ export const runCommand: Command = {
       }
     }
 
-    try {
-      await mkdir(opts.out, { recursive: true });
-    } catch (err) {
-      throw new SplitUpError('CLI_OUT_DIR', `cannot create --out ${opts.out}: ${(err as Error).message}`);
-    }
-    const files = outputFileNames(Object.keys(split.outputs));
     const report: RunReport = {
       bundle: opts.bundleDir,
       model: manifest.model.name,
@@ -254,16 +215,7 @@ export const runCommand: Command = {
       runs: opts.repeat,
     };
     if (opts.repeat > 1) report.repeatable = split.repeatable && wholeRepeatable;
-    for (const [name, tensor] of Object.entries(split.outputs)) {
-      const file = join(opts.out, files.get(name)!);
-      await writeNpyFile(file, tensor);
-      report.outputs[name] = {
-        file,
-        dtype: tensor.dtype,
-        shape: tensor.shape,
-        sha256: tensorDataSha256(tensor),
-      };
-    }
+    report.outputs = await writeNamedNpy(opts.out, split.outputs);
     if (check) {
       report.bitIdentical = check.bitIdentical;
       report.check = check;
