@@ -4,6 +4,7 @@ import { deployCommand } from './deploy.js';
 import { inferCommand } from './infer.js';
 import { keysGenerateCommand, keysShowCommand } from './keys.js';
 import { ledgerCommand } from './ledger.js';
+import { nodeStartCommand } from './node-start.js';
 import { runCommand } from './run.js';
 
 export const commands: Command[] = [
@@ -12,5 +13,6 @@ export const commands: Command[] = [
   keysGenerateCommand,
   keysShowCommand,
   ledgerCommand,
+  nodeStartCommand,
   runCommand,
 ];

@@ -1,0 +1,57 @@
+// `splitup node start`: runs a peer for one role until SIGINT/SIGTERM, then stops it cleanly.
+import { SplitUpError } from '../../errors.js';
+import { loadNodeConfig, optionsHelp } from '../../peer/config.js';
+import { createLogger } from '../../peer/logger.js';
+import { startPeer } from '../../peer/peer-runtime.js';
+import type { Command } from '../command.js';
+
+/** A second signal during shutdown exits at once with this code. */
+const FORCED_EXIT_CODE = 130;
+
+const usage = `Usage: splitup node start --role worker|oracle|client [options]
+
+Starts a peer: libp2p on TCP (noise, yamux, identify, ping, private kad-dht, gossipsub), signed
+heartbeats (worker, oracle), liveness tracking and committee announce (oracle), committee
+listing (all). Dials only the given bootstrap peers. Stops cleanly on SIGINT/SIGTERM.
+
+Options (flag, environment variable; precedence: flag > environment > config file > default):
+  --config <file>                  SPLITUP_CONFIG                  JSON file with the option keys below
+${optionsHelp()}
+
+--listen and --bootstrap may be repeated (environment: comma-separated).`;
+
+export const nodeStartCommand: Command = {
+  path: ['node', 'start'],
+  summary: 'run a peer (worker, oracle or client) until interrupted',
+  usage,
+  async run(args, io) {
+    let config: Awaited<ReturnType<typeof loadNodeConfig>>;
+    try {
+      config = await loadNodeConfig(args);
+    } catch (err) {
+      if (err instanceof SplitUpError && err.code === 'CLI_BAD_ARGS') {
+        throw new SplitUpError(err.code, `${err.message}\n\n${usage}`);
+      }
+      throw err;
+    }
+    const logger = createLogger({ format: config.logFormat, level: config.logLevel, write: io.out });
+    const running = await startPeer(config, logger);
+    const signal = await new Promise<NodeJS.Signals>((resolve) => {
+      const onSignal = (sig: NodeJS.Signals) => {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        resolve(sig);
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+    });
+    logger.info('node.stopping', { signal });
+    const force = () => process.exit(FORCED_EXIT_CODE);
+    process.once('SIGINT', force);
+    process.once('SIGTERM', force);
+    await running.stop();
+    process.off('SIGINT', force);
+    process.off('SIGTERM', force);
+    return 0;
+  },
+};

@@ -1,0 +1,155 @@
+// Starts a peer for one role from a resolved NodeConfig: identity, libp2p node, the role's
+// network services (heartbeat, liveness, committee), logs, metrics; and stops it all cleanly.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type Committee, committee, RECORD_TTL_ANNOUNCE_INTERVALS } from '../../protocols/committee/index.js';
+import { type Heartbeat, heartbeat } from '../../protocols/heartbeat/index.js';
+import { generateIdentity, type Identity } from '../identity/identity.js';
+import { loadOrCreateKeypairFile, readKeypairFile } from '../identity/keypair-file.js';
+import { BootstrapDialer } from './bootstrap-dialer.js';
+import type { NodeConfig } from './config.js';
+import { createPeer, type SplitUpPeer } from './create-peer.js';
+import type { Logger } from './logger.js';
+import { createNodeMetrics, type MetricsServer, startMetricsServer } from './metrics.js';
+
+export const DEFAULT_KEYPAIR_FILE = 'keypair.json';
+
+export type RoleServices = { heartbeat: Heartbeat; committee: Committee };
+
+export interface RunningPeer {
+  node: SplitUpPeer<RoleServices>;
+  identity: Identity;
+  metricsUrl: string | undefined;
+  stop(): Promise<void>;
+}
+
+async function loadIdentity(config: NodeConfig, logger: Logger): Promise<Identity> {
+  // An explicit --keypair must exist: silently creating a new identity would change who we are.
+  if (config.keypair !== undefined) return readKeypairFile(config.keypair);
+  const path = join(config.dataDir, DEFAULT_KEYPAIR_FILE);
+  const { identity, created } = await loadOrCreateKeypairFile(path, generateIdentity);
+  if (created) logger.info('identity.created', { keypair: path });
+  return identity;
+}
+
+export async function startPeer(config: NodeConfig, logger: Logger): Promise<RunningPeer> {
+  await mkdir(config.dataDir, { recursive: true });
+  const identity = await loadIdentity(config, logger);
+  const metrics = config.metrics !== undefined ? createNodeMetrics() : undefined;
+  const recordTtlS = Math.ceil((config.announceIntervalMs * RECORD_TTL_ANNOUNCE_INTERVALS) / 1000);
+  const node = await createPeer<RoleServices>({
+    privateKey: identity.privateKey,
+    listen: config.listen,
+    // Committee records expire unless renewed, so a departed oracle drops out of the listing.
+    dht: { providers: { provideValidity: recordTtlS, cleanupInterval: recordTtlS } },
+    services: {
+      heartbeat: heartbeat({
+        intervalMs: config.heartbeatIntervalMs,
+        publish: config.role !== 'client',
+        trackLiveness: config.role === 'oracle',
+        metrics: metrics?.heartbeat,
+      }),
+      committee: committee({
+        network: config.network,
+        announce: config.role === 'oracle',
+        announceIntervalMs: config.announceIntervalMs,
+        refreshIntervalMs: config.committeeRefreshMs,
+      }),
+    },
+  });
+  wireLogs(node, config, logger, metrics);
+  logger.info('node.started', {
+    role: config.role,
+    peerId: identity.peerId.toString(),
+    address: identity.address,
+    network: config.network,
+    listen: node.getMultiaddrs().map(String),
+  });
+  const dialer = new BootstrapDialer(node, config.bootstrap, logger);
+  dialer.start();
+  let metricsServer: MetricsServer | undefined;
+  try {
+    if (metrics) {
+      metricsServer = await startMetricsServer(metrics.registry, config.metrics!);
+      logger.info('metrics.listening', { url: metricsServer.url });
+    }
+  } catch (err) {
+    dialer.stop();
+    await node.stop();
+    throw err;
+  }
+  let stopping: Promise<void> | undefined;
+  return {
+    node,
+    identity,
+    metricsUrl: metricsServer?.url,
+    stop: () => {
+      stopping ??= (async () => {
+        dialer.stop();
+        await metricsServer?.close();
+        await node.stop();
+        logger.info('node.stopped', { peerId: identity.peerId.toString() });
+      })();
+      return stopping;
+    },
+  };
+}
+
+function wireLogs(
+  node: SplitUpPeer<RoleServices>,
+  config: NodeConfig,
+  logger: Logger,
+  metrics: ReturnType<typeof createNodeMetrics> | undefined,
+): void {
+  const { heartbeat: hb, committee: cm } = node.services;
+  node.addEventListener('peer:connect', (e) => {
+    logger.debug('peer.connected', { peer: e.detail.toString() });
+    metrics?.connections.set(node.getConnections().length);
+  });
+  node.addEventListener('peer:disconnect', (e) => {
+    logger.debug('peer.disconnected', { peer: e.detail.toString() });
+    metrics?.connections.set(node.getConnections().length);
+  });
+  hb.addEventListener('published', (e) => logger.debug('heartbeat.published', { seq: e.detail.sequence }));
+  hb.addEventListener('publish-error', (e) => logger.warn('heartbeat.publish_failed', { error: e.detail }));
+  hb.addEventListener('heartbeat', (e) =>
+    logger.debug('heartbeat.received', {
+      from: e.detail.from.toString(),
+      seq: e.detail.heartbeat.sequence,
+      status: e.detail.heartbeat.status,
+    }),
+  );
+  hb.addEventListener('invalid', (e) =>
+    logger.warn('heartbeat.invalid', {
+      code: e.detail.error.code,
+      result: e.detail.result,
+      from: e.detail.from?.toString(),
+      via: e.detail.propagationSource.toString(),
+      reason: e.detail.error.message,
+    }),
+  );
+  if (config.role === 'oracle') {
+    hb.liveness.addEventListener('status-change', (e) => {
+      logger.info('liveness.changed', {
+        peer: e.detail.peerId,
+        from: e.detail.previous,
+        to: e.detail.status,
+      });
+      if (metrics) {
+        for (const status of ['online', 'suspect', 'offline'] as const) {
+          metrics.livenessNodes.set({ status }, hb.liveness.list(status).length);
+        }
+      }
+    });
+  }
+  cm.addEventListener('change', (e) => {
+    logger.info('committee.changed', {
+      members: e.detail.members.map((m) => m.peerId),
+      added: e.detail.added,
+      removed: e.detail.removed,
+    });
+    metrics?.committeeMembers.set(e.detail.members.length);
+  });
+  cm.addEventListener('announced', (e) => logger.debug('committee.announced', { stored: e.detail.stored }));
+  cm.addEventListener('error', (e) => logger.debug('committee.error', { error: e.detail }));
+}
