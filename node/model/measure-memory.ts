@@ -51,7 +51,10 @@ export function declaredInputShapes(manifest: BundleManifest): Map<string, numbe
     if (dims.length === 1) symbols.set(name, dims[0] as number);
   for (const input of manifest.model.inputs) {
     const dims = declared[input.name];
-    if (dims) input.shape.forEach((d, i) => typeof d === 'string' && symbols.set(d, dims[i] as number));
+    if (!dims) continue;
+    input.shape.forEach((d, i) => {
+      if (typeof d === 'string') symbols.set(d, dims[i] as number);
+    });
   }
   const out = new Map<string, number[]>();
   for (const input of manifest.model.inputs) {
