@@ -27,6 +27,7 @@
 export { checkPlan } from './check-plan.js';
 export { planCutBytes, taskInputBytes } from './cut.js';
 export { DEFAULT_MAX_EXACT_IDEALS, DEFAULT_MAX_EXACT_NODES, MAX_EXACT_EVALUATIONS } from './ideal-dp.js';
+export { LOCAL_SEARCH_MAX_NODES, LOCAL_SEARCH_MAX_WORK } from './local-search.js';
 export {
   estimateTaskMemory,
   NO_MARGIN,

@@ -74,56 +74,84 @@ export function estimateTaskMemory(
   return memory;
 }
 
+/** Reusable scratch per graph: generation stamps instead of fresh Maps and Sets per call. */
+interface Scratch {
+  generation: number;
+  nodeStamp: Int32Array;
+  position: Int32Array;
+  tensorStamp: Int32Array;
+}
+const scratches = new WeakMap<IndexedGraph, Scratch>();
+
+function scratchFor(ix: IndexedGraph): Scratch {
+  let s = scratches.get(ix);
+  if (!s) {
+    s = {
+      generation: 0,
+      nodeStamp: new Int32Array(ix.nodeCount),
+      position: new Int32Array(ix.nodeCount),
+      tensorStamp: new Int32Array(ix.tensorNames.length),
+    };
+    scratches.set(ix, s);
+  }
+  s.generation++;
+  return s;
+}
+
 /** Same as estimateTaskMemory, plus the task's cut-in bytes (distinct non-weight tensors it reads but does not make). */
 export function estimateIndexed(
   ix: IndexedGraph,
   nodeIndices: readonly number[],
   margin: Readonly<RuntimeMargin>,
 ): TaskMemory & { inputBytes: number } {
-  const order = [...new Set(nodeIndices)].sort((a, b) => a - b);
-  const position = new Map<number, number>();
-  order.forEach((v, k) => {
+  const s = scratchFor(ix);
+  const gen = s.generation;
+  const { nodeStamp, position, tensorStamp } = s;
+  const order: number[] = [];
+  for (const v of nodeIndices) {
     if (!Number.isInteger(v) || v < 0 || v >= ix.nodeCount)
       throw new RangeError(`node index ${v} out of range`);
-    position.set(v, k);
-  });
+    if (nodeStamp[v] === gen) continue;
+    nodeStamp[v] = gen;
+    order.push(v);
+  }
+  order.sort((a, b) => a - b);
+  for (let k = 0; k < order.length; k++) position[order[k]!] = k;
+  const inside = (v: number) => v >= 0 && nodeStamp[v] === gen;
   const last = order.length - 1;
   let weightBytes = 0;
   let stateBytes = 0;
   let inputBytes = 0; // every non-weight tensor read but not made here (the cut into this task)
   let feedBytes = 0; // the part of inputBytes live in the activation sweep (state inputs excluded)
-  const seen = new Set<number>();
   // Activation delta per position: +bytes at start, -bytes after the end of its live range.
   const delta = new Float64Array(order.length + 1);
   for (const v of order) {
     for (const t of ix.nodeReads[v]!) {
-      if (seen.has(t)) continue;
+      if (tensorStamp[t] === gen) continue;
       const b = ix.tensorBytes[t]!;
-      const p = ix.producer[t]!;
       if (ix.tensorKind[t] === TENSOR_WEIGHT) {
-        seen.add(t);
+        tensorStamp[t] = gen;
         weightBytes += b;
-      } else if (p < 0 || !position.has(p)) {
-        seen.add(t);
+      } else if (!inside(ix.producer[t]!)) {
+        tensorStamp[t] = gen;
         inputBytes += b;
         if (ix.stateRole[t] === 1) stateBytes += b;
         else feedBytes += b;
       }
     }
     for (const t of ix.nodeWrites[v]!) {
-      seen.add(t);
+      tensorStamp[t] = gen;
       const b = ix.tensorBytes[t]!;
       if (ix.stateRole[t] === 2) {
         stateBytes += b;
         continue;
       }
-      const start = position.get(v)!;
+      const start = position[v]!;
       let end = start;
       let output = ix.isModelOutput[t] === 1;
       for (const c of ix.consumers[t]!) {
-        const k = position.get(c);
-        if (k === undefined) output = true;
-        else if (k > end) end = k;
+        if (!inside(c)) output = true;
+        else if (position[c]! > end) end = position[c]!;
       }
       if (output) end = last;
       delta[start]! += b;

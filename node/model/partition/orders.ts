@@ -33,3 +33,25 @@ export function branchFirstOrder(ix: IndexedGraph): number[] {
 export function sameOrder(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((v, k) => v === b[k]);
 }
+
+/** branchFirstOrder of the reversed graph, reversed: each node as late as its consumers allow. */
+export function sinkFirstOrder(ix: IndexedGraph): number[] {
+  const n = ix.nodeCount;
+  const missing = new Int32Array(n);
+  const stack: number[] = [];
+  for (let v = 0; v < n; v++) {
+    missing[v] = ix.succs[v]!.length;
+    if (missing[v] === 0) stack.push(v);
+  }
+  const order: number[] = [];
+  while (stack.length > 0) {
+    const v = stack.pop()!;
+    order.push(v);
+    const pred = ix.preds[v]!;
+    for (let k = 0; k < pred.length; k++) {
+      const u = pred[k]!;
+      if (--missing[u]! === 0) stack.push(u);
+    }
+  }
+  return order.reverse();
+}

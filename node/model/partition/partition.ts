@@ -1,12 +1,14 @@
 // Chooses the partition: the fewest tasks that each fit the target, then the fewest cut bytes.
 // Exact (DP over ideals) when the graph's ideal lattice is small, otherwise the best contiguous
-// segmentation over several topological orders.
+// segmentation over three topological orders (the graph's own, branch-first, sink-first),
+// polished by single-node moves on graphs up to LOCAL_SEARCH_MAX_NODES nodes.
 import { SplitUpError } from '../../errors.js';
 import type { PartitionGraph, PartitionPlan } from '../partition-graph.js';
 import { type IndexedGraph, indexGraph } from './graph-index.js';
 import { DEFAULT_MAX_EXACT_IDEALS, exactPartition } from './ideal-dp.js';
+import { LOCAL_SEARCH_MAX_NODES, polishPlan } from './local-search.js';
 import { estimateIndexed, RUNTIME_MARGIN, type RuntimeMargin, type TaskMemory } from './memory.js';
-import { branchFirstOrder, identityOrder, sameOrder } from './orders.js';
+import { branchFirstOrder, identityOrder, sameOrder, sinkFirstOrder } from './orders.js';
 import { type Segmentation, segmentOrder } from './segment-dp.js';
 import { makeSweeper } from './sweep.js';
 
@@ -123,6 +125,8 @@ function segmentsPartition(
   const orders = [identity];
   const dfs = branchFirstOrder(ix);
   if (!sameOrder(dfs, identity)) orders.push(dfs);
+  const sinks = sinkFirstOrder(ix);
+  if (!orders.some((o) => sameOrder(o, sinks))) orders.push(sinks);
   let best: { tasks: number[][]; seg: Segmentation } | null = null;
   for (const order of orders) {
     const seg = segmentOrder(ix, order, targetBytes, margin);
@@ -132,7 +136,10 @@ function segmentsPartition(
       continue;
     best = { tasks, seg };
   }
-  return best ? best.tasks : null;
+  if (!best) return null;
+  return ix.nodeCount <= LOCAL_SEARCH_MAX_NODES
+    ? polishPlan(ix, best.tasks, targetBytes, margin)
+    : best.tasks;
 }
 
 /**
