@@ -2,13 +2,13 @@
 // plan -> task files + weights -> verified manifest, written atomically into `outDir`.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { toBinary } from '@bufbuild/protobuf';
 import { ModelProtoSchema } from 'onnx-buf';
 import { SplitUpError } from '../../errors.js';
 import { buildPartitionGraph, onnxNodeOrder } from '../build-partition-graph.js';
 import { type ExtractedTask, extractTasks } from '../extract/extract-tasks.js';
-import { type BundleManifest, MANIFEST_SCHEMA, type TaskManifest } from '../manifest.js';
+import { type BundleManifest, MANIFEST_FILE, MANIFEST_SCHEMA, type TaskManifest } from '../manifest.js';
 import { constantsToInitializers } from '../onnx/constants.js';
 import { dedupeInitializers } from '../onnx/dedupe-initializers.js';
 import { loadOnnxModel } from '../onnx/load.js';
@@ -55,12 +55,29 @@ function declaredShapes(decl: ShapeDeclarations): Record<string, number[]> {
   return Object.fromEntries(decl.tensors);
 }
 
-function prepareOut(outDir: string, overwrite: boolean): string {
+/**
+ * Checks the output folder. --force replaces only an earlier bundle (a folder with a manifest),
+ * never an arbitrary folder, and never one that holds the source model.
+ */
+function prepareOut(outDir: string, overwrite: boolean, modelPath: string): string {
   const out = resolve(outDir);
-  if (existsSync(out) && readdirSync(out).length > 0 && !overwrite) {
+  const rel = relative(out, resolve(modelPath));
+  if (!rel.startsWith('..') && !isAbsolute(rel)) {
+    throw new SplitUpError(
+      'OUT_DIR_CONTAINS_MODEL',
+      `${out} holds the source model; write the bundle to another folder`,
+      {
+        dir: out,
+      },
+    );
+  }
+  const entries = existsSync(out) ? readdirSync(out) : [];
+  if (entries.length > 0 && !(overwrite && entries.includes(MANIFEST_FILE))) {
     throw new SplitUpError(
       'OUT_DIR_NOT_EMPTY',
-      `${out} exists and is not empty; choose a new folder or pass --force`,
+      overwrite
+        ? `${out} is not empty and holds no earlier bundle (${MANIFEST_FILE}); --force replaces only a bundle folder`
+        : `${out} exists and is not empty; choose a new folder or pass --force to replace an earlier bundle`,
       { dir: out },
     );
   }
@@ -70,7 +87,7 @@ function prepareOut(outDir: string, overwrite: boolean): string {
 
 export async function deployModel(opts: DeployOptions): Promise<DeployResult> {
   const say = opts.progress ?? (() => {});
-  const out = prepareOut(opts.outDir, opts.overwrite ?? false);
+  const out = prepareOut(opts.outDir, opts.overwrite ?? false, opts.modelPath);
   const decl = parseShapeDeclarations(opts.shapes);
   say(`loading ${opts.modelPath}`);
   const source = loadOnnxModel(opts.modelPath);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import * as ort from 'onnxruntime-node';
 import { isSplitUpError } from '../../../../node/errors.js';
@@ -127,7 +127,19 @@ test('a task over the target is TASK_OVER_BUDGET; a non-empty out folder is OUT_
   await assert.rejects(deployModel({ ...base, outDir: full, targetVramBytes: 100 }), (e) =>
     isSplitUpError(e, 'OUT_DIR_NOT_EMPTY'),
   );
+  await assert.rejects(
+    deployModel({ ...base, outDir: full, targetVramBytes: 100, overwrite: true }),
+    (e) => isSplitUpError(e, 'OUT_DIR_NOT_EMPTY') && /replaces only a bundle folder/.test(e.message),
+  );
   assert.equal(readFileSync(join(full, 'keep.txt'), 'utf8'), 'x');
+  await assert.rejects(
+    deployModel({ ...base, outDir: dirname(modelPath), targetVramBytes: 100, overwrite: true }),
+    (e) => isSplitUpError(e, 'OUT_DIR_CONTAINS_MODEL'),
+  );
+  const bundle = join(tempDir(), 'bundle');
+  await deployModel({ ...base, outDir: bundle, targetVramBytes: 100 });
+  await deployModel({ ...base, outDir: bundle, targetVramBytes: 100, overwrite: true });
+  assert.equal(readBundle(bundle).tasks.length, 1, '--force replaces an earlier bundle');
 });
 
 test('a model with a foreign operator is refused before anything is written', async () => {
