@@ -339,18 +339,21 @@ export function checkNoRedundantTasks(model: DagModel, out: DagViolation[]): voi
 
 /** Phase 4. */
 export function checkNoCycles(model: DagModel, out: DagViolation[]): void {
-  const edges = model.connections.filter(
-    (c) => c.from.task !== MODEL_ENDPOINT && c.to.task !== MODEL_ENDPOINT,
-  );
-  const indegree = new Map(model.tasks.map((t) => [t.id, 0]));
-  for (const c of edges) indegree.set(c.to.task, indegree.get(c.to.task)! + 1);
+  // Task-to-task edges, indexed both ways, each list in connection order.
+  const outgoing = new Map<string, Connection[]>(model.tasks.map((t) => [t.id, []]));
+  const incoming = new Map<string, Connection[]>(model.tasks.map((t) => [t.id, []]));
+  for (const c of model.connections) {
+    if (c.from.task === MODEL_ENDPOINT || c.to.task === MODEL_ENDPOINT) continue;
+    outgoing.get(c.from.task)!.push(c);
+    incoming.get(c.to.task)!.push(c);
+  }
+  const indegree = new Map(model.tasks.map((t) => [t.id, incoming.get(t.id)!.length]));
   const removed = new Set<string>();
   const ready = model.tasks.filter((t) => indegree.get(t.id) === 0).map((t) => t.id);
   while (ready.length > 0) {
     const a = ready.pop()!;
     removed.add(a);
-    for (const c of edges) {
-      if (c.from.task !== a) continue;
+    for (const c of outgoing.get(a)!) {
       const d = indegree.get(c.to.task)! - 1;
       indegree.set(c.to.task, d);
       if (d === 0) ready.push(c.to.task);
@@ -364,7 +367,7 @@ export function checkNoCycles(model: DagModel, out: DagViolation[]): void {
   let cur = start.id;
   while (!at.has(cur)) {
     at.set(cur, path.length);
-    const via = edges.find((c) => c.to.task === cur && !removed.has(c.from.task))!;
+    const via = incoming.get(cur)!.find((c) => !removed.has(c.from.task))!;
     path.push({ task: cur, via });
     cur = via.from.task;
   }
