@@ -4,6 +4,11 @@
 // Stable entry points
 //   partition(graph, { targetBytes, margin?, method?, maxExactIdeals? }): PartitionResult
 //     → { tasks: [{ nodes: number[] }], cutBytes, memory: TaskMemory[], method }
+//     method 'exact': DP over the ideals of the DAG (ideal-dp.ts), the true optimum; used by
+//     'auto' while the graph has ≤ DEFAULT_MAX_EXACT_NODES nodes, ≤ maxExactIdeals ideals and
+//     the search stays under MAX_EXACT_EVALUATIONS. Otherwise 'segments': the optimal split of
+//     each of three topological orders into contiguous runs (segment-dp.ts), best one kept, then
+//     polished by single-node moves (local-search.ts) on graphs ≤ LOCAL_SEARCH_MAX_NODES.
 //     Tasks are listed in a dependency-respecting order (every task only reads tensors made by
 //     earlier tasks or model inputs); each task's node indices are ascending. Two tasks with no
 //     tensor between them are independent and may run in parallel.
@@ -21,8 +26,14 @@
 // not count (the same in every partition).
 //
 // Errors (SplitUpError codes): NODE_TOO_LARGE (details: node, nodeIndex, opType, bytes,
-// targetBytes), STATE_GROUP_TOO_LARGE, PARTITION_INFEASIBLE, PARTITION_BAD_TARGET,
-// PARTITION_BAD_GRAPH, PARTITION_TOO_WIDE (method 'exact' only).
+// targetBytes, memory), STATE_GROUP_TOO_LARGE (bindings, bytes, targetBytes),
+// PARTITION_INFEASIBLE (segments found no split keeping state groups whole), PARTITION_BAD_TARGET,
+// PARTITION_BAD_GRAPH (unknown tensor, nodes out of topological order, bad state binding...),
+// PARTITION_TOO_WIDE (method 'exact' only), PARTITION_BAD_PLAN (checkPlan).
+//
+// Graph contract notes: node reads and writes are taken from PGNode.inputs / outputs (the
+// tensors' producer / consumers fields are not trusted); '' entries (omitted optional inputs)
+// are skipped; every name must be in graph.tensors.
 
 export { checkPlan } from './check-plan.js';
 export { planCutBytes, taskInputBytes } from './cut.js';
