@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { deployModel } from '../../../../node/model/bundle/deploy-model.js';
 import { readBundle } from '../../../../node/model/bundle/read.js';
 import { assertValidDag } from '../../../../node/model/dag/index.js';
-import { estimateTaskMemory, partition } from '../../../../node/model/partition/index.js';
+import { estimateTaskMemory, partition, RUNTIME_MARGIN } from '../../../../node/model/partition/index.js';
 import { writeTransformer } from '../../../fixtures/transformer.js';
 import { TINY_TRANSFORMER } from '../../../fixtures/transformer-config.js';
 import { tempDir } from '../tiny-models.js';
@@ -14,13 +14,20 @@ test('a transformer with weights in several external files: KV state bound per t
   const generated = writeTransformer(tempDir(), TINY_TRANSFORMER, { maxFileBytes: 128 * 1024 });
   assert.ok(generated.dataFiles.length > 1);
   const out = join(tempDir(), 'bundle');
-  const target = 16 * 2 ** 20 + 400 * 1024; // the 16 MiB runtime margin plus part of the ~0.5 MB of weights
   const { manifest } = await deployModel({
     modelPath: generated.modelPath,
     outDir: out,
-    targetVramBytes: target,
+    targetVramBytes: 2 ** 40,
     shapes: ['input_ids=1x16', 'past_sequence_length=0', 'total_sequence_length=16'],
-    partition: (graph, targetBytes) => partition(graph, { targetBytes }),
+    // A target at 60 % of the one-task estimate (beyond the fixed margin), whatever the margin is.
+    partition: (graph) => {
+      const oneTask = estimateTaskMemory(
+        graph,
+        graph.nodes.map((n) => n.index),
+      ).totalBytes;
+      const targetBytes = RUNTIME_MARGIN.fixedBytes + 0.6 * (oneTask - RUNTIME_MARGIN.fixedBytes);
+      return partition(graph, { targetBytes });
+    },
     estimate: (graph, nodes) => estimateTaskMemory(graph, nodes),
     validate: assertValidDag,
   });
