@@ -11,14 +11,14 @@ import { type IndexedGraph, TENSOR_WEIGHT } from './graph-index.js';
 import { estimateIndexed, type RuntimeMargin } from './memory.js';
 
 /** Most ideals the exact method enumerates before giving up. */
-export const DEFAULT_MAX_EXACT_IDEALS = 4096;
+export const DEFAULT_MAX_EXACT_IDEALS = 1024;
 /** Graphs with more nodes go straight to the segment method (enumeration cost ~ ideals × nodes). */
 export const DEFAULT_MAX_EXACT_NODES = 64;
 /**
  * Most candidate tasks (pairs of nested ideals passing the quick bound) the exact method
  * evaluates before giving up; bounds its running time to about a second on wide graphs.
  */
-export const MAX_EXACT_EVALUATIONS = 200_000;
+export const MAX_EXACT_EVALUATIONS = 30_000;
 
 type Bits = Uint32Array;
 
