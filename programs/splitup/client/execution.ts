@@ -184,3 +184,15 @@ export function closeExecutionIx(
     })
     .instruction();
 }
+
+/** Frees task `taskIndex` from `node` (its authority) once that node's deadline has passed. */
+export function reassignTaskIx(
+  execution: PublicKey,
+  taskIndex: number,
+  node: PublicKey,
+): Promise<TransactionInstruction> {
+  return program()
+    .methods.reassignTask({ taskIndex, reserved: reserved(7) })
+    .accountsStrict({ execution, config: configAddress(), node: nodeAddress(node) })
+    .instruction();
+}

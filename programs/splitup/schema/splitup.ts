@@ -69,6 +69,7 @@ export const constants: ConstantDef[] = [
   },
   { name: 'TASK_RESOLVED', value: 7, doc: 'Task run status: verdict given, the wrong party slashed' },
   { name: 'TASK_SETTLED', value: 8, doc: 'Task run status: paid out' },
+  { name: 'MAX_BACKOFF_DOUBLINGS', value: 8, doc: 'Cap on how often the completion timeout doubles' },
   { name: 'GUILTY_NODE', value: 0, doc: 'Verdict: the executing node was wrong' },
   { name: 'GUILTY_VERIFIER', value: 1, doc: 'Verdict: the verifier was wrong' },
   { name: 'MAX_DIMS', value: MAX_DIMS, doc: 'Rank limit of a tensor spec' },
@@ -583,6 +584,16 @@ instructions.push(
     ],
   },
   {
+    name: 'reassign_task',
+    doc: 'Frees a task run whose node missed its deadline (completion timeout x 2^(attempts-1)) for a new assignment; anyone may crank.',
+    args: 'TaskIndexArgs',
+    accounts: [
+      { name: 'execution', writable: true, doc: 'The execution' },
+      { name: 'config', doc: 'PDA ["config"]' },
+      { name: 'node', writable: true, doc: 'Node account of the node that timed out' },
+    ],
+  },
+  {
     name: 'settle_task',
     doc: "Pays a finished task run from the vault into the nodes' token accounts (anyone may crank).",
     args: 'TaskIndexArgs',
@@ -675,6 +686,7 @@ export const errors: ErrorDef[] = [
   { code: 6040, name: 'ChallengeWindowOpen', msg: 'The challenge window has not elapsed' },
   { code: 6041, name: 'ExecutionNotFinished', msg: 'A task run is still in flight or not expired' },
   { code: 6042, name: 'InvalidVerdict', msg: 'The verdict names neither party' },
+  { code: 6043, name: 'DeadlineNotPassed', msg: "The assigned node's deadline has not passed" },
   // Model DAG violations: 6100 + DAG_ERROR_NUMBERS of node/model/dag/codes.ts, same order.
   { code: 6101, name: 'DagBadTaskId', msg: 'A task id is empty or reserved' },
   { code: 6102, name: 'DagDuplicateTask', msg: 'A task id is declared twice' },

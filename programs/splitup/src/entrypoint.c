@@ -65,6 +65,8 @@ u64 entrypoint(const u8 *input) {
       return ix_report_verification(ctx);
     case IX_RESOLVE_DISPUTE:
       return ix_resolve_dispute(ctx);
+    case IX_REASSIGN_TASK:
+      return ix_reassign_task(ctx);
     case IX_SETTLE_TASK:
       return ix_settle_task(ctx);
     case IX_CLOSE_EXECUTION:

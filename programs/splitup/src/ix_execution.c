@@ -296,3 +296,36 @@ u64 ix_close_execution(const Ctx *ctx) {
   sol_memset_(execution->data, 0, execution->data_len);
   return SUCCESS;
 }
+
+/* Deadline of attempt k (1-based): completion timeout x 2^(k-1), doubling at most
+ * MAX_BACKOFF_DOUBLINGS times, so a task that keeps timing out waits longer each round. */
+static u64 completion_deadline(const Config *c, const TaskRun *run, u64 *out) {
+  u64 doublings = run->attempts > 0 ? run->attempts - 1 : 0;
+  if (doublings > MAX_BACKOFF_DOUBLINGS) doublings = MAX_BACKOFF_DOUBLINGS;
+  return checked_mul(c->params.completion_timeout_s, 1ULL << doublings, out);
+}
+
+u64 ix_reassign_task(const Ctx *ctx) {
+  if (ctx->num_accounts < REASSIGN_TASK_ACCOUNTS) return ERR_NOT_ENOUGH_ACCOUNTS;
+  if (ctx->data_len != REASSIGN_TASK_DATA_LEN) return ERR_INVALID_INSTRUCTION_DATA;
+  u8 index = ((const TaskIndexArgs *)(ctx->data + 8))->task_index;
+  Execution *e;
+  Config *c;
+  TaskRun *run;
+  Node *n;
+  TRY(load_execution(ctx, ctx->accounts[REASSIGN_TASK_EXECUTION], &e));
+  TRY(load_config(ctx, ctx->accounts[REASSIGN_TASK_CONFIG], &c));
+  TRY(task_run(e, index, &run));
+  if (run->status != TASK_ASSIGNED) return ERR_INVALID_TASK_STATE;
+  TRY(load_node_account(ctx, ctx->accounts[REASSIGN_TASK_NODE], &run->node, &n));
+  u64 deadline;
+  TRY(completion_deadline(c, run, &deadline));
+  i64 now;
+  TRY(now_unix(&now));
+  if (now < run->assigned_at || (u64)(now - run->assigned_at) < deadline) return ERR_DEADLINE_NOT_PASSED;
+  if (n->active_assignments) n->active_assignments--;
+  sol_memset_(&run->node, 0, sizeof(Pubkey));
+  run->assigned_at = 0;
+  run->status = TASK_PENDING;
+  return SUCCESS;
+}

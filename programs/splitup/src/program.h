@@ -73,6 +73,7 @@ u64 ix_report_completion(const Ctx *ctx);
 u64 ix_decide_sampling(const Ctx *ctx);
 u64 ix_report_verification(const Ctx *ctx);
 u64 ix_resolve_dispute(const Ctx *ctx);
+u64 ix_reassign_task(const Ctx *ctx);
 u64 ix_settle_task(const Ctx *ctx);
 u64 ix_close_execution(const Ctx *ctx);
 

@@ -604,6 +604,39 @@ export type Splitup = {
       ];
     },
     {
+      name: 'reassignTask';
+      docs: [
+        'Frees a task run whose node missed its deadline (completion timeout x 2^(attempts-1)) for a new assignment; anyone may crank.',
+      ];
+      discriminator: [18, 135, 71, 49, 93, 16, 109, 0];
+      accounts: [
+        {
+          name: 'execution';
+          docs: ['The execution'];
+          writable: true;
+        },
+        {
+          name: 'config';
+          docs: ['PDA ["config"]'];
+        },
+        {
+          name: 'node';
+          docs: ['Node account of the node that timed out'];
+          writable: true;
+        },
+      ];
+      args: [
+        {
+          name: 'args';
+          type: {
+            defined: {
+              name: 'taskIndexArgs';
+            };
+          };
+        },
+      ];
+    },
+    {
       name: 'settleTask';
       docs: ["Pays a finished task run from the vault into the nodes' token accounts (anyone may crank)."];
       discriminator: [128, 27, 215, 43, 26, 28, 251, 9];
@@ -933,6 +966,11 @@ export type Splitup = {
       code: 6042;
       name: 'invalidVerdict';
       msg: 'The verdict names neither party';
+    },
+    {
+      code: 6043;
+      name: 'deadlineNotPassed';
+      msg: "The assigned node's deadline has not passed";
     },
     {
       code: 6101;
@@ -2636,6 +2674,39 @@ export const SPLITUP_IDL = {
       ],
     },
     {
+      name: 'reassign_task',
+      docs: [
+        'Frees a task run whose node missed its deadline (completion timeout x 2^(attempts-1)) for a new assignment; anyone may crank.',
+      ],
+      discriminator: [18, 135, 71, 49, 93, 16, 109, 0],
+      accounts: [
+        {
+          name: 'execution',
+          docs: ['The execution'],
+          writable: true,
+        },
+        {
+          name: 'config',
+          docs: ['PDA ["config"]'],
+        },
+        {
+          name: 'node',
+          docs: ['Node account of the node that timed out'],
+          writable: true,
+        },
+      ],
+      args: [
+        {
+          name: 'args',
+          type: {
+            defined: {
+              name: 'TaskIndexArgs',
+            },
+          },
+        },
+      ],
+    },
+    {
       name: 'settle_task',
       docs: ["Pays a finished task run from the vault into the nodes' token accounts (anyone may crank)."],
       discriminator: [128, 27, 215, 43, 26, 28, 251, 9],
@@ -2965,6 +3036,11 @@ export const SPLITUP_IDL = {
       code: 6042,
       name: 'InvalidVerdict',
       msg: 'The verdict names neither party',
+    },
+    {
+      code: 6043,
+      name: 'DeadlineNotPassed',
+      msg: "The assigned node's deadline has not passed",
     },
     {
       code: 6101,
@@ -4109,6 +4185,7 @@ export const SPLITUP_ERRORS = {
   6040: 'ChallengeWindowOpen',
   6041: 'ExecutionNotFinished',
   6042: 'InvalidVerdict',
+  6043: 'DeadlineNotPassed',
   6101: 'DagBadTaskId',
   6102: 'DagDuplicateTask',
   6103: 'DagBadTensorName',
@@ -4171,6 +4248,7 @@ export const SPLITUP_ERROR_CODES = {
   ChallengeWindowOpen: 6040,
   ExecutionNotFinished: 6041,
   InvalidVerdict: 6042,
+  DeadlineNotPassed: 6043,
   DagBadTaskId: 6101,
   DagDuplicateTask: 6102,
   DagBadTensorName: 6103,
@@ -4224,6 +4302,8 @@ export const TASK_DISPUTED = 6;
 export const TASK_RESOLVED = 7;
 /** Task run status: paid out */
 export const TASK_SETTLED = 8;
+/** Cap on how often the completion timeout doubles */
+export const MAX_BACKOFF_DOUBLINGS = 8;
 /** Verdict: the executing node was wrong */
 export const GUILTY_NODE = 0;
 /** Verdict: the verifier was wrong */

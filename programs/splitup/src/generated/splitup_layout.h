@@ -22,6 +22,7 @@
 #define TASK_DISPUTED 6 /* Task run status: hashes differ; waiting for the committee verdict */
 #define TASK_RESOLVED 7 /* Task run status: verdict given, the wrong party slashed */
 #define TASK_SETTLED 8 /* Task run status: paid out */
+#define MAX_BACKOFF_DOUBLINGS 8 /* Cap on how often the completion timeout doubles */
 #define GUILTY_NODE 0 /* Verdict: the executing node was wrong */
 #define GUILTY_VERIFIER 1 /* Verdict: the verifier was wrong */
 #define MAX_DIMS 6 /* Rank limit of a tensor spec */
@@ -573,6 +574,12 @@ STATIC_ASSERT(__builtin_offsetof(Execution, reserved) == 1610, "Execution.reserv
 #define RESOLVE_DISPUTE_VERIFIER 3
 #define RESOLVE_DISPUTE_ACCOUNTS 4
 #define RESOLVE_DISPUTE_DATA_LEN (8 + sizeof(VerdictArgs))
+#define IX_REASSIGN_TASK 0x006d105d31478712ULL
+#define REASSIGN_TASK_EXECUTION 0
+#define REASSIGN_TASK_CONFIG 1
+#define REASSIGN_TASK_NODE 2
+#define REASSIGN_TASK_ACCOUNTS 3
+#define REASSIGN_TASK_DATA_LEN (8 + sizeof(TaskIndexArgs))
 #define IX_SETTLE_TASK 0x09fb1c1a2bd71b80ULL
 #define SETTLE_TASK_EXECUTION 0
 #define SETTLE_TASK_CONFIG 1
@@ -638,6 +645,7 @@ STATIC_ASSERT(__builtin_offsetof(Execution, reserved) == 1610, "Execution.reserv
 #define ERR_CHALLENGE_WINDOW_OPEN 6040ULL /* The challenge window has not elapsed */
 #define ERR_EXECUTION_NOT_FINISHED 6041ULL /* A task run is still in flight or not expired */
 #define ERR_INVALID_VERDICT 6042ULL /* The verdict names neither party */
+#define ERR_DEADLINE_NOT_PASSED 6043ULL /* The assigned node's deadline has not passed */
 #define ERR_DAG_BAD_TASK_ID 6101ULL /* A task id is empty or reserved */
 #define ERR_DAG_DUPLICATE_TASK 6102ULL /* A task id is declared twice */
 #define ERR_DAG_BAD_TENSOR_NAME 6103ULL /* A tensor name is empty */

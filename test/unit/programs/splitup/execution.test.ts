@@ -13,6 +13,7 @@ import {
   modelAddress,
   modelIdFrom,
   nodeAddress,
+  reassignTaskIx,
   registerModelInstructions,
   reportCompletionIx,
   reportVerificationIx,
@@ -219,6 +220,48 @@ describe('executions', () => {
     assert.equal(after.a - before.a, C0);
     assert.equal(after.v, before.v);
     assert.equal(execOf(w, 4n).refundExtra, slashOf(C0) - C0);
+  });
+
+  it('frees a task whose node missed its deadline, doubling the deadline each attempt', async () => {
+    const w = fork();
+    const execution = executionAddress(w.client.key.publicKey, 9n);
+    const timeout = DEFAULT_PROTOCOL_PARAMS.completionTimeoutS;
+    await w.env.sendAsync(
+      [
+        requestExecutionIx({
+          client: w.client.key.publicKey,
+          clientWallet: w.client.wallet,
+          model: w.model,
+          nonce: 9n,
+          maxFee: MAX_FEE,
+          inputCommitment: hashOf('input'),
+        }),
+      ],
+      [w.client.key],
+    );
+    const reassign = (node: PublicKey) =>
+      w.env.sendAsync([reassignTaskIx(execution, 0, node)], [w.client.key]);
+    await w.env.sendAsync([assignTaskIx(execution, w.model, 0, w.a.key.publicKey, q(w))], w.quorum);
+    assert.equal(nodeOf(w, w.a).activeAssignments, 1);
+    w.env.advance(timeout - 1n);
+    await rejects(() => reassign(w.a.key.publicKey), 'DeadlineNotPassed');
+    await rejects(() => reassign(w.v.key.publicKey), 'NotAssignedNode');
+    w.env.advance(1n);
+    await reassign(w.a.key.publicKey);
+    assert.equal(nodeOf(w, w.a).activeAssignments, 0);
+    assert.equal(execOf(w, 9n).tasks[0]!.status, 0);
+    await rejects(
+      () => w.env.sendAsync([reportCompletionIx(w.a.key.publicKey, execution, 0, hashOf('late'))], [w.a.key]),
+      'InvalidTaskState',
+    );
+    // Second attempt: the deadline is twice the timeout.
+    await w.env.sendAsync([assignTaskIx(execution, w.model, 0, w.v.key.publicKey, q(w))], w.quorum);
+    assert.equal(execOf(w, 9n).tasks[0]!.attempts, 2);
+    w.env.advance(timeout);
+    await rejects(() => reassign(w.v.key.publicKey), 'DeadlineNotPassed');
+    w.env.advance(timeout);
+    await reassign(w.v.key.publicKey);
+    assert.equal(nodeOf(w, w.v).activeAssignments, 0);
   });
 
   it('lets the client cancel an execution nobody took and recover its escrow', async () => {
