@@ -122,10 +122,20 @@ export class WeightStore {
 
   /** A block from local storage only; MISSING_BLOCK if this peer does not hold it. */
   async getBlock(cid: CID, signal?: AbortSignal): Promise<Uint8Array> {
-    if (!(await this.helia.blockstore.has(cid))) {
-      throw new WeightStoreError(WeightStoreErrorCode.MISSING_BLOCK, `block ${cid} is not in this store`);
+    try {
+      return await collect(this.helia.blockstore.get(cid, { offline: true, ...(signal ? { signal } : {}) }));
+    } catch (err) {
+      // One read instead of an existence check plus a read: blocks are served at wire speed.
+      if (
+        (err as Error).name === 'NotFoundError' ||
+        (err as Error).name === 'BlockNotFoundWhileOfflineError'
+      ) {
+        throw new WeightStoreError(WeightStoreErrorCode.MISSING_BLOCK, `block ${cid} is not in this store`, {
+          cause: err,
+        });
+      }
+      throw err;
     }
-    return collect(this.helia.blockstore.get(cid, { offline: true, ...(signal ? { signal } : {}) }));
   }
 
   /** Stores a block received from elsewhere after checking its bytes against its CID. */
@@ -140,6 +150,13 @@ export class WeightStore {
     for await (const _ of this.helia.pins.add(root, signal ? { signal } : {})) {
       // pins.add yields each CID it pinned; walking it to the end is what pins the DAG
     }
+  }
+
+  /** Roots of every pinned DAG: what this peer holds in full and can provide to others. */
+  async pinnedRoots(signal?: AbortSignal): Promise<CID[]> {
+    const roots: CID[] = [];
+    for await (const pin of this.helia.pins.ls(signal ? { signal } : {})) roots.push(pin.cid);
+    return roots;
   }
 
   async isPinned(root: CID): Promise<boolean> {
