@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Keypair } from '@solana/web3.js';
 import { deployUpgradeable } from '../../programs/runtime/upgradeable-loader.js';
+import { deploySplitup, SPLITUP_KEYPAIR_PATH, SPLITUP_SO_PATH } from '../../programs/splitup/deploy.js';
 import { SplitUpError } from '../errors.js';
 import type { LedgerBank } from './bank.js';
 import { readSolanaKeypair } from './keypairs.js';
@@ -23,8 +24,9 @@ function deployerLamports(elfBytes: number): bigint {
   return (3n * BigInt(elfBytes) + 4n * ACCOUNT_OVERHEAD) * LAMPORTS_PER_BYTE_RENT + SAFETY;
 }
 
-export function findDefaultProgram(root: string): string | undefined {
-  return DEFAULT_PROGRAM_CANDIDATES.map((p) => resolve(root, p)).find((p) => existsSync(p));
+/** Our committed SplitUp program build, when present. */
+export function findDefaultProgram(): string | undefined {
+  return existsSync(SPLITUP_SO_PATH) ? SPLITUP_SO_PATH : undefined;
 }
 
 /** The program keypair next to the .so or one folder up (programs/<name>/program-keypair.json). */
@@ -49,6 +51,8 @@ export async function deployProgramFile(
       `cannot read program ${soPath}: ${(err as Error).message}`,
     );
   }
+  const isSplitup =
+    resolve(soPath) === SPLITUP_SO_PATH && (!keypairPath || resolve(keypairPath) === SPLITUP_KEYPAIR_PATH);
   const programKeypair = keypairPath ? await readSolanaKeypair(keypairPath) : Keypair.generate();
   const deployer = Keypair.generate();
   const airdropCap = 1000n * 1_000_000_000n;
@@ -60,7 +64,11 @@ export async function deployProgramFile(
   }
   try {
     return bank
-      .runDirect((svm) => deployUpgradeable(svm, deployer, programKeypair, elf, Keypair.generate()))
+      .runDirect((svm) =>
+        isSplitup
+          ? deploySplitup(svm, deployer, elf)
+          : deployUpgradeable(svm, deployer, programKeypair, elf, Keypair.generate()),
+      )
       .toBase58();
   } catch (err) {
     throw new SplitUpError(

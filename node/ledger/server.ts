@@ -28,7 +28,11 @@ export interface LedgerServer {
   close(): Promise<void>;
 }
 
-const WS_CLOSE_GOING_AWAY = 1001;
+/**
+ * Normal closure on shutdown: web3.js (rpc-websockets) reconnects forever after any other code,
+ * which would keep every client process of a stopped ledger alive and retrying.
+ */
+const WS_CLOSE_NORMAL = 1000;
 
 function listen(server: Server, host: string, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -100,7 +104,7 @@ export async function startLedgerServer(
     wsUrl: `ws://${host}:${wsPort}`,
     subscriptions: hub,
     async close() {
-      for (const client of wss.clients) client.close(WS_CLOSE_GOING_AWAY, 'ledger shutting down');
+      for (const client of wss.clients) client.close(WS_CLOSE_NORMAL, 'ledger shutting down');
       hub.close();
       await Promise.all([closeServer(http), wsServer ? closeServer(wsServer) : Promise.resolve()]);
       for (const client of wss.clients) client.terminate();

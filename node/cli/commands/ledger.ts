@@ -35,7 +35,7 @@ Options:
   --fund <pubkey>       also fund this pubkey with SOL and tokens (repeatable, or comma-separated)
   --sol <n>             SOL per funded key (default ${DEFAULT_SOL_PER_KEY})
   --tokens <n>          whole tokens per funded key (default ${DEFAULT_TOKENS_PER_KEY})
-  --program <so>        program to deploy (default: our built program if present)
+  --program <so>        program to deploy (default: our committed programs/splitup/dist/splitup.so)
   --program-keypair <f> its keypair (default: program-keypair.json beside or above the .so)
   --no-program          deploy no program`;
 
@@ -101,7 +101,7 @@ export const ledgerCommand: Command = {
       DEFAULT_MINT_DECIMALS,
       MAX_MINT_DECIMALS,
     );
-    const soPath = values['no-program'] ? undefined : (values.program ?? findDefaultProgram(process.cwd()));
+    const soPath = values['no-program'] ? undefined : (values.program ?? findDefaultProgram());
     const ledger = await startLocalLedger({
       host: values.host ?? DEFAULT_RPC_HOST,
       port,
