@@ -11,8 +11,11 @@ import { clone, create, toBinary } from '@bufbuild/protobuf';
 import {
   type ModelProto,
   ModelProtoSchema,
+  TensorProto_DataType,
   TensorShapeProto_DimensionSchema,
   TensorShapeProtoSchema,
+  TypeProto_TensorSchema,
+  TypeProtoSchema,
   ValueInfoProtoSchema,
 } from 'onnx-buf';
 import * as ort from 'onnxruntime-node';
@@ -20,6 +23,7 @@ import { type Dim, type DType, isDType } from '../../../storage/tensors/tensor.j
 import { SplitUpError } from '../../errors.js';
 import { dtypeOfElemType } from '../onnx/dtype.js';
 import { baseSessionOptions } from '../onnx/optimize.js';
+import { initializerBytes } from '../onnx/tensor-bytes.js';
 import { type ResolvedInputs, runtimeInputs, valueInfoDims } from './input-shapes.js';
 
 export interface TensorShape<D> {
@@ -51,6 +55,53 @@ function exposeAllOutputs(model: ModelProto): ModelProto {
       }
     }
   }
+  return copy;
+}
+
+/** Float weights at least this large become typed inputs in the symbolic probe. */
+const PROBE_INPUT_MIN_BYTES = 1024;
+const FLOAT_TYPES: ReadonlySet<number> = new Set([
+  TensorProto_DataType.FLOAT,
+  TensorProto_DataType.FLOAT16,
+  TensorProto_DataType.BFLOAT16,
+  TensorProto_DataType.DOUBLE,
+]);
+
+/**
+ * The symbolic probe only needs shapes, not weight values: large float initializers become graph
+ * inputs of the same type and shape, so loading it reads no weights (seconds, not a minute, on a
+ * multi-GB model). Integer initializers stay: shape inference reads their values (Reshape shapes).
+ */
+function weightsAsInputs(model: ModelProto): ModelProto {
+  const copy = clone(ModelProtoSchema, model);
+  const graph = copy.graph;
+  if (!graph) return copy;
+  const kept = [];
+  for (const t of graph.initializer) {
+    if (!FLOAT_TYPES.has(t.dataType) || initializerBytes(t) < PROBE_INPUT_MIN_BYTES) {
+      kept.push(t);
+      continue;
+    }
+    graph.input.push(
+      create(ValueInfoProtoSchema, {
+        name: t.name,
+        type: create(TypeProtoSchema, {
+          value: {
+            case: 'tensorType',
+            value: create(TypeProto_TensorSchema, {
+              elemType: t.dataType,
+              shape: create(TensorShapeProtoSchema, {
+                dim: t.dims.map((d) =>
+                  create(TensorShapeProto_DimensionSchema, { value: { case: 'dimValue', value: d } }),
+                ),
+              }),
+            }),
+          },
+        }),
+      }),
+    );
+  }
+  graph.initializer = kept;
   return copy;
 }
 
@@ -147,7 +198,7 @@ export async function inferShapes(
   if (!graph) throw new SplitUpError('MODEL_CORRUPT', 'model has no graph');
   const exposed = exposeAllOutputs(model);
 
-  const symSession = await probe(exposed, dir);
+  const symSession = await probe(weightsAsInputs(exposed), dir);
   const symbolic = metadataShapes(symSession);
   await symSession.release();
   for (const input of runtimeInputs(graph)) {
