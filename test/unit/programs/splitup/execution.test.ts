@@ -324,6 +324,9 @@ describe('executions', () => {
         });
       const worst = C0 + reward(C0) + C1 + reward(C1);
       await rejects(() => env().sendAsync([req({ maxFee: worst - 1n })], [c.key]), 'FeeTooLow');
+      await rejects(() => env().sendAsync([req({ maxFee: 0n })], [c.key]), 'ZeroAmount');
+      // Same nonce as an open execution: no second escrow, no overwrite.
+      await rejects(() => env().sendAsync([req({ nonce: 6n })], [c.key]), 'AlreadyInitialized');
       await rejects(
         () => env().sendAsync([req({ clientWallet: w.a.wallet })], [c.key]),
         'InvalidTokenAccount',

@@ -14,11 +14,16 @@ import {
   securityConditionHolds,
   vaultAddress,
 } from '../../../../programs/splitup/client/index.js';
+import { layoutStructs } from '../../../../programs/splitup/schema/layout.js';
+import { structs } from '../../../../programs/splitup/schema/splitup.js';
 import { deployedEnv, type Env, rejects } from './harness.js';
 
-/** InitializeArgs byte offsets after the 8-byte discriminator (from the generated layout). */
-const ARGS = 8;
-const COMMITTEE_LEN_AT = ARGS + 64 + 16 * 32;
+/** Where InitializeArgs.committee_len sits in the instruction data (after the discriminator). */
+const COMMITTEE_LEN_AT =
+  8 +
+  layoutStructs(structs)
+    .get('InitializeArgs')!
+    .fields.find((f) => f.name === 'committee_len')!.offset;
 
 describe('initialize', () => {
   let base: Env;
