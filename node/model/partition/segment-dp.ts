@@ -10,7 +10,7 @@
 //     A cut position x lies on some T-task solution iff f[x] + g[x] = T, and then it is the
 //     f[x]-th boundary of it.
 //  3. Min-cut DP only over those positions, from layer k to layer k+1, with cut(x, y) read from
-//     running bucket sums (cut-buckets.ts).
+//     running bucket sums, or from a Fenwick tree when few ends lie far away (cut-buckets.ts).
 // segmentOrderExhaustive is the plain DP over every (start, end) pair with an incremental sweep:
 // O(n × nodes per task); kept as the reference the tests compare against.
 
@@ -92,6 +92,21 @@ export function greedySegments(
   return { bounds, tasks: bounds.length - 1, cutBytes };
 }
 
+/** Rough cost of one Fenwick cut query in units of one step of the bucket walk. */
+const FENWICK_QUERY_COST = 16;
+
+/** First index in the ascending array whose value is ≥ key. */
+function lowerBound(sorted: readonly number[], key: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** Minimum of a static-size array under point updates (for g's range-min). */
 class MinTree {
   private readonly size: number;
@@ -166,19 +181,38 @@ export function segmentOrder(
   const cuts = makeCutQuery(ix, order);
   for (let k = 0; k < T; k++) {
     const next = layers[k + 1]!;
-    const lastY = next[next.length - 1]!;
     for (const x of layers[k]!) {
       const here = bestCut[x]!;
       if (here === INF) continue;
       cuts.advanceTo(x);
-      cuts.cutsUpTo(Math.min(reach[x]!, lastY), (y, cut) => {
-        if (layerOf[y] !== k + 1) return;
-        const c = here + cut;
-        if (c < bestCut[y]!) {
-          bestCut[y] = c;
-          from[y] = x;
+      // Candidate ends: next[a..b) are the ones in (x, reach[x]].
+      const a = lowerBound(next, x + 1);
+      const b = lowerBound(next, reach[x]! + 1);
+      if (a >= b) continue;
+      const last = next[b - 1]!;
+      if ((b - a) * FENWICK_QUERY_COST < last - x) {
+        for (let q = a; q < b; q++) {
+          const y = next[q]!;
+          const c = here + cuts.cutTo(y);
+          if (c < bestCut[y]!) {
+            bestCut[y] = c;
+            from[y] = x;
+          }
         }
-      });
+      } else {
+        const bucket = cuts.bucket;
+        let sum = 0;
+        for (let p = x; p < last; p++) {
+          sum += bucket[p]!;
+          const y = p + 1;
+          if (layerOf[y] !== k + 1) continue;
+          const c = here + sum;
+          if (c < bestCut[y]!) {
+            bestCut[y] = c;
+            from[y] = x;
+          }
+        }
+      }
     }
   }
   const bounds: number[] = [n];

@@ -10,34 +10,72 @@
 import { type IndexedGraph, TENSOR_WEIGHT } from './graph-index.js';
 import type { RuntimeMargin } from './memory.js';
 
-/** Range add, range max over positions 0..n-1 (recursive lazy segment tree). */
+/**
+ * Range add, range max over positions 0..n-1: a bottom-up segment tree where t[i] is the max of
+ * i's subtree including the pending adds d[] of i and below (no recursion in the hot loop).
+ */
 class MaxTree {
-  private readonly max: Float64Array;
-  private readonly add: Float64Array;
-  constructor(private readonly n: number) {
-    this.max = new Float64Array(4 * Math.max(1, n));
-    this.add = new Float64Array(4 * Math.max(1, n));
-  }
-  update(l: number, r: number, v: number, node = 1, nl = 0, nr = this.n - 1): void {
-    if (r < nl || nr < l) return;
-    if (l <= nl && nr <= r) {
-      this.max[node]! += v;
-      this.add[node]! += v;
-      return;
+  private readonly size: number;
+  private readonly height: number;
+  private readonly t: Float64Array;
+  private readonly d: Float64Array;
+  constructor(n: number) {
+    let size = 1;
+    let height = 0;
+    while (size < n) {
+      size <<= 1;
+      height++;
     }
-    const mid = (nl + nr) >> 1;
-    this.update(l, r, v, 2 * node, nl, mid);
-    this.update(l, r, v, 2 * node + 1, mid + 1, nr);
-    this.max[node] = Math.max(this.max[2 * node]!, this.max[2 * node + 1]!) + this.add[node]!;
+    this.size = size;
+    this.height = height;
+    this.t = new Float64Array(2 * size);
+    this.d = new Float64Array(size);
   }
-  query(l: number, r: number, node = 1, nl = 0, nr = this.n - 1): number {
-    if (r < nl || nr < l) return Number.NEGATIVE_INFINITY;
-    if (l <= nl && nr <= r) return this.max[node]!;
-    const mid = (nl + nr) >> 1;
-    return (
-      Math.max(this.query(l, r, 2 * node, nl, mid), this.query(l, r, 2 * node + 1, mid + 1, nr)) +
-      this.add[node]!
-    );
+  private apply(p: number, v: number): void {
+    this.t[p]! += v;
+    if (p < this.size) this.d[p]! += v;
+  }
+  private rebuild(p: number): void {
+    const { t, d } = this;
+    for (p >>= 1; p >= 1; p >>= 1) t[p] = Math.max(t[2 * p]!, t[2 * p + 1]!) + d[p]!;
+  }
+  private push(p: number): void {
+    const d = this.d;
+    for (let s = this.height; s > 0; s--) {
+      const i = p >> s;
+      if (d[i] !== 0) {
+        this.apply(2 * i, d[i]!);
+        this.apply(2 * i + 1, d[i]!);
+        d[i] = 0;
+      }
+    }
+  }
+  /** Adds v on positions l..r inclusive. */
+  update(l: number, r: number, v: number): void {
+    let a = l + this.size;
+    let b = r + 1 + this.size;
+    const a0 = a;
+    const b0 = b - 1;
+    for (; a < b; a >>= 1, b >>= 1) {
+      if (a & 1) this.apply(a++, v);
+      if (b & 1) this.apply(--b, v);
+    }
+    this.rebuild(a0);
+    this.rebuild(b0);
+  }
+  /** Max over positions l..r inclusive. */
+  query(l: number, r: number): number {
+    let a = l + this.size;
+    let b = r + 1 + this.size;
+    this.push(a);
+    this.push(b - 1);
+    let res = Number.NEGATIVE_INFINITY;
+    const t = this.t;
+    for (; a < b; a >>= 1, b >>= 1) {
+      if (a & 1) res = Math.max(res, t[a++]!);
+      if (b & 1) res = Math.max(res, t[--b]!);
+    }
+    return res;
   }
 }
 
