@@ -256,6 +256,14 @@ export class LedgerBank {
     return this.sendTransaction(tx.serialize());
   }
 
+  /** Any amount from the faucet, as as many airdrops as the per-airdrop cap needs. */
+  fund(pubkey: string, amount: bigint): void {
+    for (let left = amount; left > 0n; left -= MAX_AIRDROP_LAMPORTS) {
+      // biome-ignore lint/complexity/useMathMinMax: Math.min does not take bigint
+      this.requestAirdrop(pubkey, left > MAX_AIRDROP_LAMPORTS ? MAX_AIRDROP_LAMPORTS : left);
+    }
+  }
+
   getSignatureStatus(signature: string): { slot: number; err: TransactionErrorJson | null } | null {
     const record = this.history.get(signature);
     return record ? { slot: record.slot, err: record.err } : null;

@@ -73,7 +73,7 @@ export async function setupLocalnet(bank: LedgerBank, options: LocalnetSetupOpti
   // The mint's own keypair is kept too, so the mint address survives a ledger restart.
   const mintKeypair = await loadOrCreateSolanaKeypair(join(options.keysDir, 'mint.json'));
   const mint = mintKeypair.publicKey;
-  bank.requestAirdrop(authority.publicKey.toBase58(), AUTHORITY_LAMPORTS);
+  bank.fund(authority.publicKey.toBase58(), AUTHORITY_LAMPORTS);
   send(
     bank,
     authority,
@@ -91,7 +91,7 @@ export async function setupLocalnet(bank: LedgerBank, options: LocalnetSetupOpti
   );
 
   const fundOne = (owner: PublicKey): FundedKey => {
-    if (options.lamportsPerKey > 0n) bank.requestAirdrop(owner.toBase58(), options.lamportsPerKey);
+    bank.fund(owner.toBase58(), options.lamportsPerKey);
     const tokenAccount = getAssociatedTokenAddressSync(mint, owner, true);
     const instructions = [
       createAssociatedTokenAccountIdempotentInstruction(authority.publicKey, tokenAccount, owner, mint),

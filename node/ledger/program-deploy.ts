@@ -55,13 +55,7 @@ export async function deployProgramFile(
     resolve(soPath) === SPLITUP_SO_PATH && (!keypairPath || resolve(keypairPath) === SPLITUP_KEYPAIR_PATH);
   const programKeypair = keypairPath ? await readSolanaKeypair(keypairPath) : Keypair.generate();
   const deployer = Keypair.generate();
-  const airdropCap = 1000n * 1_000_000_000n;
-  let needed = deployerLamports(elf.length);
-  while (needed > 0n) {
-    const amount = needed > airdropCap ? airdropCap : needed;
-    bank.requestAirdrop(deployer.publicKey.toBase58(), amount);
-    needed -= amount;
-  }
+  bank.fund(deployer.publicKey.toBase58(), deployerLamports(elf.length));
   try {
     return bank
       .runDirect((svm) =>

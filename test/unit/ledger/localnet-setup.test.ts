@@ -25,7 +25,7 @@ const options = (keysDir: string) => ({
   keysDir,
   keyCount: 2,
   mintDecimals: 3,
-  lamportsPerKey: 7_000_000_000n,
+  lamportsPerKey: 1_500n * 1_000_000_000n,
   tokensPerKey: 42_000n,
   fund: [extra],
 });
@@ -37,7 +37,7 @@ test('setup creates the mint, funds local keys and --fund pubkeys with SOL and t
   assert.equal(readMintDecimals(bank.getAccount(setup.mint)?.data), 3);
   assert.equal(setup.keys.length, 2);
   for (const key of [...setup.keys, ...setup.funded]) {
-    assert.equal(bank.getAccount(key.pubkey)?.lamports, 7_000_000_000n);
+    assert.equal(bank.getAccount(key.pubkey)?.lamports, 1_500n * 1_000_000_000n); // over one airdrop's cap
     const ata = getAssociatedTokenAddressSync(
       new PublicKey(setup.mint),
       new PublicKey(key.pubkey),
