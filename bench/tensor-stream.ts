@@ -1,8 +1,8 @@
 // Tensor stream vs raw TCP: 64 MiB from one process to another over loopback.
 //   node --import tsx bench/tensor-stream.ts [--rounds 5]
 // The receiver runs in a child process (as a remote peer would), so sender and receiver each get
-// a core. Each round measures, back to back: raw TCP (baseline), the tensor stream over stock
-// noise + default yamux, and over the fast noise crypto + a tuned yamux. Prints medians and ratios.
+// a core. Each round measures, back to back: raw TCP (baseline), then the tensor stream with stock
+// or fast noise crypto and default or tuned yamux. Prints medians and ratios.
 import '../node/runtime/polyfills.js';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -28,6 +28,8 @@ const TUNED_YAMUX = {
 
 const VARIANTS: Record<string, LoopbackNodeOptions> = {
   'stock noise + default yamux': {},
+  'fast noise + default yamux': { noise: { crypto: fastNoiseCrypto } },
+  'stock noise + tuned yamux': { yamux: TUNED_YAMUX },
   'fast noise + tuned yamux': { noise: { crypto: fastNoiseCrypto }, yamux: TUNED_YAMUX },
 };
 

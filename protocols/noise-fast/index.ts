@@ -7,6 +7,7 @@
 // the ciphertext and tag are returned as one list without the extra copy of a 64 KiB frame.
 import crypto from 'node:crypto';
 import { type ICryptoInterface, pureJsCrypto } from '@libp2p/noise';
+import { Uint8ArrayList } from 'uint8arraylist';
 
 type Bytes = Parameters<ICryptoInterface['chaCha20Poly1305Encrypt']>[0];
 type Sealed = ReturnType<ICryptoInterface['chaCha20Poly1305Encrypt']>;
@@ -40,10 +41,9 @@ function x25519PublicKey(raw: Uint8Array): crypto.KeyObject {
   return crypto.createPublicKey({ key: Buffer.concat([SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
 }
 
-/** Concatenates parts into one Uint8Array only when there is more than one. */
-function joined(parts: Uint8Array[], length: number): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  return Buffer.concat(parts, length);
+/** One part as is; several as a list (no copy: noise appends the result to a list anyway). */
+function joined(parts: Uint8Array[]): Sealed {
+  return parts.length === 1 ? parts[0]! : new Uint8ArrayList(...parts);
 }
 
 export const fastNoiseCrypto: ICryptoInterface = {
@@ -91,7 +91,7 @@ export const fastNoiseCrypto: ICryptoInterface = {
     else for (const buf of plaintext) parts.push(cipher.update(buf));
     cipher.final(); // a stream cipher: final() emits nothing, it computes the tag
     parts.push(cipher.getAuthTag());
-    return joined(parts, plaintext.byteLength + TAG_LENGTH);
+    return joined(parts);
   },
 
   chaCha20Poly1305Decrypt(ciphertext, nonce, ad, k): Sealed {
@@ -108,6 +108,6 @@ export const fastNoiseCrypto: ICryptoInterface = {
       for (const buf of ciphertext.sublist(0, textLength)) parts.push(decipher.update(buf));
     }
     decipher.final(); // throws when the tag does not authenticate
-    return joined(parts, textLength);
+    return joined(parts);
   },
 };
