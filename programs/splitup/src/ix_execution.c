@@ -87,7 +87,7 @@ u64 ix_assign_task(const Ctx *ctx) {
   n->active_assignments = (u32)active;
   sol_memcpy_(&run->node, &n->authority, sizeof(Pubkey));
   run->assigned_at = now;
-  run->attempts++;
+  if (run->attempts < 0xff) run->attempts++; /* saturate: the backoff is capped anyway */
   run->status = TASK_ASSIGNED;
   return SUCCESS;
 }
