@@ -128,6 +128,9 @@ describe('executions', () => {
         ),
       'InsufficientCommitteeSignatures',
     );
+    const nobody = await resolveDisputeIx(execution, 0, 'node', w.a.key.publicKey, w.v.key.publicKey, q(w));
+    nobody.data[9] = 2; // VerdictArgs.guilty: neither party
+    await rejects(() => w.env.send([nobody], w.quorum), 'InvalidVerdict');
     await w.env.sendAsync(
       [resolveDisputeIx(execution, 0, 'node', w.a.key.publicKey, w.v.key.publicKey, q(w))],
       w.quorum,
@@ -385,6 +388,42 @@ describe('executions', () => {
       await rejects(
         () => env().sendAsync([assignTaskIx(fresh, w.model, 2, w.a.key.publicKey, q(w))], w.quorum),
         'InvalidTaskIndex',
+      );
+      same();
+    });
+
+    it('no sampling decision before the commitment, no verdict without a dispute', async () => {
+      const fresh = executionAddress(w.client.key.publicKey, 10n);
+      await env().sendAsync(
+        [
+          requestExecutionIx({
+            client: w.client.key.publicKey,
+            clientWallet: w.client.wallet,
+            model: w.model,
+            nonce: 10n,
+            maxFee: MAX_FEE,
+            inputCommitment: hashOf('input'),
+          }),
+        ],
+        [w.client.key],
+      );
+      snapshot = balances(w);
+      await env().sendAsync([assignTaskIx(fresh, w.model, 0, w.a.key.publicKey, q(w))], w.quorum);
+      await rejects(
+        () =>
+          env().sendAsync(
+            [decideSamplingIx(fresh, w.model, 0, w.v.key.publicKey, q(w), w.a.key.publicKey)],
+            w.quorum,
+          ),
+        'InvalidTaskState',
+      );
+      await rejects(
+        () =>
+          env().sendAsync(
+            [resolveDisputeIx(fresh, 0, 'node', w.a.key.publicKey, w.v.key.publicKey, q(w))],
+            w.quorum,
+          ),
+        'InvalidTaskState',
       );
       same();
     });
