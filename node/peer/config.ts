@@ -29,6 +29,12 @@ export interface NodeConfig {
   heartbeatIntervalMs: number;
   committeeRefreshMs: number;
   announceIntervalMs: number;
+  /** Worker: the bundle to serve, a local bundle folder or the CID of a published manifest. */
+  bundle: string | undefined;
+  /** Worker: ids of the tasks to specialize in (their weights are fetched and kept loaded). */
+  tasks: string[];
+  /** Worker: intra-op threads per task session; undefined uses every core. */
+  threads: number | undefined;
 }
 
 type Kind = 'string' | 'list' | 'int' | { oneOf: readonly string[] };
@@ -127,6 +133,27 @@ export const NODE_OPTIONS: readonly OptionSpec[] = [
     kind: 'int',
     help: 'oracle re-announce period',
   },
+  {
+    key: 'bundle',
+    flag: 'bundle',
+    env: 'SPLITUP_BUNDLE',
+    kind: 'string',
+    help: 'worker: bundle folder, or CID of a published manifest',
+  },
+  {
+    key: 'tasks',
+    flag: 'tasks',
+    env: 'SPLITUP_TASKS',
+    kind: 'list',
+    help: 'worker: task ids to serve (comma-separated or repeated)',
+  },
+  {
+    key: 'threads',
+    flag: 'threads',
+    env: 'SPLITUP_THREADS',
+    kind: 'int',
+    help: 'worker: threads per task session (default: all cores)',
+  },
 ];
 
 /** Committee re-listing default: a heartbeat interval keeps the view as fresh as liveness. */
@@ -147,6 +174,9 @@ export function defaultConfig(): NodeConfig {
     heartbeatIntervalMs: DEFAULT_HEARTBEAT_INTERVAL_MS,
     committeeRefreshMs: DEFAULT_COMMITTEE_REFRESH_MS,
     announceIntervalMs: DEFAULT_ANNOUNCE_INTERVAL_MS,
+    bundle: undefined,
+    tasks: [],
+    threads: undefined,
   };
 }
 
@@ -254,6 +284,8 @@ function checkAddresses(config: NodeConfig): void {
       }
     }
   }
+  if (config.role === 'worker' && (config.bundle === undefined) !== (config.tasks.length === 0))
+    throw new SplitUpError('CONFIG_INVALID', 'a worker needs both --bundle and --tasks, or neither');
   if (config.listen.length === 0)
     throw new SplitUpError('CONFIG_INVALID', 'at least one listen address is needed');
   if (!NETWORK_NAME_PATTERN.test(config.network)) {

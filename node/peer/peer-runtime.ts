@@ -2,23 +2,40 @@
 // network services (heartbeat, liveness, committee), logs, metrics; and stops it all cleanly.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { type Blocks, blocks } from '../../protocols/blocks/index.js';
 import { type Committee, committee, RECORD_TTL_ANNOUNCE_INTERVALS } from '../../protocols/committee/index.js';
+import { type ExecutionControl, executionControl } from '../../protocols/execution/index.js';
 import { type Heartbeat, heartbeat } from '../../protocols/heartbeat/index.js';
+import { type TensorStream, tensorStream } from '../../protocols/tensor-stream/index.js';
+import { WeightStore } from '../../storage/weights/index.js';
 import { generateIdentity, type Identity } from '../identity/identity.js';
 import { loadOrCreateKeypairFile, readKeypairFile } from '../identity/keypair-file.js';
+import { startWorkerTasks } from '../roles/worker/start-worker.js';
+import { WorkerExecutor } from '../roles/worker/worker-executor.js';
 import { BootstrapDialer } from './bootstrap-dialer.js';
 import type { NodeConfig } from './config.js';
+import { ContentProvider } from './content-provider.js';
 import { createPeer, type SplitUpPeer } from './create-peer.js';
 import type { Logger } from './logger.js';
 import { createNodeMetrics, type MetricsServer, startMetricsServer } from './metrics.js';
 
 export const DEFAULT_KEYPAIR_FILE = 'keypair.json';
 
-export type RoleServices = { heartbeat: Heartbeat; committee: Committee };
+export type RoleServices = {
+  heartbeat: Heartbeat;
+  committee: Committee;
+  /** Serves (and fetches) weight blocks from this peer's store. */
+  blocks: Blocks;
+  tensorStream: TensorStream;
+  execution: ExecutionControl;
+};
 
 export interface RunningPeer {
   node: SplitUpPeer<RoleServices>;
   identity: Identity;
+  store: WeightStore;
+  /** The worker's executor (tasks loaded once `node start` returned); undefined for other roles. */
+  worker: WorkerExecutor | undefined;
   metricsUrl: string | undefined;
   stop(): Promise<void>;
 }
@@ -37,6 +54,9 @@ export async function startPeer(config: NodeConfig, logger: Logger): Promise<Run
   const identity = await loadIdentity(config, logger);
   const metrics = config.metrics !== undefined ? createNodeMetrics() : undefined;
   const recordTtlS = Math.ceil((config.announceIntervalMs * RECORD_TTL_ANNOUNCE_INTERVALS) / 1000);
+  const store = await WeightStore.open(config.dataDir);
+  const log = (event: string, fields: Record<string, unknown>) => logger.info(event, fields);
+  const worker = config.role === 'worker' ? new WorkerExecutor({ log }) : undefined;
   const node = await createPeer<RoleServices>({
     privateKey: identity.privateKey,
     listen: config.listen,
@@ -48,6 +68,8 @@ export async function startPeer(config: NodeConfig, logger: Logger): Promise<Run
         publish: config.role !== 'client',
         trackLiveness: config.role === 'oracle',
         metrics: metrics?.heartbeat,
+        // Heartbeats list only tasks whose sessions are loaded, so nobody assigns work too early.
+        localStatus: () => ({ status: 'ready', freeVramBytes: 0n, tasks: worker?.loadedTasks ?? [] }),
       }),
       committee: committee({
         network: config.network,
@@ -55,8 +77,14 @@ export async function startPeer(config: NodeConfig, logger: Logger): Promise<Run
         announceIntervalMs: config.announceIntervalMs,
         refreshIntervalMs: config.committeeRefreshMs,
       }),
+      blocks: blocks({ store }),
+      tensorStream: tensorStream(worker ? { interfaceFor: worker.interfaceFor } : {}),
+      execution: executionControl(
+        worker ? { onAssign: worker.onAssign, onRejected: logRejection(logger) } : {},
+      ),
     },
   });
+  worker?.attach(node);
   wireLogs(node, config, logger, metrics);
   logger.info('node.started', {
     role: config.role,
@@ -67,32 +95,71 @@ export async function startPeer(config: NodeConfig, logger: Logger): Promise<Run
   });
   const dialer = new BootstrapDialer(node, config.bootstrap, logger);
   dialer.start();
+  const provider = new ContentProvider(node, store, config.announceIntervalMs, logger);
+  provider.start();
+  const shutdown = new AbortController();
   let metricsServer: MetricsServer | undefined;
   try {
     if (metrics) {
       metricsServer = await startMetricsServer(metrics.registry, config.metrics!);
       logger.info('metrics.listening', { url: metricsServer.url });
     }
+    if (worker && config.bundle !== undefined) {
+      const { bundleId } = await startWorkerTasks({
+        bundle: config.bundle,
+        tasks: config.tasks,
+        dataDir: config.dataDir,
+        ...(config.threads === undefined ? {} : { threads: config.threads }),
+        store,
+        blocks: node.services.blocks,
+        executor: worker,
+        log,
+        signal: shutdown.signal,
+      });
+      logger.info('worker.ready', {
+        peerId: identity.peerId.toString(),
+        bundleId,
+        tasks: worker.loadedTasks,
+        listen: node.getMultiaddrs().map(String),
+      });
+      void node.services.heartbeat.publishNow().catch(() => undefined);
+    }
   } catch (err) {
+    shutdown.abort();
+    provider.stop();
     dialer.stop();
+    await worker?.close();
+    await metricsServer?.close();
     await node.stop();
+    await store.stop();
     throw err;
   }
   let stopping: Promise<void> | undefined;
   return {
     node,
     identity,
+    store,
+    worker,
     metricsUrl: metricsServer?.url,
     stop: () => {
       stopping ??= (async () => {
+        shutdown.abort();
+        provider.stop();
         dialer.stop();
+        await worker?.close();
         await metricsServer?.close();
         await node.stop();
+        await store.stop();
         logger.info('node.stopped', { peerId: identity.peerId.toString() });
       })();
       return stopping;
     },
   };
+}
+
+function logRejection(logger: Logger) {
+  return (err: { code: string; message: string }, from: { toString(): string }) =>
+    logger.warn('execution.rejected', { code: err.code, from: from.toString(), reason: err.message });
 }
 
 function wireLogs(

@@ -8,6 +8,7 @@ import { SplitUpError } from '../../errors.js';
 import { deployModel } from '../../model/bundle/deploy-model.js';
 import { planTable } from '../../model/bundle/plan-table.js';
 import { assertValidDag } from '../../model/dag/index.js';
+import { MANIFEST_FILE } from '../../model/manifest.js';
 import { estimateTaskMemory, partition } from '../../model/partition/index.js';
 import { formatSize, parseSize } from '../../util/size.js';
 import type { Command } from '../command.js';
@@ -97,9 +98,12 @@ export const deployCommand: Command = {
           },
         });
         for (const [file, cid] of Object.entries(cids)) io.out(`${cid}  ${file}`);
+        // The manifest (now holding every file's CID) is published last: its CID names the bundle.
+        const bundleCid = await store.addFile(join(result.outDir, MANIFEST_FILE));
         io.out(
           `published ${Object.keys(cids).length} files to ${opts.dataDir}; CIDs recorded in manifest.json`,
         );
+        io.out(`bundle CID ${bundleCid} (workers: splitup node start --role worker --bundle ${bundleCid})`);
       } finally {
         await store.stop();
       }

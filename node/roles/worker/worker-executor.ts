@@ -23,12 +23,16 @@ export type WorkerServices = {
   execution: ExecutionControl;
 };
 
-export interface WorkerExecutorInit {
+/** What a worker serves: one bundle and the loaded sessions of its tasks. */
+export interface LoadedBundle {
   manifest: BundleManifest;
   /** sha256 of the bundle's manifest.json: assignments naming another bundle are refused. */
   bundleId: string;
   /** Loaded task runners, by task id. */
   runners: Map<string, TaskRunner>;
+}
+
+export interface WorkerExecutorInit {
   log?: (event: string, fields: Record<string, unknown>) => void;
 }
 
@@ -44,34 +48,44 @@ function errorFields(err: unknown): { code: string; message: string } {
 
 export class WorkerExecutor {
   readonly #init: WorkerExecutorInit;
+  #bundle: LoadedBundle | undefined;
   #node: WorkerNode | undefined;
   /** Per task, the tail of its run queue: one instance at a time per loaded session. */
   readonly #queues = new Map<string, Promise<void>>();
   readonly #inflight = new Set<Promise<void>>();
   readonly #shutdown = new AbortController();
 
-  constructor(init: WorkerExecutorInit) {
+  /** Starts empty (refusing work) when no bundle is given; `load()` it once the weights are in. */
+  constructor(init: WorkerExecutorInit = {}, bundle?: LoadedBundle) {
     this.#init = init;
+    this.#bundle = bundle;
   }
 
   /** The tensor stream's `interfaceFor`: only loaded tasks accept tensors. */
   readonly interfaceFor = (taskId: string): readonly TensorSpec[] | undefined =>
-    this.#init.runners.get(taskId)?.spec.inputs;
+    this.#bundle?.runners.get(taskId)?.spec.inputs;
 
   attach(node: WorkerNode): void {
     this.#node = node;
   }
 
+  load(bundle: LoadedBundle): void {
+    if (this.#bundle !== undefined) throw new Error('WorkerExecutor.load: a bundle is already loaded');
+    this.#bundle = bundle;
+  }
+
   get loadedTasks(): string[] {
-    return [...this.#init.runners.keys()];
+    return [...(this.#bundle?.runners.keys() ?? [])];
   }
 
   /** The execution protocol's `onAssign`: refuse fast, then run in the background. */
   readonly onAssign = (msg: AssignMessage, _from: PeerId): void => {
-    if (this.#node === undefined) throw new ExecutionRejection('WORKER_NOT_READY', 'worker is starting');
-    if (msg.bundleId !== this.#init.bundleId)
-      throw new ExecutionRejection('WORKER_WRONG_BUNDLE', `this worker runs bundle ${this.#init.bundleId}`);
-    const runner = this.#init.runners.get(msg.taskId);
+    const bundle = this.#bundle;
+    if (this.#node === undefined || bundle === undefined)
+      throw new ExecutionRejection('WORKER_NOT_READY', 'worker is still loading its tasks');
+    if (msg.bundleId !== bundle.bundleId)
+      throw new ExecutionRejection('WORKER_WRONG_BUNDLE', `this worker runs bundle ${bundle.bundleId}`);
+    const runner = bundle.runners.get(msg.taskId);
     if (runner === undefined)
       throw new ExecutionRejection('WORKER_TASK_NOT_LOADED', `task '${msg.taskId}' is not loaded here`);
     const outputs = new Set(runner.spec.outputs.map((o) => o.name));
@@ -151,6 +165,6 @@ export class WorkerExecutor {
   async close(): Promise<void> {
     this.#shutdown.abort();
     await Promise.allSettled([...this.#inflight]);
-    await Promise.allSettled([...this.#init.runners.values()].map((r) => r.close()));
+    await Promise.allSettled([...(this.#bundle?.runners.values() ?? [])].map((r) => r.close()));
   }
 }

@@ -32,7 +32,7 @@ async function openExecutor(taskIds: string[], bundleId: string): Promise<Worker
     const task = manifest.tasks.find((t) => t.id === id)!;
     runners.set(id, await TaskRunner.openTask(dir, task, manifest.runtime, { threads: 1 }));
   }
-  return new WorkerExecutor({ manifest, bundleId, runners });
+  return new WorkerExecutor({}, { manifest, bundleId, runners });
 }
 
 async function startWorker(taskIds: string[], bundleId = BUNDLE_ID) {
