@@ -20,7 +20,7 @@ Splits an ONNX model into tasks that each fit --target-vram (e.g. 12GB, 512MiB) 
 task bundle to --out: manifest.json, one .onnx per task and one weights file per task.
   --shape name=AxB   fix a symbolic input shape (repeatable), e.g. --shape input_ids=1x128;
                      or one symbolic dimension by name, e.g. --shape past_sequence_length=0
-  --force            replace --out if it exists and is not empty
+  --force            replace an earlier bundle in --out (never any other non-empty folder)
   --publish          add every task file to this peer's IPFS weight store (--data-dir, default
                      ~/.splitup) and record each file's CID in manifest.json
 The model is first optimized by onnxruntime (level recorded in the manifest) so that results of the
