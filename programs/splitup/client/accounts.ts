@@ -84,6 +84,7 @@ export interface TaskRunAccount {
   fromEscrow: bigint;
   assignedAt: bigint;
   reportedAt: bigint;
+  verifierAssignedAt: bigint;
   status: number;
   attempts: number;
 }

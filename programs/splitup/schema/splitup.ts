@@ -296,6 +296,7 @@ structs.push(
       { name: 'from_escrow', type: 'u64', doc: 'Part of the payouts taken from the client escrow' },
       { name: 'assigned_at', type: 'i64' },
       { name: 'reported_at', type: 'i64' },
+      { name: 'verifier_assigned_at', type: 'i64', doc: 'When the verifier was named' },
       { name: 'status', type: 'u8' },
       { name: 'attempts', type: 'u8', doc: 'Assignments so far (the timeout doubles with each)' },
       { name: 'reserved', type: { array: ['u8', 6] } },
@@ -585,12 +586,12 @@ instructions.push(
   },
   {
     name: 'reassign_task',
-    doc: 'Frees a task run whose node missed its deadline (completion timeout x 2^(attempts-1)) for a new assignment; anyone may crank.',
+    doc: 'Frees a task run whose node (or verifier) missed its deadline (completion timeout x 2^(attempts-1)) for a new assignment; anyone may crank.',
     args: 'TaskIndexArgs',
     accounts: [
       { name: 'execution', writable: true, doc: 'The execution' },
       { name: 'config', doc: 'PDA ["config"]' },
-      { name: 'node', writable: true, doc: 'Node account of the node that timed out' },
+      { name: 'node', writable: true, doc: 'Node account of the node (or verifier) that timed out' },
     ],
   },
   {

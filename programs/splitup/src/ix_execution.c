@@ -140,6 +140,9 @@ u64 ix_decide_sampling(const Ctx *ctx) {
   TRY(checked_add(v->active_assignments, 1, &active));
   v->active_assignments = (u32)active;
   sol_memcpy_(&run->verifier, &v->authority, sizeof(Pubkey));
+  i64 now;
+  TRY(now_unix(&now));
+  run->verifier_assigned_at = now;
   TRY(mul_bps(run->payment, c->params.verifier_reward_bps, &run->pay_verifier)); /* R x C, due on a match */
   run->status = TASK_VERIFYING;
   return SUCCESS;
@@ -305,6 +308,8 @@ static u64 completion_deadline(const Config *c, const TaskRun *run, u64 *out) {
   return checked_mul(c->params.completion_timeout_s, 1ULL << doublings, out);
 }
 
+/* A node that timed out: an assigned node that never reported goes back to PENDING; a verifier
+ * that never reported goes back to REPORTED, for the committee to name another one. */
 u64 ix_reassign_task(const Ctx *ctx) {
   if (ctx->num_accounts < REASSIGN_TASK_ACCOUNTS) return ERR_NOT_ENOUGH_ACCOUNTS;
   if (ctx->data_len != REASSIGN_TASK_DATA_LEN) return ERR_INVALID_INSTRUCTION_DATA;
@@ -316,14 +321,22 @@ u64 ix_reassign_task(const Ctx *ctx) {
   TRY(load_execution(ctx, ctx->accounts[REASSIGN_TASK_EXECUTION], &e));
   TRY(load_config(ctx, ctx->accounts[REASSIGN_TASK_CONFIG], &c));
   TRY(task_run(e, index, &run));
-  if (run->status != TASK_ASSIGNED) return ERR_INVALID_TASK_STATE;
-  TRY(load_node_account(ctx, ctx->accounts[REASSIGN_TASK_NODE], &run->node, &n));
+  bool verifying = run->status == TASK_VERIFYING;
+  if (run->status != TASK_ASSIGNED && !verifying) return ERR_INVALID_TASK_STATE;
+  TRY(load_node_account(ctx, ctx->accounts[REASSIGN_TASK_NODE], verifying ? &run->verifier : &run->node, &n));
   u64 deadline;
   TRY(completion_deadline(c, run, &deadline));
-  i64 now;
+  i64 now, since = verifying ? run->verifier_assigned_at : run->assigned_at;
   TRY(now_unix(&now));
-  if (now < run->assigned_at || (u64)(now - run->assigned_at) < deadline) return ERR_DEADLINE_NOT_PASSED;
+  if (now < since || (u64)(now - since) < deadline) return ERR_DEADLINE_NOT_PASSED;
   if (n->active_assignments) n->active_assignments--;
+  if (verifying) {
+    sol_memset_(&run->verifier, 0, sizeof(Pubkey));
+    run->verifier_assigned_at = 0;
+    run->pay_verifier = 0;
+    run->status = TASK_REPORTED;
+    return SUCCESS;
+  }
   sol_memset_(&run->node, 0, sizeof(Pubkey));
   run->assigned_at = 0;
   run->status = TASK_PENDING;

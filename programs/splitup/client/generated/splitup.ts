@@ -606,7 +606,7 @@ export type Splitup = {
     {
       name: 'reassignTask';
       docs: [
-        'Frees a task run whose node missed its deadline (completion timeout x 2^(attempts-1)) for a new assignment; anyone may crank.',
+        'Frees a task run whose node (or verifier) missed its deadline (completion timeout x 2^(attempts-1)) for a new assignment; anyone may crank.',
       ];
       discriminator: [18, 135, 71, 49, 93, 16, 109, 0];
       accounts: [
@@ -621,7 +621,7 @@ export type Splitup = {
         },
         {
           name: 'node';
-          docs: ['Node account of the node that timed out'];
+          docs: ['Node account of the node (or verifier) that timed out'];
           writable: true;
         },
       ];
@@ -1746,6 +1746,11 @@ export type Splitup = {
             type: 'i64';
           },
           {
+            name: 'verifierAssignedAt';
+            docs: ['When the verifier was named'];
+            type: 'i64';
+          },
+          {
             name: 'status';
             type: 'u8';
           },
@@ -2676,7 +2681,7 @@ export const SPLITUP_IDL = {
     {
       name: 'reassign_task',
       docs: [
-        'Frees a task run whose node missed its deadline (completion timeout x 2^(attempts-1)) for a new assignment; anyone may crank.',
+        'Frees a task run whose node (or verifier) missed its deadline (completion timeout x 2^(attempts-1)) for a new assignment; anyone may crank.',
       ],
       discriminator: [18, 135, 71, 49, 93, 16, 109, 0],
       accounts: [
@@ -2691,7 +2696,7 @@ export const SPLITUP_IDL = {
         },
         {
           name: 'node',
-          docs: ['Node account of the node that timed out'],
+          docs: ['Node account of the node (or verifier) that timed out'],
           writable: true,
         },
       ],
@@ -3813,6 +3818,11 @@ export const SPLITUP_IDL = {
           },
           {
             name: 'reported_at',
+            type: 'i64',
+          },
+          {
+            name: 'verifier_assigned_at',
+            docs: ['When the verifier was named'],
             type: 'i64',
           },
           {

@@ -307,11 +307,12 @@ typedef struct TaskRun {
   u64 from_escrow; /* Part of the payouts taken from the client escrow */
   i64 assigned_at;
   i64 reported_at;
+  i64 verifier_assigned_at; /* When the verifier was named */
   u8 status;
   u8 attempts; /* Assignments so far (the timeout doubles with each) */
   u8 reserved[6];
 } TaskRun;
-STATIC_ASSERT(sizeof(TaskRun) == 184, "TaskRun size");
+STATIC_ASSERT(sizeof(TaskRun) == 192, "TaskRun size");
 STATIC_ASSERT(__builtin_offsetof(TaskRun, node) == 0, "TaskRun.node");
 STATIC_ASSERT(__builtin_offsetof(TaskRun, verifier) == 32, "TaskRun.verifier");
 STATIC_ASSERT(__builtin_offsetof(TaskRun, output_hash) == 64, "TaskRun.output_hash");
@@ -322,9 +323,10 @@ STATIC_ASSERT(__builtin_offsetof(TaskRun, pay_verifier) == 144, "TaskRun.pay_ver
 STATIC_ASSERT(__builtin_offsetof(TaskRun, from_escrow) == 152, "TaskRun.from_escrow");
 STATIC_ASSERT(__builtin_offsetof(TaskRun, assigned_at) == 160, "TaskRun.assigned_at");
 STATIC_ASSERT(__builtin_offsetof(TaskRun, reported_at) == 168, "TaskRun.reported_at");
-STATIC_ASSERT(__builtin_offsetof(TaskRun, status) == 176, "TaskRun.status");
-STATIC_ASSERT(__builtin_offsetof(TaskRun, attempts) == 177, "TaskRun.attempts");
-STATIC_ASSERT(__builtin_offsetof(TaskRun, reserved) == 178, "TaskRun.reserved");
+STATIC_ASSERT(__builtin_offsetof(TaskRun, verifier_assigned_at) == 176, "TaskRun.verifier_assigned_at");
+STATIC_ASSERT(__builtin_offsetof(TaskRun, status) == 184, "TaskRun.status");
+STATIC_ASSERT(__builtin_offsetof(TaskRun, attempts) == 185, "TaskRun.attempts");
+STATIC_ASSERT(__builtin_offsetof(TaskRun, reserved) == 186, "TaskRun.reserved");
 
 /* Arguments of request_execution. */
 typedef struct RequestExecutionArgs {
@@ -431,7 +433,7 @@ typedef struct Execution {
   u8 bump;
   u8 reserved[6];
 } Execution;
-STATIC_ASSERT(sizeof(Execution) == 1616, "Execution size");
+STATIC_ASSERT(sizeof(Execution) == 1680, "Execution size");
 STATIC_ASSERT(__builtin_offsetof(Execution, client) == 0, "Execution.client");
 STATIC_ASSERT(__builtin_offsetof(Execution, model) == 32, "Execution.model");
 STATIC_ASSERT(__builtin_offsetof(Execution, input_commitment) == 64, "Execution.input_commitment");
@@ -441,9 +443,9 @@ STATIC_ASSERT(__builtin_offsetof(Execution, refund_extra) == 112, "Execution.ref
 STATIC_ASSERT(__builtin_offsetof(Execution, created_at) == 120, "Execution.created_at");
 STATIC_ASSERT(__builtin_offsetof(Execution, nonce) == 128, "Execution.nonce");
 STATIC_ASSERT(__builtin_offsetof(Execution, tasks) == 136, "Execution.tasks");
-STATIC_ASSERT(__builtin_offsetof(Execution, task_count) == 1608, "Execution.task_count");
-STATIC_ASSERT(__builtin_offsetof(Execution, bump) == 1609, "Execution.bump");
-STATIC_ASSERT(__builtin_offsetof(Execution, reserved) == 1610, "Execution.reserved");
+STATIC_ASSERT(__builtin_offsetof(Execution, task_count) == 1672, "Execution.task_count");
+STATIC_ASSERT(__builtin_offsetof(Execution, bump) == 1673, "Execution.bump");
+STATIC_ASSERT(__builtin_offsetof(Execution, reserved) == 1674, "Execution.reserved");
 
 /* Account discriminators (sha256("account:<Name>")[0..8], little-endian u64) */
 #define DISC_CONFIG 0x82ccfa1ee0aa0c9bULL
@@ -453,7 +455,7 @@ STATIC_ASSERT(__builtin_offsetof(Execution, reserved) == 1610, "Execution.reserv
 #define DISC_MODEL 0x97df7db97af7dd98ULL
 #define MODEL_SPACE (8 + 9112)
 #define DISC_EXECUTION 0x28e52181a3e19432ULL
-#define EXECUTION_SPACE (8 + 1616)
+#define EXECUTION_SPACE (8 + 1680)
 
 /* Instruction discriminators (sha256("global:<name>")[0..8]) and account positions */
 #define IX_INITIALIZE 0xed9b980d1f6dafafULL

@@ -267,6 +267,35 @@ describe('executions', () => {
     assert.equal(nodeOf(w, w.v).activeAssignments, 0);
   });
 
+  it('frees a sampled task whose verifier never reports, for another verifier', async () => {
+    const w = fork();
+    const execution = await reported(w, 11n, hashOf('h'));
+    await w.env.sendAsync(
+      [decideSamplingIx(execution, w.model, 0, w.v.key.publicKey, q(w), w.a.key.publicKey)],
+      w.quorum,
+    );
+    assert.equal(nodeOf(w, w.v).activeAssignments, 1);
+    const reassign = () => w.env.sendAsync([reassignTaskIx(execution, 0, w.v.key.publicKey)], [w.client.key]);
+    await rejects(reassign, 'DeadlineNotPassed');
+    w.env.advance(DEFAULT_PROTOCOL_PARAMS.completionTimeoutS);
+    await rejects(
+      () => w.env.sendAsync([reassignTaskIx(execution, 0, w.a.key.publicKey)], [w.client.key]),
+      'NotAssignedNode',
+    );
+    await reassign();
+    assert.equal(nodeOf(w, w.v).activeAssignments, 0);
+    assert.equal(execOf(w, 11n).tasks[0]!.status, 2, 'back to REPORTED: the commitment stands');
+    await w.env.sendAsync(
+      [decideSamplingIx(execution, w.model, 0, w.v.key.publicKey, q(w), w.a.key.publicKey)],
+      w.quorum,
+    );
+    await w.env.sendAsync(
+      [reportVerificationIx(w.v.key.publicKey, execution, 0, hashOf('h'), w.a.key.publicKey)],
+      [w.v.key],
+    );
+    assert.equal(execOf(w, 11n).tasks[0]!.status, 5);
+  });
+
   it('lets the client cancel an execution nobody took and recover its escrow', async () => {
     const w = fork();
     const before = balances(w);
