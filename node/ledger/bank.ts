@@ -67,8 +67,28 @@ export interface BankOptions {
 const SYSTEM_PROGRAM = SystemProgram.programId.toBase58();
 const ADVANCE_NONCE_INSTRUCTION = 4;
 
+/** The native object behind litesvm's wrapper, which reads accounts by raw key bytes. */
+interface NativeAccounts {
+  getAccount(pubkey: Uint8Array): {
+    lamports(): bigint;
+    data(): Uint8Array;
+    owner(): Uint8Array;
+    executable(): boolean;
+  } | null;
+}
+
+/**
+ * litesvm's wrapper builds fresh @solana/kit codecs on every getAccount (~0.5 ms each, several per
+ * transaction); its native object takes key bytes directly, ~10x faster. Used when present.
+ */
+function nativeAccounts(svm: LiteSVM): NativeAccounts | undefined {
+  const inner = (svm as unknown as { inner?: Partial<NativeAccounts> }).inner;
+  return typeof inner?.getAccount === 'function' ? (inner as NativeAccounts) : undefined;
+}
+
 export class LedgerBank {
   readonly svm: LiteSVM;
+  private readonly native: NativeAccounts | undefined;
   readonly history = new TransactionHistory();
   private readonly faucet = Keypair.generate();
   private readonly startSlot: number;
@@ -86,6 +106,7 @@ export class LedgerBank {
     // Blockhash age is checked here against a window of recent hashes, as a validator does;
     // litesvm alone only accepts its single latest hash.
     this.svm = new LiteSVM().withBlockhashCheck(false);
+    this.native = nativeAccounts(this.svm);
     this.startSlot = Number(this.svm.getClock().slot);
     this.currentSlot = this.startSlot;
     this.latest = { blockhash: this.svm.latestBlockhash(), lastValidBlockHeight: BLOCKHASH_VALID_SLOTS };
@@ -181,6 +202,19 @@ export class LedgerBank {
   }
 
   getAccount(pubkey: string): AccountState | null {
+    if (this.native) {
+      const account = this.native.getAccount(new PublicKey(pubkey).toBytes());
+      if (!account) return null;
+      const data = account.data();
+      const lamports = account.lamports();
+      if (lamports === 0n && data.length === 0) return null;
+      return {
+        lamports,
+        owner: toBase58(account.owner()),
+        data: new Uint8Array(data),
+        executable: account.executable(),
+      };
+    }
     const account = this.svm.getAccount(address(pubkey));
     if (!account.exists || (account.lamports === 0n && account.data.length === 0)) return null;
     return {

@@ -8,11 +8,13 @@ export const DEFAULT_RPC_HOST = '127.0.0.1';
 export const SLOT_INTERVAL_MS = 400;
 
 /**
- * How many slots a blockhash stays valid. Solana uses 150 (MAX_PROCESSING_AGE); this ledger also
- * advances a slot per committed transaction, so a burst from one peer would expire the hashes other
- * peers are still signing with. Twice Solana's window keeps that from happening at local rates.
+ * How many slots a blockhash stays valid. Solana uses 150 (MAX_PROCESSING_AGE) at ~400 ms a slot.
+ * This ledger also advances a slot per landed transaction, so a burst of transactions would expire
+ * hashes that other peers are still signing with; 1000 slots lets hundreds land in between while a
+ * hash still expires within minutes at idle. Replays stay impossible: history (MAX_HISTORY) spans
+ * far more than one window of transactions.
  */
-export const BLOCKHASH_VALID_SLOTS = 300;
+export const BLOCKHASH_VALID_SLOTS = 1000;
 
 /** Solana's base fee; litesvm charges the same per signature. */
 export const LAMPORTS_PER_SIGNATURE = 5000;
