@@ -85,7 +85,7 @@ const modelTxs = await env.sendEach(
   registerModelInstructions(dev.publicKey, modelIdFrom('bench'), twoTaskModel()),
   [dev],
 );
-modelTxs.forEach((tx, i) => note(names[i]!, tx.computeUnits));
+for (const [i, tx] of modelTxs.entries()) note(names[i]!, tx.computeUnits);
 // The largest DAG the account holds: 8 tasks in a chain, 3 tensors between each, 27 connections.
 const WIDE = 3;
 const CHAIN = 8;
@@ -140,7 +140,8 @@ console.log(
 );
 let worst = 0n;
 for (const [name, list] of Object.entries(costs)) {
-  const max = list.reduce((m, c) => (c.cu > m ? c.cu : m), 0n);
+  let max = 0n;
+  for (const c of list) if (c.cu > max) max = c.cu;
   if (max > worst) worst = max;
   const ratio = Number(max) / Number(baseline);
   const pct = (Number(max) * 100) / Number(CU_TARGET);
