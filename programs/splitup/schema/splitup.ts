@@ -596,7 +596,7 @@ instructions.push(
   },
   {
     name: 'settle_task',
-    doc: "Pays a finished task run from the vault into the nodes' token accounts (anyone may crank).",
+    doc: "Pays a finished task run from the vault into the nodes' token accounts (anyone may crank). A report left undecided through the challenge window pays as unsampled.",
     args: 'TaskIndexArgs',
     accounts: [
       { name: 'execution', writable: true, doc: 'The execution' },

@@ -233,6 +233,12 @@ u64 ix_settle_task(const Ctx *ctx) {
   TRY(check_vault_account(c, vault));
   TRY(check_program(ctx->accounts[SETTLE_TASK_TOKEN_PROGRAM], &TOKEN_PROGRAM));
   TRY(task_run(e, index, &run));
+  if (run->status == TASK_REPORTED) {
+    /* No sampling decision within the challenge window: nobody challenged, so it pays as unsampled. */
+    run->pay_node = run->payment;
+    run->from_escrow = run->payment;
+    run->status = TASK_UNSAMPLED;
+  }
   if (run->status == TASK_UNSAMPLED) {
     i64 now;
     TRY(now_unix(&now));

@@ -638,7 +638,9 @@ export type Splitup = {
     },
     {
       name: 'settleTask';
-      docs: ["Pays a finished task run from the vault into the nodes' token accounts (anyone may crank)."];
+      docs: [
+        "Pays a finished task run from the vault into the nodes' token accounts (anyone may crank). A report left undecided through the challenge window pays as unsampled.",
+      ];
       discriminator: [128, 27, 215, 43, 26, 28, 251, 9];
       accounts: [
         {
@@ -2713,7 +2715,9 @@ export const SPLITUP_IDL = {
     },
     {
       name: 'settle_task',
-      docs: ["Pays a finished task run from the vault into the nodes' token accounts (anyone may crank)."],
+      docs: [
+        "Pays a finished task run from the vault into the nodes' token accounts (anyone may crank). A report left undecided through the challenge window pays as unsampled.",
+      ],
       discriminator: [128, 27, 215, 43, 26, 28, 251, 9],
       accounts: [
         {

@@ -296,6 +296,22 @@ describe('executions', () => {
     assert.equal(execOf(w, 11n).tasks[0]!.status, 5);
   });
 
+  it('pays a report the committee left undecided once the challenge window passes', async () => {
+    const w = fork();
+    const before = balances(w);
+    const execution = await reported(w, 12n, hashOf('h'));
+    const settle = () =>
+      w.env.sendAsync(
+        [settleTaskIx({ execution, taskIndex: 1, node: w.b.key.publicKey, nodeWallet: w.b.wallet })],
+        [w.client.key],
+      );
+    await rejects(settle, 'ChallengeWindowOpen');
+    assert.equal(execOf(w, 12n).tasks[1]!.status, 2, 'a refused settle changes nothing');
+    w.env.advance(w.env.challengeWindow());
+    await settle();
+    assert.equal(balances(w).b - before.b, C1);
+  });
+
   it('lets the client cancel an execution nobody took and recover its escrow', async () => {
     const w = fork();
     const before = balances(w);
