@@ -220,5 +220,6 @@ try {
   }
   await providerStore.stop();
 } finally {
-  await rm(dir, { recursive: true, force: true });
+  // Retries: stopped stores may still be flushing files into the folder.
+  await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
 }
