@@ -2,75 +2,13 @@
 // bootstrap through the oracle, see each other's heartbeats, and a client that knows only a
 // worker and finds the committee (the oracle) through the DHT. Then a graceful shutdown.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { type LogLine, PeerProcess } from './peer-process.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const HEARTBEAT_MS = 500;
-/** Outcome deadline on two shared cores (process start includes the TypeScript loader). */
-const DEADLINE_MS = 90_000;
-
-interface LogLine {
-  level: string;
-  event: string;
-  [field: string]: unknown;
-}
-
-class PeerProcess {
-  readonly lines: LogLine[] = [];
-  readonly stderr: string[] = [];
-  readonly child: ChildProcess;
-  readonly exited: Promise<number | null>;
-  private waiters: Array<() => void> = [];
-
-  constructor(
-    readonly name: string,
-    args: string[],
-  ) {
-    this.child = spawn(process.execPath, ['node/bin/splitup.mjs', 'node', 'start', ...args], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, SPLITUP_LOG_FORMAT: 'json', SPLITUP_LOG_LEVEL: 'debug' },
-    });
-    createInterface({ input: this.child.stdout! }).on('line', (line) => {
-      try {
-        this.lines.push(JSON.parse(line) as LogLine);
-      } catch {
-        this.stderr.push(`(stdout) ${line}`);
-      }
-      for (const w of this.waiters.splice(0)) w();
-    });
-    createInterface({ input: this.child.stderr! }).on('line', (line) => this.stderr.push(line));
-    this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
-  }
-
-  async waitFor(what: string, match: (l: LogLine) => boolean): Promise<LogLine> {
-    const deadline = Date.now() + DEADLINE_MS;
-    for (;;) {
-      const found = this.lines.find(match);
-      if (found) return found;
-      if (Date.now() > deadline || this.child.exitCode !== null) {
-        throw new Error(
-          `${this.name}: no ${what} (exit ${this.child.exitCode}); stderr:\n${this.stderr.join('\n')}`,
-        );
-      }
-      await new Promise<void>((r) => {
-        this.waiters.push(r);
-        setTimeout(r, 500);
-      });
-    }
-  }
-
-  async started(): Promise<{ peerId: string; addr: string }> {
-    const line = await this.waitFor('node.started', (l) => l.event === 'node.started');
-    return { peerId: line.peerId as string, addr: (line.listen as string[])[0]! };
-  }
-}
 
 const dir = await mkdtemp(join(tmpdir(), 'splitup-e2e-peers-'));
 const common = [

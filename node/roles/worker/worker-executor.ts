@@ -91,6 +91,7 @@ export class WorkerExecutor {
     const outputs = new Set(runner.spec.outputs.map((o) => o.name));
     const unknown = msg.routes.find((r) => !outputs.has(r.output));
     if (unknown) throw new ExecutionRejection('WORKER_BAD_ROUTE', `task has no output '${unknown.output}'`);
+    this.#init.log?.('task.assigned', { execution: msg.executionId, task: msg.taskId });
     const job = this.#run(msg, runner).finally(() => this.#inflight.delete(job));
     this.#inflight.add(job);
   };
