@@ -9,11 +9,6 @@ import { SplitUpError } from '../errors.js';
 import type { LedgerBank } from './bank.js';
 import { readSolanaKeypair } from './keypairs.js';
 
-/** Where our built program lives, first match wins (build output, or a committed copy). */
-export const DEFAULT_PROGRAM_CANDIDATES = [
-  'programs/splitup/build/splitup.so',
-  'programs/splitup/splitup.so',
-];
 const PROGRAM_KEYPAIR_NAME = 'program-keypair.json';
 
 /** Lamports for the deployer: rent of the buffer and program-data accounts (2× the ELF) and fees. */
