@@ -10,6 +10,7 @@ import { type TensorStream, tensorStream } from '../../protocols/tensor-stream/i
 import { WeightStore } from '../../storage/weights/index.js';
 import { generateIdentity, type Identity } from '../identity/identity.js';
 import { loadOrCreateKeypairFile, readKeypairFile } from '../identity/keypair-file.js';
+import { InferenceClient } from '../roles/client/inference-client.js';
 import { startWorkerTasks } from '../roles/worker/start-worker.js';
 import { WorkerExecutor } from '../roles/worker/worker-executor.js';
 import { BootstrapDialer } from './bootstrap-dialer.js';
@@ -36,6 +37,8 @@ export interface RunningPeer {
   store: WeightStore;
   /** The worker's executor (tasks loaded once `node start` returned); undefined for other roles. */
   worker: WorkerExecutor | undefined;
+  /** The client's inference API; undefined for other roles. */
+  client: InferenceClient | undefined;
   metricsUrl: string | undefined;
   stop(): Promise<void>;
 }
@@ -57,6 +60,7 @@ export async function startPeer(config: NodeConfig, logger: Logger): Promise<Run
   const store = await WeightStore.open(config.dataDir);
   const log = (event: string, fields: Record<string, unknown>) => logger.info(event, fields);
   const worker = config.role === 'worker' ? new WorkerExecutor({ log }) : undefined;
+  const client = config.role === 'client' ? new InferenceClient() : undefined;
   const node = await createPeer<RoleServices>({
     privateKey: identity.privateKey,
     listen: config.listen,
@@ -78,13 +82,16 @@ export async function startPeer(config: NodeConfig, logger: Logger): Promise<Run
         refreshIntervalMs: config.committeeRefreshMs,
       }),
       blocks: blocks({ store }),
-      tensorStream: tensorStream(worker ? { interfaceFor: worker.interfaceFor } : {}),
-      execution: executionControl(
-        worker ? { onAssign: worker.onAssign, onRejected: logRejection(logger) } : {},
-      ),
+      tensorStream: tensorStream({ interfaceFor: (worker ?? client)?.interfaceFor ?? (() => undefined) }),
+      execution: executionControl({
+        ...(worker ? { onAssign: worker.onAssign } : {}),
+        ...(client ? { onReport: client.onReport } : {}),
+        onRejected: logRejection(logger),
+      }),
     },
   });
   worker?.attach(node);
+  client?.attach(node);
   wireLogs(node, config, logger, metrics);
   logger.info('node.started', {
     role: config.role,
@@ -140,6 +147,7 @@ export async function startPeer(config: NodeConfig, logger: Logger): Promise<Run
     identity,
     store,
     worker,
+    client,
     metricsUrl: metricsServer?.url,
     stop: () => {
       stopping ??= (async () => {
