@@ -12,7 +12,11 @@ const usage = `Usage: splitup node start --role worker|oracle|client [options]
 
 Starts a peer: libp2p on TCP (noise, yamux, identify, ping, private kad-dht, gossipsub), signed
 heartbeats (worker, oracle), liveness tracking and committee announce (oracle), committee
-listing (all). Dials only the given bootstrap peers. Stops cleanly on SIGINT/SIGTERM.
+listing (all). Every peer serves the weights pinned in its store and announces them on the DHT.
+A worker given --bundle (folder or manifest CID) and --tasks fetches those tasks' files by CID
+from providers found over the DHT, verifies and loads them, logs worker.ready, and then runs the
+task instances clients assign to it. Dials only the given bootstrap peers. Stops cleanly on
+SIGINT/SIGTERM.
 
 Options (flag, environment variable; precedence: flag > environment > config file > default):
   --config <file>                  SPLITUP_CONFIG                  JSON file with the option keys below
