@@ -1,5 +1,5 @@
 import { isSplitUpError } from '../errors.js';
-import type { CliIo, Command } from './command.js';
+import type { CliIo, CommandEntry } from './command.js';
 import { commands } from './commands/index.js';
 
 const defaultIo: CliIo = {
@@ -7,7 +7,7 @@ const defaultIo: CliIo = {
   err: (line) => process.stderr.write(`${line}\n`),
 };
 
-function findCommand(argv: string[]): { command: Command; rest: string[] } | undefined {
+function findCommand(argv: string[]): { command: CommandEntry; rest: string[] } | undefined {
   // Longest matching path wins, so `keys generate` beats a hypothetical `keys`.
   const sorted = [...commands].sort((a, b) => b.path.length - a.path.length);
   for (const command of sorted) {
@@ -36,12 +36,13 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     io.err(`splitup: unknown command '${argv.join(' ')}'\n\n${helpText()}`);
     return 2;
   }
-  if (found.rest.includes('--help') || found.rest.includes('-h')) {
-    io.out(found.command.usage);
-    return 0;
-  }
   try {
-    return await found.command.run(found.rest, io);
+    const command = await found.command.load();
+    if (found.rest.includes('--help') || found.rest.includes('-h')) {
+      io.out(command.usage);
+      return 0;
+    }
+    return await command.run(found.rest, io);
   } catch (err) {
     if (isSplitUpError(err)) {
       io.err(`error [${err.code}]: ${err.message}`);

@@ -20,7 +20,6 @@ Exit code 1 when the network's output is not bit-identical to the unsplit model'
 
 export const demoCommand: Command = {
   path: ['demo'],
-  summary: 'run a local network: deploy a real model, 3 workers, 1 client, check the result',
   usage,
   async run(args, io) {
     let values: { 'data-dir'?: string; verbose?: boolean; json?: boolean };

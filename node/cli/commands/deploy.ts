@@ -66,7 +66,6 @@ function parseDeployArgs(args: string[]) {
 
 export const deployCommand: Command = {
   path: ['deploy'],
-  summary: 'split an ONNX model into tasks under a VRAM target and write the task bundle',
   usage,
   async run(args, io) {
     const opts = parseDeployArgs(args);

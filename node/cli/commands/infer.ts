@@ -80,7 +80,6 @@ function parseInferArgs(args: string[]) {
 
 export const inferCommand: Command = {
   path: ['infer'],
-  summary: 'run one inference across the worker peers named in a plan',
   usage,
   async run(args: string[], io: CliIo): Promise<number> {
     const opts = parseInferArgs(args);

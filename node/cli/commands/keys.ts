@@ -45,7 +45,6 @@ unless --force is given.`;
 
 export const keysGenerateCommand: Command = {
   path: ['keys', 'generate'],
-  summary: 'create a keypair file (one ed25519 key: PeerId and Solana address)',
   usage: generateUsage,
   async run(args, io) {
     const opts = parseKeyArgs(args, generateUsage, true);
@@ -62,7 +61,6 @@ Prints the libp2p PeerId and the Solana address (base58) of a keypair file.`;
 
 export const keysShowCommand: Command = {
   path: ['keys', 'show'],
-  summary: "print a keypair file's PeerId and Solana address",
   usage: showUsage,
   async run(args, io) {
     const opts = parseKeyArgs(args, showUsage, false);

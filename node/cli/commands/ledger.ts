@@ -85,7 +85,6 @@ function waitForSignal(): Promise<string> {
 
 export const ledgerCommand: Command = {
   path: ['ledger'],
-  summary: 'serve a local Solana ledger (litesvm) over JSON-RPC for many processes',
   usage,
   async run(args: string[], io: CliIo): Promise<number> {
     let values: ReturnType<typeof parse>['values'];

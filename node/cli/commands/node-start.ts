@@ -26,7 +26,6 @@ ${optionsHelp()}
 
 export const nodeStartCommand: Command = {
   path: ['node', 'start'],
-  summary: 'run a peer (worker, oracle or client) until interrupted',
   usage,
   async run(args, io) {
     let config: Awaited<ReturnType<typeof loadNodeConfig>>;

@@ -166,7 +166,6 @@ function printText(io: CliIo, report: RunReport): void {
 
 export const runCommand: Command = {
   path: ['run'],
-  summary: 'run a task bundle locally on .npy inputs (optionally check it against the unsplit model)',
   usage,
   async run(args, io) {
     const opts = parseRunArgs(args);
