@@ -16,7 +16,11 @@ function platformOf(name) {
   const os = parts.find((p) => OS.includes(p));
   const cpu = parts.find((p) => CPU.includes(p));
   if (!os || !cpu) return undefined;
-  const libc = parts.includes('musl') ? 'musl' : os === 'linux' && parts.includes('gnu') ? 'glibc' : undefined;
+  const libc = parts.includes('musl')
+    ? 'musl'
+    : os === 'linux' && parts.includes('gnu')
+      ? 'glibc'
+      : undefined;
   return { os: [os], cpu: [cpu], ...(libc ? { libc: [libc] } : {}) };
 }
 
@@ -33,7 +37,9 @@ for (const [path, entry] of Object.entries(lock.packages)) {
   }
 }
 if (added.length > 0) {
-  lock.packages = Object.fromEntries(Object.entries(lock.packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a < b ? -1 : 1)));
+  lock.packages = Object.fromEntries(
+    Object.entries(lock.packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a < b ? -1 : 1)),
+  );
   writeFileSync(LOCK, `${JSON.stringify(lock, null, 2)}\n`);
 }
 console.log(added.length > 0 ? `added lock entries: ${added.join(', ')}` : 'lock complete');
