@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { isSplitUpError } from '../../../node/errors.js';
+import { loadNodeConfig } from '../../../node/peer/config.js';
+import { createLogger } from '../../../node/peer/logger.js';
+
+const dir = await mkdtemp(join(tmpdir(), 'splitup-config-'));
+const file = join(dir, 'node.json');
+await writeFile(
+  file,
+  JSON.stringify({ role: 'oracle', network: 'from-file', heartbeatIntervalMs: 1000, logLevel: 'warn' }),
+);
+
+test('precedence is flags > environment > config file > defaults', async () => {
+  const env = { SPLITUP_CONFIG: file, SPLITUP_NETWORK: 'from-env', SPLITUP_HEARTBEAT_INTERVAL_MS: '2000' };
+  const config = await loadNodeConfig(['--heartbeat-interval-ms', '3000'], env);
+  assert.equal(config.role, 'oracle');
+  assert.equal(config.logLevel, 'warn');
+  assert.equal(config.network, 'from-env');
+  assert.equal(config.heartbeatIntervalMs, 3000);
+  assert.equal(config.logFormat, 'human');
+});
+
+test('lists come from repeated flags or comma-separated environment values', async () => {
+  const a = await loadNodeConfig(
+    ['--bootstrap', '/ip4/127.0.0.1/tcp/1', '--bootstrap', '/ip4/127.0.0.1/tcp/2'],
+    {},
+  );
+  assert.deepEqual(a.bootstrap, ['/ip4/127.0.0.1/tcp/1', '/ip4/127.0.0.1/tcp/2']);
+  const b = await loadNodeConfig([], { SPLITUP_LISTEN: '/ip4/127.0.0.1/tcp/5, /ip4/127.0.0.1/tcp/6' });
+  assert.deepEqual(b.listen, ['/ip4/127.0.0.1/tcp/5', '/ip4/127.0.0.1/tcp/6']);
+});
+
+test('bad values fail with typed errors naming the source', async () => {
+  await assert.rejects(
+    loadNodeConfig(['--role', 'miner'], {}),
+    (e) => isSplitUpError(e, 'CONFIG_INVALID') && /--role/.test(e.message),
+  );
+  await assert.rejects(loadNodeConfig([], { SPLITUP_HEARTBEAT_INTERVAL_MS: 'soon' }), (e) =>
+    isSplitUpError(e, 'CONFIG_INVALID'),
+  );
+  await assert.rejects(loadNodeConfig(['--listen', 'not-an-addr'], {}), (e) =>
+    isSplitUpError(e, 'CONFIG_INVALID'),
+  );
+  await assert.rejects(loadNodeConfig(['--frobnicate'], {}), (e) => isSplitUpError(e, 'CLI_BAD_ARGS'));
+  await assert.rejects(loadNodeConfig(['--config', join(dir, 'none.json')], {}), (e) =>
+    isSplitUpError(e, 'CONFIG_FILE_NOT_FOUND'),
+  );
+  const unknown = join(dir, 'unknown.json');
+  await writeFile(unknown, JSON.stringify({ colour: 'blue' }));
+  await assert.rejects(
+    loadNodeConfig(['--config', unknown], {}),
+    (e) => isSplitUpError(e, 'CONFIG_INVALID') && /colour/.test(e.message),
+  );
+});
+
+test('JSON logs are one object per line with bigint as string; levels below the threshold are dropped', () => {
+  const lines: string[] = [];
+  const log = createLogger({
+    format: 'json',
+    level: 'info',
+    write: (l) => lines.push(l),
+    now: () => new Date(0),
+  });
+  log.debug('hidden');
+  log.info('heartbeat.received', { seq: 5n, peers: ['a', 'b'] });
+  assert.equal(lines.length, 1);
+  assert.deepEqual(JSON.parse(lines[0]!), {
+    time: '1970-01-01T00:00:00.000Z',
+    level: 'info',
+    event: 'heartbeat.received',
+    seq: '5',
+    peers: ['a', 'b'],
+  });
+  const human: string[] = [];
+  createLogger({ format: 'human', level: 'debug', write: (l) => human.push(l), now: () => new Date(0) }).warn(
+    'x.y',
+    { a: 'b c', n: 1 },
+  );
+  assert.equal(human[0], '1970-01-01T00:00:00.000Z WARN  x.y a="b c" n=1');
+});
