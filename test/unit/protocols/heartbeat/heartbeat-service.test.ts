@@ -86,7 +86,10 @@ test('honest peers see each other online through signed heartbeats', async () =>
     'mutual online status',
   );
   const seen = a.services.heartbeat.liveness.get(b.peerId.toString());
-  assert.deepEqual(seen?.lastHeartbeat.nodeKey, b.peerId.publicKey?.raw);
+  assert.deepEqual(
+    Uint8Array.from(seen?.lastHeartbeat.nodeKey ?? []),
+    Uint8Array.from(b.peerId.publicKey?.raw ?? []),
+  );
 });
 
 test('a forged heartbeat (someone else’s key) is rejected as HEARTBEAT_KEY_MISMATCH', async () => {
