@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { PublicKey, type TransactionInstruction } from '@solana/web3.js';
 import { CID } from 'multiformats/cid';
+import { DTYPES } from '../schema/splitup.js';
 import { bn } from './convert.js';
 import { SplitupClientError } from './errors.js';
 import {
@@ -20,22 +21,8 @@ import {
 import { configAddress } from './pdas.js';
 import { SPLITUP_PROGRAM_ID, splitupProgram } from './program.js';
 
-/** Tensor element types in on-chain index order (the same order as storage/tensors DTYPES). */
-export const ONCHAIN_DTYPES = [
-  'float32',
-  'float16',
-  'bfloat16',
-  'float64',
-  'int8',
-  'uint8',
-  'int16',
-  'uint16',
-  'int32',
-  'uint32',
-  'int64',
-  'uint64',
-  'bool',
-] as const;
+/** Tensor element types in on-chain index order: the schema's list, the one source of truth. */
+export const ONCHAIN_DTYPES = DTYPES;
 
 /** The model endpoint in connections (node/model/manifest.ts MODEL_ENDPOINT). */
 export const MODEL_ENDPOINT = '@model';
