@@ -106,6 +106,16 @@ export async function startPeer(config: NodeConfig, logger: Logger): Promise<Run
   provider.start();
   const shutdown = new AbortController();
   let metricsServer: MetricsServer | undefined;
+  // One teardown, in reverse start order, for a failed start and for stop() alike.
+  const teardown = async () => {
+    shutdown.abort();
+    provider.stop();
+    dialer.stop();
+    await worker?.close();
+    await metricsServer?.close();
+    await node.stop();
+    await store.stop();
+  };
   try {
     if (metrics) {
       metricsServer = await startMetricsServer(metrics.registry, config.metrics!);
@@ -132,13 +142,7 @@ export async function startPeer(config: NodeConfig, logger: Logger): Promise<Run
       void node.services.heartbeat.publishNow().catch(() => undefined);
     }
   } catch (err) {
-    shutdown.abort();
-    provider.stop();
-    dialer.stop();
-    await worker?.close();
-    await metricsServer?.close();
-    await node.stop();
-    await store.stop();
+    await teardown();
     throw err;
   }
   let stopping: Promise<void> | undefined;
@@ -151,13 +155,7 @@ export async function startPeer(config: NodeConfig, logger: Logger): Promise<Run
     metricsUrl: metricsServer?.url,
     stop: () => {
       stopping ??= (async () => {
-        shutdown.abort();
-        provider.stop();
-        dialer.stop();
-        await worker?.close();
-        await metricsServer?.close();
-        await node.stop();
-        await store.stop();
+        await teardown();
         logger.info('node.stopped', { peerId: identity.peerId.toString() });
       })();
       return stopping;
