@@ -1,10 +1,9 @@
 // `splitup demo`: the main job on an embedded default (see node/demo/local-network.ts).
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { runLocalNetworkDemo } from '../../demo/local-network.js';
-import { SplitUpError } from '../../errors.js';
 import { createLogger } from '../../peer/logger.js';
 import type { Command } from '../command.js';
+import { parseCliArgs } from '../parse-args.js';
 
 const usage = `Usage: splitup demo [--data-dir <dir>] [--verbose] [--json]
 
@@ -22,16 +21,14 @@ export const demoCommand: Command = {
   path: ['demo'],
   usage,
   async run(args, io) {
-    let values: { 'data-dir'?: string; verbose?: boolean; json?: boolean };
-    try {
-      ({ values } = parseArgs({
+    const { values } = parseCliArgs(
+      {
         args,
         strict: true,
         options: { 'data-dir': { type: 'string' }, verbose: { type: 'boolean' }, json: { type: 'boolean' } },
-      }));
-    } catch (err) {
-      throw new SplitUpError('CLI_BAD_ARGS', `${(err as Error).message}\n\n${usage}`);
-    }
+      },
+      usage,
+    );
     const json = values.json === true;
     const result = await runLocalNetworkDemo({
       dataDir: values['data-dir'] ?? join('.splitup', 'demo'),

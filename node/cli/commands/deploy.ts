@@ -2,7 +2,6 @@
 // a model into tasks that each fit the VRAM target and writes the task bundle.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { publishBundle, WeightStore } from '../../../storage/weights/index.js';
 import { SplitUpError } from '../../errors.js';
 import { deployModel } from '../../model/bundle/deploy-model.js';
@@ -12,6 +11,7 @@ import { MANIFEST_FILE } from '../../model/manifest.js';
 import { estimateTaskMemory, partition } from '../../model/partition/index.js';
 import { formatSize, parseSize } from '../../util/size.js';
 import type { Command } from '../command.js';
+import { parseCliArgs } from '../parse-args.js';
 
 const usage = `Usage: splitup deploy <model.onnx> --target-vram <size> --out <dir> [--shape name=AxB ...] [--force]
                       [--publish [--data-dir <dir>]]
@@ -27,9 +27,8 @@ The model is first optimized by onnxruntime (level recorded in the manifest) so 
 split model are bit-identical to the whole one. Progress goes to stderr, the plan to stdout.`;
 
 function parseDeployArgs(args: string[]) {
-  let parsed: ReturnType<typeof parse>;
-  function parse() {
-    return parseArgs({
+  const parsed = parseCliArgs(
+    {
       args,
       allowPositionals: true,
       strict: true,
@@ -41,13 +40,9 @@ function parseDeployArgs(args: string[]) {
         publish: { type: 'boolean' },
         'data-dir': { type: 'string' },
       },
-    });
-  }
-  try {
-    parsed = parse();
-  } catch (err) {
-    throw new SplitUpError('CLI_BAD_ARGS', `${(err as Error).message}\n\n${usage}`);
-  }
+    },
+    usage,
+  );
   const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new SplitUpError('CLI_BAD_ARGS', `expected one model file\n\n${usage}`);
   if (!values['target-vram'])

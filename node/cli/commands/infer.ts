@@ -1,7 +1,6 @@
 // `splitup infer --bundle <dir> --input name=x.npy ... --plan <file> --out <dir>`: a light client
 // peer that assigns the bundle's tasks to the workers named in the plan, streams the model
 // inputs to them, and writes the model outputs it receives as .npy.
-import { parseArgs } from 'node:util';
 import { SplitUpError } from '../../errors.js';
 import { generateIdentity } from '../../identity/identity.js';
 import { readKeypairFile } from '../../identity/keypair-file.js';
@@ -11,6 +10,7 @@ import { DEFAULT_INFERENCE_TIMEOUT_MS, InferenceClient } from '../../roles/clien
 import { readPlanFile } from '../../roles/plan.js';
 import { createClientPeer } from '../../roles/role-peer.js';
 import type { CliIo, Command } from '../command.js';
+import { parseCliArgs } from '../parse-args.js';
 import { parseNamedFiles, readNamedNpy, writeNamedNpy } from '../tensor-files.js';
 
 const usage = `Usage: splitup infer --bundle <dir> --input name=file.npy ... --plan <file> --out <dir>
@@ -33,9 +33,8 @@ function badArgs(message: string): SplitUpError {
 }
 
 function parseInferArgs(args: string[]) {
-  let parsed: ReturnType<typeof parse>;
-  function parse() {
-    return parseArgs({
+  const parsed = parseCliArgs(
+    {
       args,
       strict: true,
       options: {
@@ -48,13 +47,9 @@ function parseInferArgs(args: string[]) {
         timeout: { type: 'string' },
         json: { type: 'boolean' },
       },
-    });
-  }
-  try {
-    parsed = parse();
-  } catch (err) {
-    throw badArgs((err as Error).message);
-  }
+    },
+    usage,
+  );
   const v = parsed.values;
   if (!v.bundle) throw badArgs('--bundle <dir> is required');
   if (!v.plan) throw badArgs('--plan <file> is required');

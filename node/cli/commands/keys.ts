@@ -1,15 +1,14 @@
 // `splitup keys generate` and `splitup keys show`: the ed25519 key that is both the libp2p PeerId
 // and the Solana address, stored in the Solana CLI keypair format.
-import { parseArgs } from 'node:util';
 import { SplitUpError } from '../../errors.js';
 import { generateIdentity, type Identity } from '../../identity/identity.js';
 import { readKeypairFile, writeKeypairFile } from '../../identity/keypair-file.js';
 import type { CliIo, Command } from '../command.js';
+import { parseCliArgs } from '../parse-args.js';
 
 function parseKeyArgs(args: string[], usage: string, allowForce: boolean) {
-  let values: { keypair?: string; json?: boolean; force?: boolean };
-  try {
-    ({ values } = parseArgs({
+  const { values } = parseCliArgs(
+    {
       args,
       options: {
         keypair: { type: 'string' },
@@ -17,10 +16,9 @@ function parseKeyArgs(args: string[], usage: string, allowForce: boolean) {
         force: { type: 'boolean' },
       },
       strict: true,
-    }));
-  } catch (err) {
-    throw new SplitUpError('CLI_BAD_ARGS', `${(err as Error).message}\n\n${usage}`);
-  }
+    },
+    usage,
+  );
   if (values.force && !allowForce)
     throw new SplitUpError('CLI_BAD_ARGS', `unknown option '--force'\n\n${usage}`);
   if (!values.keypair) throw new SplitUpError('CLI_BAD_ARGS', `--keypair <file> is required\n\n${usage}`);

@@ -1,5 +1,4 @@
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
 import type { Tensor } from '../../../storage/tensors/tensor.js';
 import { BundleRunner } from '../../engine/bundle-runner.js';
 import { buildCheckReport, type CheckReport } from '../../engine/check-report.js';
@@ -8,6 +7,7 @@ import { openWholeModel } from '../../engine/whole-model.js';
 import { SplitUpError } from '../../errors.js';
 import { readManifest } from '../../model/bundle/read.js';
 import type { CliIo, Command } from '../command.js';
+import { parseCliArgs } from '../parse-args.js';
 import { parseNamedFiles, readNamedNpy, type WrittenTensor, writeNamedNpy } from '../tensor-files.js';
 
 const usage = `Usage: splitup run <bundle-dir> --input name=file.npy ... --out <dir> [--check] [--json] [--threads N] [--repeat N]
@@ -51,9 +51,8 @@ function positiveInt(flag: string, text: string | undefined, max: number): numbe
 }
 
 export function parseRunArgs(args: string[]): RunArgs {
-  let parsed: ReturnType<typeof parse>;
-  function parse() {
-    return parseArgs({
+  const parsed = parseCliArgs(
+    {
       args,
       allowPositionals: true,
       strict: true,
@@ -65,13 +64,9 @@ export function parseRunArgs(args: string[]): RunArgs {
         threads: { type: 'string' },
         repeat: { type: 'string' },
       },
-    });
-  }
-  try {
-    parsed = parse();
-  } catch (err) {
-    throw badArgs((err as Error).message);
-  }
+    },
+    usage,
+  );
   const { values, positionals } = parsed;
   if (positionals.length !== 1) throw badArgs('expected one bundle folder');
   if (!values.out) throw badArgs('--out <dir> is required');
