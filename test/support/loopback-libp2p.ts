@@ -3,12 +3,16 @@
 import '../../node/runtime/polyfills.js';
 import { type NoiseInit, noise } from '@libp2p/noise';
 import { tcp } from '@libp2p/tcp';
+import { tls } from '@libp2p/tls';
 import { yamux } from '@libp2p/yamux';
 import { createLibp2p, type Libp2p } from 'libp2p';
+import { defaultEncrypters } from '../../node/peer/create-peer.js';
 
 export interface LoopbackNodeOptions {
   /** Noise options, e.g. `{ crypto: fastNoiseCrypto }`. */
   noise?: NoiseInit;
+  /** Which connection encrypters to offer: the peer's default (TLS, then noise), or only one. */
+  encrypter?: 'default' | 'noise' | 'tls';
   /** Yamux options (window sizes, message size). */
   yamux?: Parameters<typeof yamux>[0];
   // biome-ignore lint/suspicious/noExplicitAny: libp2p service factories are heterogeneous by design
@@ -19,7 +23,12 @@ export async function createLoopbackNode(options: LoopbackNodeOptions = {}): Pro
   return createLibp2p({
     addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
     transports: [tcp()],
-    connectionEncrypters: [noise(options.noise)],
+    connectionEncrypters:
+      options.encrypter === 'tls'
+        ? [tls()]
+        : options.encrypter === 'noise' || options.noise !== undefined
+          ? [noise(options.noise)]
+          : defaultEncrypters(),
     streamMuxers: [yamux(options.yamux)],
     services: options.services ?? {},
   }) as Promise<Libp2p>;

@@ -51,7 +51,7 @@ describe('fast noise crypto', () => {
   for (const dialerIsFast of [true, false]) {
     it(`interoperates with a stock noise peer (${dialerIsFast ? 'fast dials stock' : 'stock dials fast'})`, async () => {
       const fast = await createLoopbackNode({ noise: { crypto: fastNoiseCrypto } });
-      const stock = await createLoopbackNode();
+      const stock = await createLoopbackNode({ encrypter: 'noise' });
       const [from, to] = dialerIsFast ? [fast, stock] : [stock, fast];
       try {
         await to.handle(ECHO, async (stream) => {
