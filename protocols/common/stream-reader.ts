@@ -18,7 +18,7 @@ export interface StreamReadErrors {
 /** The part of a stream the reader needs (a libp2p `Stream` has it). */
 export type ReadableStream = Pick<
   Stream,
-  'addEventListener' | 'removeEventListener' | 'readableEnded' | 'readStatus'
+  'addEventListener' | 'removeEventListener' | 'readableEnded' | 'readStatus' | 'status'
 >;
 
 /** A read in progress: fills `into` and feeds each piece to `onPiece`. */
@@ -145,6 +145,9 @@ export class StreamReader {
   };
 
   private readonly onEnd = (): void => {
+    // 'end' also fires just before the 'close' of a reset: that is a failure, not a clean end.
+    const status = this.stream.status;
+    if (status === 'reset' || status === 'aborted') this.failure ??= new StreamResetError(status);
     this.ended = true;
     this.settle();
   };
@@ -168,3 +171,11 @@ export class StreamReader {
 }
 
 const EMPTY = new Uint8Array(0);
+
+/** The stream was reset (by the remote) or aborted (locally) while a read still wanted bytes. */
+export class StreamResetError extends Error {
+  constructor(status: string) {
+    super(`the stream was ${status === 'reset' ? 'reset by the remote' : 'aborted'}`);
+    this.name = 'StreamResetError';
+  }
+}
