@@ -1,5 +1,6 @@
 // Worker-thread entry: owns one onnxruntime session (weights stay loaded) and the task's state
 // (e.g. KV cache) between steps. onnxruntime-node's run blocks its thread, hence a thread per session.
+import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
@@ -59,6 +60,8 @@ async function run(session: ort.InferenceSession, req: Extract<WorkerRequest, { 
       // State stays here for the next step, so the caller gets a copy; other outputs move out.
       if (isState || !ownsBuffer(tensor.data)) tensor.data = tensor.data.slice();
       transfer.push(tensor.data.buffer as ArrayBuffer);
+      // Hashed here, off the peer's network thread: the tensor stream sends it in its header.
+      tensor.sha256 = createHash('sha256').update(tensor.data).digest();
       outputs[name] = tensor;
     }
     post({ op: 'result', id: req.id, outputs, computeMs }, transfer);

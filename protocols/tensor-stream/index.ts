@@ -26,7 +26,7 @@ import {
 import { TensorStreamError, TensorStreamErrorCode } from './errors.js';
 import { TensorInbox } from './inbox.js';
 import { type ReceiveLimits, receiveTensorStream } from './receiver.js';
-import { sendTensorSet } from './sender.js';
+import { checkTensorSet, sendTensorSet } from './sender.js';
 
 export { TENSOR_STREAM_PROTOCOL } from './constants.js';
 export { isTensorStreamError, TensorStreamError, TensorStreamErrorCode } from './errors.js';
@@ -138,6 +138,7 @@ class TensorStreamService implements TensorStream, Startable {
     tensors: Readonly<Record<string, Tensor>>,
     options: AbortOptions = {},
   ): Promise<void> {
+    checkTensorSet(tensors); // before a stream is opened: a bad set costs the receiver nothing
     const openSignal = AbortSignal.any([
       AbortSignal.timeout(this.openTimeoutMs),
       ...(options.signal === undefined ? [] : [options.signal]),

@@ -91,7 +91,7 @@ export async function receiveTensorStream(
           `tensor ${header.name}: payload sha256 ${digest.toString('hex')} does not match its header`,
         );
       }
-      received.set(header.name, { dtype: header.dtype, shape: header.shape, data });
+      received.set(header.name, { dtype: header.dtype, shape: header.shape, data, sha256: digest });
     }
     if (target !== undefined) inbox.deliver(target.executionId, target.taskId, received);
     reserved = 0; // ownership of the reserved bytes passed to the inbox

@@ -4,7 +4,13 @@ import { createHash } from 'node:crypto';
 import type { Stream } from '@libp2p/interface';
 import { type Tensor, tensorByteLength } from '../../storage/tensors/tensor.js';
 import { StreamReader } from '../common/stream-reader.js';
-import { MAX_REPLY_CODE_BYTES, REPLY_OK, REPLY_REJECTED, SEND_CHUNK_BYTES } from './constants.js';
+import {
+  MAX_REPLY_CODE_BYTES,
+  REPLY_OK,
+  REPLY_REJECTED,
+  SEND_CHUNK_BYTES,
+  SHA256_BYTES,
+} from './constants.js';
 import { TensorStreamError, TensorStreamErrorCode, tensorReadErrors } from './errors.js';
 import { encodeHeader } from './header.js';
 
@@ -19,6 +25,12 @@ async function write(stream: Stream, data: Uint8Array, signal: AbortSignal): Pro
 
 /** Checks what the caller hands in before a byte leaves this peer. */
 function checkTensor(name: string, tensor: Tensor): void {
+  if (tensor.sha256 !== undefined && tensor.sha256.byteLength !== SHA256_BYTES) {
+    throw new TensorStreamError(
+      TensorStreamErrorCode.INVALID_TENSOR,
+      `tensor ${name}: a sha256 has ${SHA256_BYTES} bytes, got ${tensor.sha256.byteLength}`,
+    );
+  }
   const expected = tensorByteLength(tensor.dtype, tensor.shape);
   if (tensor.data.byteLength !== expected) {
     throw new TensorStreamError(
@@ -54,6 +66,11 @@ async function readReply(stream: Stream, timeoutMs: number): Promise<void> {
   );
 }
 
+/** Checks every tensor of a set; callers run it before they open a stream. */
+export function checkTensorSet(tensors: Readonly<Record<string, Tensor>>): void {
+  for (const [name, tensor] of Object.entries(tensors)) checkTensor(name, tensor);
+}
+
 /** Sends a set of named tensors for (execution, task) on an open stream and awaits the verdict. */
 export async function sendTensorSet(
   stream: Stream,
@@ -62,12 +79,12 @@ export async function sendTensorSet(
   tensors: Readonly<Record<string, Tensor>>,
   options: SendOptions,
 ): Promise<void> {
+  checkTensorSet(tensors);
   const entries = Object.entries(tensors);
-  for (const [name, tensor] of entries) checkTensor(name, tensor);
   let sendError: unknown;
   try {
     for (const [name, tensor] of entries) {
-      const sha256 = createHash('sha256').update(tensor.data).digest();
+      const sha256 = tensor.sha256 ?? createHash('sha256').update(tensor.data).digest();
       const header = encodeHeader({
         executionId,
         taskId,

@@ -51,6 +51,12 @@ export interface Tensor {
   dtype: DType;
   shape: number[];
   data: Uint8Array;
+  /**
+   * sha256 of `data`, when whoever produced the bytes already hashed them: the engine hashes its
+   * outputs in its worker thread, the tensor stream keeps the hash it verified. Senders reuse it
+   * instead of hashing on the network thread; receivers always verify.
+   */
+  sha256?: Uint8Array;
 }
 
 export function isDType(value: unknown): value is DType {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +32,18 @@ test('a task runs in a worker thread and keeps its session for many runs', async
   const z2 = await t0.run({ x: floatTensor([2, 4], [0, 0, 0, 0, 1, 1, 1, 1]) });
   assert.deepEqual(z2.z!.shape, [2, 4]);
   assert.deepEqual(floats(z2.z!), [2, 2, 2, 2, 4, 4, 4, 4]);
+});
+
+test('every output carries the sha256 of its bytes, hashed in the worker thread', async () => {
+  const { dir, manifest } = await linearBundle();
+  const t0 = await open(dir, manifest.tasks[0]!, manifest.runtime);
+  for (const values of [
+    [1, 2, 3, 4],
+    [5, 6, 7, 8],
+  ]) {
+    const z = (await t0.run({ x: floatTensor([1, 4], values) })).z!;
+    assert.equal(Buffer.from(z.sha256!).toString('hex'), createHash('sha256').update(z.data).digest('hex'));
+  }
 });
 
 test('outputs are bit-identical across runs and thread counts', async () => {

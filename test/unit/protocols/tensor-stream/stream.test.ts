@@ -29,6 +29,11 @@ function tensor(dtype: Tensor['dtype'], shape: number[], bytesPerElement: number
 const hidden = tensor('float32', [1, 5, 8], 4);
 const mask = tensor('int64', [1, 5], 8);
 
+/** What a receiver delivers: the sent tensor, carrying the sha256 it verified. */
+function verified(t: Tensor): Tensor {
+  return { ...t, sha256: createHash('sha256').update(t.data).digest() };
+}
+
 /** Reads the receiver's verdict from a raw stream: status byte and the rejection code. */
 async function verdict(stream: Stream): Promise<string> {
   const bytes: number[] = [];
@@ -82,8 +87,8 @@ describe('tensor stream between two peers', () => {
     );
     await sender.services.tensors.send(receiverId, executionId, 'task-1', { hidden, mask });
     const got = await arrived;
-    assert.deepEqual(got.hidden, hidden);
-    assert.deepEqual(got.mask, mask);
+    assert.deepEqual(got.hidden, verified(hidden));
+    assert.deepEqual(got.mask, verified(mask));
   };
 
   it('delivers a verified set to a task awaiting it', async () => {
@@ -101,7 +106,7 @@ describe('tensor stream between two peers', () => {
       SPECS,
       AbortSignal.timeout(5_000),
     );
-    assert.deepEqual(got, { hidden, mask });
+    assert.deepEqual(got, { hidden: verified(hidden), mask: verified(mask) });
     assert.equal(receiver.services.tensors.bufferedBytes, 0);
   });
 
@@ -210,10 +215,57 @@ describe('tensor stream between two peers', () => {
     assert.equal((await lastRejection()).code, TensorStreamErrorCode.TRUNCATED);
   });
 
+  it('reports a sender that resets inside a payload as TRUNCATED, and keeps serving', async () => {
+    const stream = await sender.dialProtocol(receiverId, TENSOR_STREAM_PROTOCOL);
+    stream.send(
+      encodeHeader({
+        executionId: 'exec-r',
+        taskId: 'task-1',
+        name: 'mask',
+        dtype: 'int64',
+        shape: [1, 5],
+        byteLength: 40,
+        sha256: createHash('sha256').update(mask.data).digest(),
+      }),
+    );
+    stream.send(mask.data.subarray(0, 10));
+    await new Promise((r) => setTimeout(r, 50)); // let the header and the first bytes arrive
+    stream.abort(new Error('sender gave up'));
+    const rejection = await lastRejection();
+    assert.equal(rejection.code, TensorStreamErrorCode.TRUNCATED);
+    assert.match(rejection.message, /reset by the remote/);
+    assert.equal(receiver.services.tensors.bufferedBytes, 0);
+    await sendsAndArrives('exec-after-reset');
+  });
+
   it('refuses to send a tensor whose bytes do not fit its dtype and shape', async () => {
     await assert.rejects(
       sender.services.tensors.send(receiverId, 'exec-i', 'task-1', {
         mask: { dtype: 'int64', shape: [1, 5], data: new Uint8Array(39) },
+      }),
+      (err: TensorStreamError) => err.code === TensorStreamErrorCode.INVALID_TENSOR,
+    );
+  });
+
+  it("sends the producer's sha256 as is, so a stale one is caught by the receiver", async () => {
+    const correct = { ...mask, sha256: createHash('sha256').update(mask.data).digest() };
+    const arrived = receiver.services.tensors.awaitTensors('exec-k', 'task-1', [SPECS[1]!]);
+    await sender.services.tensors.send(receiverId, 'exec-k', 'task-1', { mask: correct });
+    assert.deepEqual((await arrived).mask, correct);
+
+    const stale = { ...mask, sha256: createHash('sha256').update(hidden.data).digest() };
+    await assert.rejects(
+      sender.services.tensors.send(receiverId, 'exec-l', 'task-1', { mask: stale }),
+      (err: TensorStreamError) => err.remoteCode === TensorStreamErrorCode.HASH_MISMATCH,
+    );
+    assert.equal((await lastRejection()).code, TensorStreamErrorCode.HASH_MISMATCH);
+    assert.equal(receiver.services.tensors.bufferedBytes, 0);
+  });
+
+  it('refuses to send a sha256 that is not 32 bytes', async () => {
+    await assert.rejects(
+      sender.services.tensors.send(receiverId, 'exec-m', 'task-1', {
+        mask: { ...mask, sha256: new Uint8Array(31) },
       }),
       (err: TensorStreamError) => err.code === TensorStreamErrorCode.INVALID_TENSOR,
     );
