@@ -1,39 +1,38 @@
 // Tensor stream vs raw TCP: 64 MiB from one process to another over loopback.
 //   node --import tsx bench/tensor-stream.ts [--rounds 5]
 // The receiver runs in a child process (as a remote peer would), so sender and receiver each get
-// a core. Each round measures, back to back: raw TCP (baseline), then the tensor stream with stock
-// or fast noise crypto and default or tuned yamux. Prints medians and ratios.
+// a core. Each round measures, back to back:
+//   - raw TCP on a fresh connection (the issue's baseline) and on a warm one;
+//   - a plain libp2p stream on the peer's own transport (TLS + yamux): no protocol on top, so the
+//     ceiling for any protocol on that transport;
+//   - the tensor stream over TLS, hashing at send, and with the producer's sha256 (the engine
+//     hashes outputs in its worker thread, so a worker's sends skip that step);
+//   - the tensor stream over noise, what a noise-only peer gets.
+// Prints medians and ratios against the baselines of the same run.
 import '../node/runtime/polyfills.js';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { createInterface } from 'node:readline';
-import type { Libp2p } from '@libp2p/interface';
+import type { Libp2p, Stream } from '@libp2p/interface';
 import { multiaddr } from '@multiformats/multiaddr';
-import { fastNoiseCrypto } from '../protocols/noise-fast/index.js';
 import { type TensorStream, tensorStream } from '../protocols/tensor-stream/index.js';
-import type { TensorSpec } from '../storage/tensors/tensor.js';
+import type { Tensor, TensorSpec } from '../storage/tensors/tensor.js';
 import { createLoopbackNode, type LoopbackNodeOptions } from '../test/support/loopback-libp2p.js';
+import { mbps, median } from './lib/stats.js';
 
 const PAYLOAD_BYTES = 64 * 1024 * 1024;
-const TCP_WRITE_BYTES = 1024 * 1024;
+const WRITE_BYTES = 1024 * 1024;
 const DEFAULT_ROUNDS = 5;
 const SPEC: TensorSpec = { name: 'activations', dtype: 'uint8', shape: ['n'] };
 const TASK = 'bench-task';
-/** Yamux tuned for bulk transfer: a 16 MiB window means the sender rarely waits for updates. */
-const TUNED_YAMUX = {
-  maxMessageSize: 1024 * 1024,
-  streamOptions: { initialStreamWindowSize: 16 * 1024 * 1024, maxStreamWindowSize: 16 * 1024 * 1024 },
-} as LoopbackNodeOptions['yamux'];
+const SINK_PROTOCOL = '/splitup/bench-sink/1.0.0';
+/** Transports the receiver listens on: the peer's default (TLS first) and noise only. */
+const TRANSPORTS: Record<string, LoopbackNodeOptions> = { tls: {}, noise: { encrypter: 'noise' } };
 
-const VARIANTS: Record<string, LoopbackNodeOptions> = {
-  'stock noise + default yamux': {},
-  'fast noise + default yamux': { noise: { crypto: fastNoiseCrypto } },
-  'stock noise + tuned yamux': { yamux: TUNED_YAMUX },
-  'fast noise + tuned yamux': { noise: { crypto: fastNoiseCrypto }, yamux: TUNED_YAMUX },
-};
+type BenchNode = Libp2p<{ tensors: TensorStream }>;
 
-function tensorNode(options: LoopbackNodeOptions): Promise<Libp2p<{ tensors: TensorStream }>> {
+function benchNode(options: LoopbackNodeOptions): Promise<BenchNode> {
   return createLoopbackNode({
     ...options,
     services: {
@@ -42,22 +41,42 @@ function tensorNode(options: LoopbackNodeOptions): Promise<Libp2p<{ tensors: Ten
         maxTensorBytes: PAYLOAD_BYTES,
       }),
     },
-  }) as Promise<Libp2p<{ tensors: TensorStream }>>;
+  }) as Promise<BenchNode>;
+}
+
+/** Writes `payload` in 1 MiB slices, waiting for the socket or stream to drain. */
+async function writeAll(
+  write: (chunk: Uint8Array) => boolean,
+  drain: () => Promise<unknown>,
+  payload: Uint8Array,
+): Promise<void> {
+  for (let at = 0; at < payload.byteLength; at += WRITE_BYTES) {
+    if (!write(payload.subarray(at, at + WRITE_BYTES))) await drain();
+  }
 }
 
 // ---- receiver (child process) ----
 async function runReceiver(): Promise<void> {
+  // Answers one byte per PAYLOAD_BYTES received, so a connection can carry several rounds.
   const server = net.createServer((socket) => {
     let received = 0;
     socket.on('data', (d) => {
       received += d.byteLength;
-      if (received >= PAYLOAD_BYTES) socket.end(Uint8Array.of(1));
+      while (received >= PAYLOAD_BYTES) {
+        received -= PAYLOAD_BYTES;
+        socket.write(Uint8Array.of(1));
+      }
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const addrs: Record<string, string> = {};
-  for (const [name, options] of Object.entries(VARIANTS)) {
-    const node = await tensorNode(options);
+  for (const [name, options] of Object.entries(TRANSPORTS)) {
+    const node = await benchNode(options);
+    await node.handle(SINK_PROTOCOL, async (stream: Stream) => {
+      for await (const _ of stream);
+      stream.send(Uint8Array.of(1));
+      await stream.close();
+    });
     // Claim every delivered set so the inbox never fills.
     void (async () => {
       for (let i = 0; ; i++) await node.services.tensors.awaitTensors(`exec-${i}`, TASK, [SPEC]);
@@ -68,80 +87,103 @@ async function runReceiver(): Promise<void> {
 }
 
 // ---- sender (parent) ----
-async function rawTcp(port: number, payload: Uint8Array): Promise<number> {
-  const socket = net.connect(port, '127.0.0.1');
-  await new Promise((r) => socket.once('connect', r));
+async function rawTcp(socket: net.Socket, payload: Uint8Array): Promise<number> {
   const acked = new Promise((r) => socket.once('data', r));
   const start = performance.now();
-  for (let at = 0; at < payload.byteLength; at += TCP_WRITE_BYTES) {
-    if (!socket.write(payload.subarray(at, at + TCP_WRITE_BYTES)))
-      await new Promise((r) => socket.once('drain', r));
-  }
+  await writeAll(
+    (c) => socket.write(c),
+    () => new Promise((r) => socket.once('drain', r)),
+    payload,
+  );
   await acked;
-  const seconds = (performance.now() - start) / 1000;
-  socket.destroy();
-  return payload.byteLength / seconds / 1e6;
+  return mbps(payload.byteLength, performance.now() - start);
 }
 
-async function tensorSend(
-  node: Libp2p<{ tensors: TensorStream }>,
-  to: string,
-  round: number,
-  payload: Uint8Array,
-) {
+async function tcpConnect(port: number): Promise<net.Socket> {
+  const socket = net.connect(port, '127.0.0.1');
+  await new Promise((r) => socket.once('connect', r));
+  return socket;
+}
+
+async function freshTcp(port: number, payload: Uint8Array): Promise<number> {
+  const socket = await tcpConnect(port);
+  try {
+    return await rawTcp(socket, payload);
+  } finally {
+    socket.destroy();
+  }
+}
+
+async function libp2pStream(node: BenchNode, to: string, payload: Uint8Array): Promise<number> {
+  const stream = await node.dialProtocol(multiaddr(to), SINK_PROTOCOL);
+  const start = performance.now();
+  await writeAll(
+    (c) => stream.send(c),
+    () => stream.onDrain(),
+    payload,
+  );
+  await stream.close();
+  for await (const _ of stream) break; // the receiver's byte: everything arrived
+  return mbps(payload.byteLength, performance.now() - start);
+}
+
+async function tensorSend(node: BenchNode, to: string, round: number, tensor: Tensor): Promise<number> {
   const connection = await node.dial(multiaddr(to), { signal: AbortSignal.timeout(10_000) });
   const start = performance.now();
-  await node.services.tensors.send(connection.remotePeer, `exec-${round}`, TASK, {
-    activations: { dtype: 'uint8', shape: [payload.byteLength], data: payload },
-  });
-  return payload.byteLength / ((performance.now() - start) / 1000) / 1e6;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
+  await node.services.tensors.send(connection.remotePeer, `exec-${round}`, TASK, { activations: tensor });
+  return mbps(tensor.data.byteLength, performance.now() - start);
 }
 
 async function runSender(rounds: number): Promise<void> {
   const child: ChildProcess = spawn(
     process.execPath,
     ['--import', 'tsx', new URL(import.meta.url).pathname, '--receiver'],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
+    { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   try {
     const line = await new Promise<string>((resolve) =>
       createInterface({ input: child.stdout! }).once('line', resolve),
     );
     const { tcpPort, addrs } = JSON.parse(line) as { tcpPort: number; addrs: Record<string, string> };
-    const nodes = Object.fromEntries(
-      await Promise.all(Object.entries(VARIANTS).map(async ([n, o]) => [n, await tensorNode(o)] as const)),
-    );
+    const tlsNode = await benchNode(TRANSPORTS.tls!);
+    const noiseNode = await benchNode(TRANSPORTS.noise!);
     const payload = new Uint8Array(randomBytes(PAYLOAD_BYTES));
-    const results: Record<string, number[]> = { 'raw TCP': [] };
-    for (const name of Object.keys(VARIANTS)) results[name] = [];
-    // Warm-up round (JIT, connections), not counted.
-    await rawTcp(tcpPort, payload);
-    for (const name of Object.keys(VARIANTS))
-      await tensorSend(nodes[name]!, addrs[name]!, -1 - 0, payload).catch(() => 0);
-    for (let round = 0; round < rounds; round++) {
-      results['raw TCP']!.push(await rawTcp(tcpPort, payload));
-      for (const name of Object.keys(VARIANTS)) {
-        results[name]!.push(await tensorSend(nodes[name]!, addrs[name]!, round, payload));
+    const plain: Tensor = { dtype: 'uint8', shape: [PAYLOAD_BYTES], data: payload };
+    const hashed: Tensor = { ...plain, sha256: createHash('sha256').update(payload).digest() };
+    const warmSocket = await tcpConnect(tcpPort);
+    const variants: Record<string, (round: number) => Promise<number>> = {
+      'raw TCP, fresh connection': () => freshTcp(tcpPort, payload),
+      'raw TCP, warm connection': () => rawTcp(warmSocket, payload),
+      'libp2p stream (TLS+yamux)': () => libp2pStream(tlsNode, addrs.tls!, payload),
+      'tensor stream, TLS': (r) => tensorSend(tlsNode, addrs.tls!, r, plain),
+      'tensor stream, TLS, sha256 given': (r) => tensorSend(tlsNode, addrs.tls!, r, hashed),
+      'tensor stream, noise': (r) => tensorSend(noiseNode, addrs.noise!, r, plain),
+    };
+    const results: Record<string, number[]> = {};
+    let execution = 0;
+    // Round 0 warms up (JIT, connections, yamux windows) and is not counted.
+    for (let round = 0; round <= rounds; round++) {
+      for (const [name, run] of Object.entries(variants)) {
+        const value = await run(execution++);
+        if (round > 0) (results[name] ??= []).push(value);
       }
     }
-    const baseline = median(results['raw TCP']!);
+    const tcp = median(results['raw TCP, fresh connection']!);
+    const ceiling = median(results['libp2p stream (TLS+yamux)']!);
     console.log(
       `tensor stream vs raw TCP, ${PAYLOAD_BYTES / 2 ** 20} MiB per send, ${rounds} rounds, medians:`,
     );
-    for (const [name, mbps] of Object.entries(results)) {
-      const ratio = ((100 * median(mbps)) / baseline).toFixed(0);
+    console.log(`  ${''.padEnd(34)}   MB/s  of raw TCP  of libp2p stream`);
+    for (const [name, runs] of Object.entries(results)) {
+      const m = median(runs);
+      const ofTcp = `${((100 * m) / tcp).toFixed(0)}%`.padStart(10);
+      const ofCeiling = `${((100 * m) / ceiling).toFixed(0)}%`.padStart(16);
       console.log(
-        `  ${name.padEnd(30)} ${median(mbps).toFixed(0).padStart(6)} MB/s  ${ratio.padStart(3)}% of raw TCP  (runs: ${mbps.map((x) => x.toFixed(0)).join(' ')})`,
+        `  ${name.padEnd(34)} ${m.toFixed(0).padStart(6)} ${ofTcp} ${ofCeiling}  (runs: ${runs.map((x) => x.toFixed(0)).join(' ')})`,
       );
     }
-    await Promise.all(Object.values(nodes).map((n) => n.stop()));
+    warmSocket.destroy();
+    await Promise.all([tlsNode.stop(), noiseNode.stop()]);
   } finally {
     child.kill();
   }
