@@ -1,7 +1,7 @@
 // Where tensors go during one execution, derived from the bundle's connections and the plan:
 // each task's outputs to the peers of the consuming tasks (or to the client for model outputs),
 // and the model inputs from the client to the tasks that read them.
-import type { PeerRef, Route } from '../../protocols/execution/index.js';
+import type { PeerRef, Route, Source } from '../../protocols/execution/index.js';
 import { type BundleManifest, MODEL_ENDPOINT } from '../model/manifest.js';
 import { assignmentOf, type ExecutionPlan } from './plan.js';
 
@@ -24,6 +24,29 @@ export function routesForTask(
       output: c.from.tensor,
       to: { task: c.to.task, tensor: c.to.tensor, peer: peerOf(plan, c.to.task, client) },
     }));
+}
+
+/** Who sends each input of `taskId`: the peer of the producing task, or the client for model inputs. */
+export function sourcesForTask(
+  manifest: BundleManifest,
+  plan: ExecutionPlan,
+  taskId: string,
+  client: PeerRef,
+): Source[] {
+  return manifest.connections
+    .filter((c) => c.to.task === taskId)
+    .map((c) => ({ tensor: c.to.tensor, peer: peerOf(plan, c.from.task, client).peer }));
+}
+
+/** Who sends each model output to the client: the peer of the task that produces it. */
+export function modelOutputSenders(manifest: BundleManifest, plan: ExecutionPlan): Record<string, string> {
+  const senders: Record<string, string> = {};
+  for (const c of manifest.connections) {
+    if (c.to.task === MODEL_ENDPOINT && c.from.task !== MODEL_ENDPOINT) {
+      senders[c.to.tensor] = assignmentOf(plan, c.from.task).peer;
+    }
+  }
+  return senders;
 }
 
 /** The model inputs the client sends to one task, keyed by the task's input name. */

@@ -30,7 +30,7 @@ import {
 
 export { EXECUTION_PROTOCOL } from './constants.js';
 export * from './errors.js';
-export type { AssignMessage, ExecutionMessage, PeerRef, ReportMessage, Route } from './messages.js';
+export type { AssignMessage, ExecutionMessage, PeerRef, ReportMessage, Route, Source } from './messages.js';
 
 export interface ExecutionControlInit {
   /** Accept (resolve) or refuse (throw ExecutionRejection) an assignment; run it in the background. */

@@ -15,6 +15,12 @@ export interface Route {
   to: { task: string; tensor: string; peer: PeerRef };
 }
 
+/** Which peer sends one input tensor of the assigned task: the upstream task's peer, or the client. */
+export interface Source {
+  tensor: string;
+  peer: string;
+}
+
 /** Client → worker: run `taskId` for `executionId` once its inputs arrive; send outputs per routes. */
 export interface AssignMessage {
   type: 'assign';
@@ -24,6 +30,8 @@ export interface AssignMessage {
   bundleId: string;
   client: PeerRef;
   routes: Route[];
+  /** One per task input: the only peer the worker accepts that tensor from. */
+  sources: Source[];
   /** Unix ms after which the worker stops waiting for inputs. */
   deadline: number;
 }
@@ -76,10 +84,21 @@ function route(value: unknown, i: number): Route {
   };
 }
 
+function source(value: unknown, i: number): Source {
+  if (!isRecord(value)) fail(`sources[${i}] must be {tensor, peer}`);
+  return { tensor: id(value, 'tensor'), peer: id(value, 'peer') };
+}
+
 function decodeAssign(obj: Record<string, unknown>): AssignMessage {
   const routes = obj.routes;
   if (!Array.isArray(routes) || routes.length > MAX_ROUTES)
     fail(`routes must be an array of at most ${MAX_ROUTES} entries`);
+  const sources = obj.sources;
+  if (!Array.isArray(sources) || sources.length > MAX_ROUTES)
+    fail(`sources must be an array of at most ${MAX_ROUTES} entries`);
+  const decodedSources = sources.map(source);
+  const named = new Set(decodedSources.map((s) => s.tensor));
+  if (named.size !== decodedSources.length) fail('sources name a tensor twice');
   const deadline = obj.deadline;
   if (typeof deadline !== 'number' || !Number.isSafeInteger(deadline) || deadline <= 0)
     fail('deadline must be a positive integer (unix ms)');
@@ -90,6 +109,7 @@ function decodeAssign(obj: Record<string, unknown>): AssignMessage {
     bundleId: id(obj, 'bundleId'),
     client: peerRef(obj.client, 'client'),
     routes: routes.map(route),
+    sources: decodedSources,
     deadline,
   };
 }

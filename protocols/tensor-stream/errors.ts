@@ -19,6 +19,8 @@ export const TensorStreamErrorCode = {
   /** One stream must carry tensors of a single (execution, task). */
   MIXED_TARGETS: 'TENSOR_STREAM_MIXED_TARGETS',
   HASH_MISMATCH: 'TENSOR_STREAM_HASH_MISMATCH',
+  /** The task awaits this tensor from another peer (the assignment names each input's sender). */
+  UNAUTHORIZED_SENDER: 'TENSOR_STREAM_UNAUTHORIZED_SENDER',
   /** The stream ended inside a header or payload. */
   TRUNCATED: 'TENSOR_STREAM_TRUNCATED',
   STALLED: 'TENSOR_STREAM_STALLED',

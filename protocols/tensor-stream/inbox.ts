@@ -5,12 +5,20 @@ import { TensorStreamError, TensorStreamErrorCode } from './errors.js';
 
 interface Waiter {
   specs: readonly TensorSpec[];
+  /** Tensor name -> the only PeerId it is accepted from; undefined: from any peer. */
+  senders: Readonly<Record<string, string>> | undefined;
   resolve: (tensors: Record<string, Tensor>) => void;
   reject: (err: Error) => void;
 }
 
+interface Held {
+  tensor: Tensor;
+  /** PeerId string of the peer that sent it. */
+  sender: string;
+}
+
 interface Entry {
-  tensors: Map<string, Tensor>;
+  tensors: Map<string, Held>;
   bytes: number;
   waiter?: Waiter;
   expiry?: NodeJS.Timeout;
@@ -45,6 +53,16 @@ export class TensorInbox {
     return this.entries.get(keyOf(executionId, taskId))?.tensors.has(name) ?? false;
   }
 
+  /** Throws UNAUTHORIZED_SENDER when the awaiting task expects tensor `name` from another peer. */
+  checkSender(executionId: string, taskId: string, name: string, sender: string): void {
+    const senders = this.entries.get(keyOf(executionId, taskId))?.waiter?.senders;
+    if (senders === undefined || senders[name] === sender) return;
+    throw new TensorStreamError(
+      TensorStreamErrorCode.UNAUTHORIZED_SENDER,
+      `task ${taskId}/${executionId} accepts ${name} from ${senders[name] ?? 'nobody'}, not from ${sender}`,
+    );
+  }
+
   /** Reserves room for a payload before it is allocated; throws INBOX_FULL past the cap. */
   reserve(bytes: number): void {
     if (this.usedBytes + bytes > this.init.maxBytes) {
@@ -61,7 +79,7 @@ export class TensorInbox {
   }
 
   /** Adds verified tensors (their bytes already reserved) and wakes a waiter whose set is complete. */
-  deliver(executionId: string, taskId: string, tensors: ReadonlyMap<string, Tensor>): void {
+  deliver(executionId: string, taskId: string, tensors: ReadonlyMap<string, Tensor>, sender: string): void {
     const key = keyOf(executionId, taskId);
     let entry = this.entries.get(key);
     if (entry === undefined) {
@@ -69,19 +87,24 @@ export class TensorInbox {
       this.entries.set(key, entry);
     }
     for (const [name, tensor] of tensors) {
-      entry.tensors.set(name, tensor);
+      entry.tensors.set(name, { tensor, sender });
       entry.bytes += tensor.data.byteLength;
     }
     if (entry.waiter !== undefined) this.settle(key, entry);
     else this.armExpiry(key, entry);
   }
 
-  /** Resolves once every tensor in `specs` has arrived for (execution, task). */
+  /**
+   * Resolves once every tensor in `specs` has arrived for (execution, task). With `senders`, each
+   * tensor is accepted only from its named peer: tensors another peer sent before this call are
+   * dropped, later ones are rejected before their payload.
+   */
   awaitTensors(
     executionId: string,
     taskId: string,
     specs: readonly TensorSpec[],
     signal?: AbortSignal,
+    senders?: Readonly<Record<string, string>>,
   ): Promise<Record<string, Tensor>> {
     const key = keyOf(executionId, taskId);
     let entry = this.entries.get(key);
@@ -98,6 +121,7 @@ export class TensorInbox {
       this.entries.set(key, entry);
     }
     clearTimeout(entry.expiry);
+    if (senders !== undefined) this.dropForeign(entry, senders);
     let resolve!: (tensors: Record<string, Tensor>) => void;
     let reject!: (err: Error) => void;
     const promise = new Promise<Record<string, Tensor>>((res, rej) => {
@@ -121,6 +145,7 @@ export class TensorInbox {
     signal?.addEventListener('abort', onAbort, { once: true });
     entry.waiter = {
       specs,
+      senders,
       resolve: (t) => {
         signal?.removeEventListener('abort', onAbort);
         resolve(t);
@@ -148,7 +173,7 @@ export class TensorInbox {
     this.drop(key);
     const out: Record<string, Tensor> = {};
     for (const spec of waiter.specs) {
-      const tensor = entry.tensors.get(spec.name)!;
+      const tensor = entry.tensors.get(spec.name)!.tensor;
       // Tensors that arrived before the await were checked against interfaceFor(); re-check them
       // against what the task actually asked for.
       if (tensor.dtype !== spec.dtype || !shapeMatches(spec.shape, tensor.shape)) {
@@ -165,6 +190,16 @@ export class TensorInbox {
       out[spec.name] = tensor;
     }
     waiter.resolve(out);
+  }
+
+  /** Drops held tensors that came from a peer other than the one named for them. */
+  private dropForeign(entry: Entry, senders: Readonly<Record<string, string>>): void {
+    for (const [name, held] of entry.tensors) {
+      if (senders[name] === held.sender) continue;
+      entry.tensors.delete(name);
+      entry.bytes -= held.tensor.data.byteLength;
+      this.release(held.tensor.data.byteLength);
+    }
   }
 
   private armExpiry(key: string, entry: Entry): void {

@@ -68,12 +68,16 @@ export interface TensorStream {
     tensors: Readonly<Record<string, Tensor>>,
     options?: AbortOptions,
   ): Promise<void>;
-  /** Resolves with the named tensors once every spec of (execution, task) has arrived and verified. */
+  /**
+   * Resolves with the named tensors once every spec of (execution, task) has arrived and verified.
+   * `senders` (tensor name -> PeerId string) restricts who may send each one.
+   */
   awaitTensors(
     executionId: string,
     taskId: string,
     specs: readonly TensorSpec[],
     signal?: AbortSignal,
+    senders?: Readonly<Record<string, string>>,
   ): Promise<Record<string, Tensor>>;
   /** Bytes of received tensors held and reserved right now. */
   readonly bufferedBytes: number;
@@ -117,8 +121,15 @@ class TensorStreamService implements TensorStream, Startable {
     await this.components.registrar.handle(
       TENSOR_STREAM_PROTOCOL,
       (stream, connection) => {
-        void receiveTensorStream(stream, this.inbox, this.limits, this.shutdown.signal).then((rejection) => {
-          if (rejection !== undefined) this.init.onRejected?.(rejection, connection.remotePeer);
+        const sender = connection.remotePeer;
+        void receiveTensorStream(
+          stream,
+          sender.toString(),
+          this.inbox,
+          this.limits,
+          this.shutdown.signal,
+        ).then((rejection) => {
+          if (rejection !== undefined) this.init.onRejected?.(rejection, sender);
         });
       },
       { maxInboundStreams: MAX_INBOUND_STREAMS, maxOutboundStreams: MAX_OUTBOUND_STREAMS },
@@ -162,8 +173,9 @@ class TensorStreamService implements TensorStream, Startable {
     taskId: string,
     specs: readonly TensorSpec[],
     signal?: AbortSignal,
+    senders?: Readonly<Record<string, string>>,
   ): Promise<Record<string, Tensor>> {
-    return this.inbox.awaitTensors(executionId, taskId, specs, signal);
+    return this.inbox.awaitTensors(executionId, taskId, specs, signal, senders);
   }
 }
 

@@ -34,9 +34,13 @@ function asTensorStreamError(err: unknown): TensorStreamError {
   });
 }
 
-/** Receives one stream. Resolves with the rejection it sent back, or undefined when accepted. */
+/**
+ * Receives one stream from `sender` (a PeerId string). Resolves with the rejection it sent back,
+ * or undefined when accepted.
+ */
 export async function receiveTensorStream(
   stream: Stream,
+  sender: string,
   inbox: TensorInbox,
   limits: ReceiveLimits,
   signal?: AbortSignal,
@@ -72,6 +76,7 @@ export async function receiveTensorStream(
         );
       }
       validateHeader(header, specs, limits);
+      inbox.checkSender(header.executionId, header.taskId, header.name, sender);
       if (received.has(header.name) || inbox.has(header.executionId, header.taskId, header.name)) {
         throw new TensorStreamError(
           TensorStreamErrorCode.DUPLICATE_TENSOR,
@@ -93,7 +98,7 @@ export async function receiveTensorStream(
       }
       received.set(header.name, { dtype: header.dtype, shape: header.shape, data, sha256: digest });
     }
-    if (target !== undefined) inbox.deliver(target.executionId, target.taskId, received);
+    if (target !== undefined) inbox.deliver(target.executionId, target.taskId, received, sender);
     reserved = 0; // ownership of the reserved bytes passed to the inbox
     stream.send(encodeReply());
     await stream.close({ signal: AbortSignal.timeout(limits.stallTimeoutMs) });

@@ -10,7 +10,7 @@ import { SplitUpError } from '../../errors.js';
 import { type BundleManifest, MODEL_ENDPOINT } from '../../model/manifest.js';
 import { knownPeer, selfRef } from '../dial.js';
 import type { ExecutionPlan } from '../plan.js';
-import { modelInputDeliveries, routesForTask } from '../routes.js';
+import { modelInputDeliveries, modelOutputSenders, routesForTask, sourcesForTask } from '../routes.js';
 
 /** Default time an inference may take end to end. */
 export const DEFAULT_INFERENCE_TIMEOUT_MS = 120_000;
@@ -143,6 +143,7 @@ export class InferenceClient {
         MODEL_ENDPOINT,
         req.manifest.model.outputs,
         signal,
+        modelOutputSenders(req.manifest, req.plan),
       );
       outputs.catch(() => undefined);
       await Promise.race([this.#dispatch(node, req, executionId, timeoutMs, signal), failed]);
@@ -189,6 +190,7 @@ export class InferenceClient {
               bundleId: req.bundleId,
               client,
               routes: routesForTask(req.manifest, req.plan, a.task, client),
+              sources: sourcesForTask(req.manifest, req.plan, a.task, client),
               deadline,
             },
             { signal },

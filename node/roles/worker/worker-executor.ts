@@ -91,6 +91,19 @@ export class WorkerExecutor {
     const outputs = new Set(runner.spec.outputs.map((o) => o.name));
     const unknown = msg.routes.find((r) => !outputs.has(r.output));
     if (unknown) throw new ExecutionRejection('WORKER_BAD_ROUTE', `task has no output '${unknown.output}'`);
+    // Every input needs its one sender named, or any peer could feed this task.
+    const inputs = runner.spec.inputs.map((i) => i.name);
+    const sourced = new Set(msg.sources.map((s) => s.tensor));
+    const unsourced = inputs.find((name) => !sourced.has(name));
+    const foreign = msg.sources.find((s) => !inputs.includes(s.tensor));
+    if (unsourced !== undefined || foreign !== undefined) {
+      throw new ExecutionRejection(
+        'WORKER_BAD_SOURCES',
+        unsourced !== undefined
+          ? `assignment names no sender for input '${unsourced}'`
+          : `task has no input '${foreign!.tensor}'`,
+      );
+    }
     this.#init.log?.('task.assigned', { execution: msg.executionId, task: msg.taskId });
     const job = this.#run(msg, runner).finally(() => this.#inflight.delete(job));
     this.#inflight.add(job);
@@ -108,6 +121,7 @@ export class WorkerExecutor {
         msg.taskId,
         runner.spec.inputs,
         signal,
+        Object.fromEntries(msg.sources.map((s) => [s.tensor, s.peer])),
       );
       const outputs = await this.#serialized(msg.taskId, () => runner.run(inputs, { transfer: true }));
       log('task.ran', { execution: msg.executionId, task: msg.taskId });

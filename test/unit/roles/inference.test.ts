@@ -12,6 +12,7 @@ import { createPeer, type SplitUpPeer } from '../../../node/peer/create-peer.js'
 import { type ClientServices, InferenceClient } from '../../../node/roles/client/inference-client.js';
 import { type ExecutionPlan, PLAN_SCHEMA, parsePlan } from '../../../node/roles/plan.js';
 import { createClientPeer, createWorkerPeer } from '../../../node/roles/role-peer.js';
+import { modelOutputSenders, sourcesForTask } from '../../../node/roles/routes.js';
 import { WorkerExecutor, type WorkerServices } from '../../../node/roles/worker/worker-executor.js';
 import { EXECUTION_PROTOCOL, executionControl } from '../../../protocols/execution/index.js';
 import { tensorStream } from '../../../protocols/tensor-stream/index.js';
@@ -167,6 +168,43 @@ test('garbage on the execution protocol gets a MALFORMED verdict and the worker 
     timeoutMs: 30_000,
   });
   assert.deepEqual([...new Float32Array(result.outputs.out!.data.slice().buffer)], [-3, -1, 1, 3]);
+});
+
+test('each task input is accepted only from the peer that produces it; model outputs only from theirs', () => {
+  const plan = planFor(healthy);
+  const clientRef = { peer: 'the-client', addrs: [] };
+  const peer = (task: 'tA' | 'tB' | 'tC') => healthy[task].peerId.toString();
+  assert.deepEqual(sourcesForTask(manifest, plan, 'tA', clientRef), [{ tensor: 'x', peer: 'the-client' }]);
+  assert.deepEqual(sourcesForTask(manifest, plan, 'tC', clientRef), [
+    { tensor: 'a', peer: peer('tA') },
+    { tensor: 'b', peer: peer('tB') },
+  ]);
+  assert.deepEqual(modelOutputSenders(manifest, plan), { out: peer('tC'), a: peer('tA') });
+});
+
+test('an assignment that names no sender for an input is refused with WORKER_BAD_SOURCES', () => {
+  const tC = workers.find((w) => w.node === healthy.tC)!;
+  const assign = {
+    type: 'assign' as const,
+    executionId: 'exec-unsourced',
+    taskId: 'tC',
+    bundleId: BUNDLE_ID,
+    client: { peer: clientNode.peerId.toString(), addrs: [] },
+    routes: [],
+    deadline: Date.now() + 10_000,
+  };
+  const refusal = (detail: RegExp) => (err: unknown) =>
+    (err as { code?: string }).code === 'WORKER_BAD_SOURCES' && detail.test(String(err));
+  const a = { tensor: 'a', peer: healthy.tA.peerId.toString() };
+  assert.throws(() => tC.executor.onAssign({ ...assign, sources: [a] }, clientNode.peerId), refusal(/'b'/));
+  assert.throws(
+    () =>
+      tC.executor.onAssign(
+        { ...assign, sources: [a, { tensor: 'b', peer: 'P' }, { tensor: 'z', peer: 'P' }] },
+        clientNode.peerId,
+      ),
+    refusal(/no input 'z'/),
+  );
 });
 
 test('a plan that leaves a task unassigned or names a bad peer id is refused', () => {

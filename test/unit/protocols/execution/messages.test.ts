@@ -14,6 +14,7 @@ const assign = {
   bundleId: 'b'.repeat(64),
   client: { peer: 'P', addrs: ['/ip4/127.0.0.1/tcp/1'] },
   routes: [{ output: 'y', to: { task: '@model', tensor: 'y', peer: { peer: 'P', addrs: [] } } }],
+  sources: [{ tensor: 'x', peer: 'C' }],
   deadline: 1_700_000_000_000,
 };
 
@@ -51,6 +52,13 @@ test('garbage, wrong types and oversized fields are MALFORMED_MESSAGE, naming th
   const tooMany = Array.from({ length: MAX_ROUTES + 1 }, () => assign.routes[0]);
   assert.throws(() => decodeMessage(bytes({ ...assign, routes: tooMany })), /routes must be an array/);
   assert.throws(() => decodeMessage(bytes({ ...assign, routes: [{ output: 'y' }] })), /routes\[0\]/);
+  const { sources: _, ...unsourced } = assign;
+  assert.throws(() => decodeMessage(bytes(unsourced)), /sources must be an array/);
+  assert.throws(() => decodeMessage(bytes({ ...assign, sources: [{ tensor: 'x' }] })), /field 'peer'/);
+  assert.throws(
+    () => decodeMessage(bytes({ ...assign, sources: [assign.sources[0], { tensor: 'x', peer: 'D' }] })),
+    /sources name a tensor twice/,
+  );
   assert.throws(
     () => decodeMessage(bytes({ type: 'report', executionId: 'e', taskId: 't', status: 'maybe' })),
     /status/,

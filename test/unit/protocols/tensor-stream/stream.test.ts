@@ -44,6 +44,8 @@ async function verdict(stream: Stream): Promise<string> {
 
 describe('tensor stream between two peers', () => {
   let sender: Libp2p<{ tensors: TensorStream }>;
+  /** A third peer that sends what the receiver awaits from `sender`. */
+  let rogue: Libp2p<{ tensors: TensorStream }>;
   let receiver: Libp2p<{ tensors: TensorStream }>;
   let receiverId: PeerId;
   const rejections: TensorStreamError[] = [];
@@ -58,14 +60,17 @@ describe('tensor stream between two peers', () => {
       }),
     });
     sender = (await createLoopbackNode({ services: services() })) as Libp2p<{ tensors: TensorStream }>;
+    rogue = (await createLoopbackNode({ services: services() })) as Libp2p<{ tensors: TensorStream }>;
     receiver = (await createLoopbackNode({ services: services((e) => rejections.push(e)) })) as Libp2p<{
       tensors: TensorStream;
     }>;
     receiverId = receiver.peerId;
     await connect(sender, receiver);
+    await connect(rogue, receiver);
   });
 
   after(async () => {
+    await rogue.stop();
     await sender.stop();
     await receiver.stop();
   });
@@ -236,6 +241,25 @@ describe('tensor stream between two peers', () => {
     assert.match(rejection.message, /reset by the remote/);
     assert.equal(receiver.services.tensors.bufferedBytes, 0);
     await sendsAndArrives('exec-after-reset');
+  });
+
+  it('accepts each tensor only from the peer the task awaits it from', async () => {
+    // The rogue's early mask is held (nobody awaits yet), then dropped when the task names its sender.
+    await rogue.services.tensors.send(receiverId, 'exec-s', 'task-1', { mask });
+    assert.equal(receiver.services.tensors.bufferedBytes, mask.data.byteLength);
+    const senders = { hidden: sender.peerId.toString(), mask: sender.peerId.toString() };
+    const arrived = receiver.services.tensors.awaitTensors('exec-s', 'task-1', SPECS, undefined, senders);
+    assert.equal(receiver.services.tensors.bufferedBytes, 0);
+    // While the task awaits, the rogue is refused before its payload is read.
+    await assert.rejects(
+      rogue.services.tensors.send(receiverId, 'exec-s', 'task-1', { hidden }),
+      (err: TensorStreamError) => err.remoteCode === TensorStreamErrorCode.UNAUTHORIZED_SENDER,
+    );
+    const refused = await lastRejection();
+    assert.equal(refused.code, TensorStreamErrorCode.UNAUTHORIZED_SENDER);
+    assert.match(refused.message, new RegExp(`not from ${rogue.peerId}`));
+    await sender.services.tensors.send(receiverId, 'exec-s', 'task-1', { hidden, mask });
+    assert.deepEqual(await arrived, { hidden: verified(hidden), mask: verified(mask) });
   });
 
   it('refuses to send a tensor whose bytes do not fit its dtype and shape', async () => {
