@@ -15,6 +15,8 @@ export interface HostRunResult {
   outputs: Record<string, Tensor>;
   /** Milliseconds inside onnxruntime's run, measured in the worker. */
   computeMs: number;
+  /** With `transfer`: the input buffers, moved back after the run, free for the caller to reuse. */
+  returnedInputs: ArrayBuffer[];
 }
 
 /** The state slot used when the caller runs a single sequence. */
@@ -150,6 +152,7 @@ export class SessionHost {
       inputs,
       returnState: opts.returnState ?? false,
       stateKey: opts.stateKey ?? DEFAULT_STATE_KEY,
+      returnInputs: opts.transfer ?? false,
     };
     return new Promise<HostRunResult>((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
@@ -196,8 +199,13 @@ export class SessionHost {
     const pending = this.#pending.get(reply.id);
     if (!pending) return;
     this.#pending.delete(reply.id);
-    if (reply.op === 'result') pending.resolve({ outputs: reply.outputs, computeMs: reply.computeMs });
-    else {
+    if (reply.op === 'result') {
+      pending.resolve({
+        outputs: reply.outputs,
+        computeMs: reply.computeMs,
+        returnedInputs: reply.returnedInputs,
+      });
+    } else {
       const code = reply.code.startsWith('ENGINE_') ? reply.code : 'ENGINE_RUN_FAILED';
       pending.reject(new SplitUpError(code, `task ${this.#label}: ${reply.message}`));
     }

@@ -34,6 +34,16 @@ function ownsBuffer(view: Uint8Array): boolean {
   );
 }
 
+/** Whole-buffer ArrayBuffers of `tensors`, each once, none already in `taken`. */
+function ownedBuffers(tensors: Tensor[], taken: readonly ArrayBuffer[]): ArrayBuffer[] {
+  const out = new Set<ArrayBuffer>();
+  for (const t of tensors) {
+    if (ownsBuffer(t.data) && !taken.includes(t.data.buffer as ArrayBuffer))
+      out.add(t.data.buffer as ArrayBuffer);
+  }
+  return [...out];
+}
+
 async function run(session: ort.InferenceSession, req: Extract<WorkerRequest, { op: 'run' }>): Promise<void> {
   try {
     const feeds: Record<string, ort.Tensor> = {};
@@ -64,7 +74,9 @@ async function run(session: ort.InferenceSession, req: Extract<WorkerRequest, { 
       tensor.sha256 = createHash('sha256').update(tensor.data).digest();
       outputs[name] = tensor;
     }
-    post({ op: 'result', id: req.id, outputs, computeMs }, transfer);
+    // onnxruntime is done with the inputs: their buffers go back for the caller to reuse.
+    const returnedInputs = req.returnInputs ? ownedBuffers(Object.values(req.inputs), transfer) : [];
+    post({ op: 'result', id: req.id, outputs, computeMs, returnedInputs }, [...transfer, ...returnedInputs]);
   } catch (err) {
     const code = isSplitUpError(err) ? err.code : 'ENGINE_RUN_FAILED';
     post({ op: 'run-error', id: req.id, code, message: err instanceof Error ? err.message : String(err) });

@@ -29,6 +29,8 @@ export type WorkerRequest =
       returnState: boolean;
       /** Which sequence's state to read and update (one task may serve several sequences). */
       stateKey: string;
+      /** Move the input buffers back with the result (they were transferred here), for reuse. */
+      returnInputs: boolean;
     }
   /** Drops one sequence's state, or every sequence's when stateKey is undefined. */
   | { op: 'reset-state'; stateKey: string | undefined }
@@ -39,7 +41,14 @@ export type WorkerRequest =
 export type WorkerReply =
   | { op: 'ready'; inputs: ValueInfo[]; outputs: ValueInfo[] }
   | { op: 'load-error'; message: string }
-  | { op: 'result'; id: number; outputs: Record<string, Tensor>; computeMs: number }
+  | {
+      op: 'result';
+      id: number;
+      outputs: Record<string, Tensor>;
+      computeMs: number;
+      /** The input buffers, moved back when the request asked for them. */
+      returnedInputs: ArrayBuffer[];
+    }
   | { op: 'run-error'; id: number; code: string; message: string }
   | { op: 'disposed' };
 

@@ -11,8 +11,10 @@ import type {
   StreamHandlerOptions,
 } from '@libp2p/interface';
 import type { Tensor, TensorSpec } from '../../storage/tensors/tensor.js';
+import { BufferPool } from './buffer-pool.js';
 import {
   DEFAULT_MAX_INBOX_BYTES,
+  DEFAULT_MAX_POOLED_BYTES,
   DEFAULT_MAX_TENSOR_BYTES,
   DEFAULT_MAX_TENSORS_PER_STREAM,
   DEFAULT_OPEN_TIMEOUT_MS,
@@ -21,6 +23,7 @@ import {
   DEFAULT_UNCLAIMED_TTL_MS,
   MAX_INBOUND_STREAMS,
   MAX_OUTBOUND_STREAMS,
+  MIN_POOLED_BUFFER_BYTES,
   TENSOR_STREAM_PROTOCOL,
 } from './constants.js';
 import { TensorStreamError, TensorStreamErrorCode } from './errors.js';
@@ -42,6 +45,8 @@ export interface TensorStreamInit {
   maxTensorBytes?: number;
   maxTensorsPerStream?: number;
   maxInboxBytes?: number;
+  /** Bytes of handed-back payload buffers kept for reuse (0 disables reuse). */
+  maxPooledBytes?: number;
   unclaimedTtlMs?: number;
   stallTimeoutMs?: number;
   replyTimeoutMs?: number;
@@ -79,12 +84,18 @@ export interface TensorStream {
     signal?: AbortSignal,
     senders?: Readonly<Record<string, string>>,
   ): Promise<Record<string, Tensor>>;
+  /**
+   * Hands the payload buffers of received tensors back for reuse by later receives of the same
+   * size. Only for bytes nothing else references any more (e.g. buffers the engine returned).
+   */
+  recycle(buffers: Iterable<ArrayBuffer | Uint8Array>): void;
   /** Bytes of received tensors held and reserved right now. */
   readonly bufferedBytes: number;
 }
 
 class TensorStreamService implements TensorStream, Startable {
   private readonly inbox: TensorInbox;
+  private readonly pool: BufferPool;
   private readonly limits: ReceiveLimits;
   private readonly replyTimeoutMs: number;
   private readonly openTimeoutMs: number;
@@ -94,6 +105,10 @@ class TensorStreamService implements TensorStream, Startable {
     private readonly components: TensorStreamComponents,
     private readonly init: TensorStreamInit,
   ) {
+    this.pool = new BufferPool({
+      maxBytes: init.maxPooledBytes ?? DEFAULT_MAX_POOLED_BYTES,
+      minBufferBytes: MIN_POOLED_BUFFER_BYTES,
+    });
     this.inbox = new TensorInbox({
       maxBytes: init.maxInboxBytes ?? DEFAULT_MAX_INBOX_BYTES,
       unclaimedTtlMs: init.unclaimedTtlMs ?? DEFAULT_UNCLAIMED_TTL_MS,
@@ -126,6 +141,7 @@ class TensorStreamService implements TensorStream, Startable {
           stream,
           sender.toString(),
           this.inbox,
+          this.pool,
           this.limits,
           this.shutdown.signal,
         ).then((rejection) => {
@@ -140,6 +156,7 @@ class TensorStreamService implements TensorStream, Startable {
     this.shutdown.abort();
     await this.components.registrar.unhandle(TENSOR_STREAM_PROTOCOL);
     this.inbox.clear(new TensorStreamError(TensorStreamErrorCode.STOPPED, 'tensor stream service stopped'));
+    this.pool.clear();
   }
 
   async send(
@@ -176,6 +193,10 @@ class TensorStreamService implements TensorStream, Startable {
     senders?: Readonly<Record<string, string>>,
   ): Promise<Record<string, Tensor>> {
     return this.inbox.awaitTensors(executionId, taskId, specs, signal, senders);
+  }
+
+  recycle(buffers: Iterable<ArrayBuffer | Uint8Array>): void {
+    for (const buffer of buffers) this.pool.give(buffer);
   }
 }
 

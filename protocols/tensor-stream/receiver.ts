@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import type { Stream } from '@libp2p/interface';
 import type { Tensor } from '../../storage/tensors/tensor.js';
 import { StreamReader } from '../common/stream-reader.js';
+import type { BufferPool } from './buffer-pool.js';
 import { HEADER_LENGTH_BYTES, MAX_REPLY_CODE_BYTES, REPLY_OK, REPLY_REJECTED } from './constants.js';
 import { TensorStreamError, TensorStreamErrorCode, tensorReadErrors } from './errors.js';
 import { decodeHeader, decodeHeaderLength } from './header.js';
@@ -42,6 +43,7 @@ export async function receiveTensorStream(
   stream: Stream,
   sender: string,
   inbox: TensorInbox,
+  pool: BufferPool,
   limits: ReceiveLimits,
   signal?: AbortSignal,
 ): Promise<TensorStreamError | undefined> {
@@ -86,11 +88,17 @@ export async function receiveTensorStream(
       // Only now, with the header checked against the interface and the cap, allocate the payload.
       inbox.reserve(header.byteLength);
       reserved += header.byteLength;
-      const data = new Uint8Array(header.byteLength);
+      const data = pool.take(header.byteLength);
       const hash = createHash('sha256');
-      await reader.readInto(data, `tensor ${header.name}`, (piece) => hash.update(piece));
+      try {
+        await reader.readInto(data, `tensor ${header.name}`, (piece) => hash.update(piece));
+      } catch (err) {
+        pool.give(data); // nobody saw these bytes
+        throw err;
+      }
       const digest = hash.digest();
       if (!digest.equals(header.sha256)) {
+        pool.give(data);
         throw new TensorStreamError(
           TensorStreamErrorCode.HASH_MISMATCH,
           `tensor ${header.name}: payload sha256 ${digest.toString('hex')} does not match its header`,
@@ -99,12 +107,14 @@ export async function receiveTensorStream(
       received.set(header.name, { dtype: header.dtype, shape: header.shape, data, sha256: digest });
     }
     if (target !== undefined) inbox.deliver(target.executionId, target.taskId, received, sender);
+    received.clear(); // the inbox owns them now
     reserved = 0; // ownership of the reserved bytes passed to the inbox
     stream.send(encodeReply());
     await stream.close({ signal: AbortSignal.timeout(limits.stallTimeoutMs) });
     return undefined;
   } catch (err) {
     inbox.release(reserved);
+    for (const tensor of received.values()) pool.give(tensor.data);
     const rejection = asTensorStreamError(err);
     try {
       // Tell the sender why, then stop reading whatever it still sends.

@@ -123,7 +123,10 @@ export class WorkerExecutor {
         signal,
         Object.fromEntries(msg.sources.map((s) => [s.tensor, s.peer])),
       );
-      const outputs = await this.#serialized(msg.taskId, () => runner.run(inputs, { transfer: true }));
+      const result = await this.#serialized(msg.taskId, () => runner.execute(inputs, { transfer: true }));
+      // The engine moved the input buffers back: the next receive of the same size reuses them.
+      node.services.tensorStream.recycle(result.returnedInputs);
+      const outputs = result.outputs;
       log('task.ran', { execution: msg.executionId, task: msg.taskId });
       await this.#sendOutputs(node, msg, outputs, signal);
       report = { type: 'report', executionId: msg.executionId, taskId: msg.taskId, status: 'done' };

@@ -71,6 +71,19 @@ test('transfer moves input buffers into the worker', async () => {
   assert.deepEqual(floats(out.z!), [4, 4, 4, 4]);
 });
 
+test('after a transferring run the input buffers come back, bytes intact; a copying run returns none', async () => {
+  const { dir, manifest } = await linearBundle();
+  const t0 = await open(dir, manifest.tasks[0]!, manifest.runtime);
+  const x = floatTensor([1, 4], [1, 2, 3, 4]);
+  const moved = await t0.execute({ x }, { transfer: true });
+  assert.equal(x.data.byteLength, 0);
+  assert.equal(moved.returnedInputs.length, 1);
+  assert.deepEqual([...new Float32Array(moved.returnedInputs[0]!)], [1, 2, 3, 4]);
+  assert.deepEqual(floats(moved.outputs.z!), [4, 6, 8, 10]);
+  const copied = await t0.execute({ x: floatTensor([1, 4], [1, 2, 3, 4]) });
+  assert.deepEqual(copied.returnedInputs, []);
+});
+
 test('bad inputs fail with typed errors and the runner keeps working', async () => {
   const { dir, manifest } = await linearBundle();
   const t0 = await open(dir, manifest.tasks[0]!, manifest.runtime);

@@ -262,6 +262,21 @@ describe('tensor stream between two peers', () => {
     assert.deepEqual(await arrived, { hidden: verified(hidden), mask: verified(mask) });
   });
 
+  it('receives into a buffer handed back with recycle(), overwriting all of it', async () => {
+    const big: TensorSpec = { name: 'hidden', dtype: 'float32', shape: [1, 'seq', 8] };
+    const first = tensor('float32', [1, 32768, 8], 4); // 1 MiB: large enough to be pooled
+    const second = tensor('float32', [1, 32768, 8], 4);
+    const one = receiver.services.tensors.awaitTensors('exec-p1', 'task-1', [big]);
+    await sender.services.tensors.send(receiverId, 'exec-p1', 'task-1', { hidden: first });
+    const firstBuffer = (await one).hidden!.data.buffer;
+    receiver.services.tensors.recycle([firstBuffer as ArrayBuffer]);
+    const two = receiver.services.tensors.awaitTensors('exec-p2', 'task-1', [big]);
+    await sender.services.tensors.send(receiverId, 'exec-p2', 'task-1', { hidden: second });
+    const got = (await two).hidden!;
+    assert.equal(got.data.buffer, firstBuffer, 'the recycled buffer was reused');
+    assert.ok(Buffer.from(got.data).equals(Buffer.from(second.data)));
+  });
+
   it('refuses to send a tensor whose bytes do not fit its dtype and shape', async () => {
     await assert.rejects(
       sender.services.tensors.send(receiverId, 'exec-i', 'task-1', {
