@@ -5,9 +5,11 @@
 //   - raw TCP on a fresh connection (the issue's baseline) and on a warm one;
 //   - a plain libp2p stream on the peer's own transport (TLS + yamux): no protocol on top, so the
 //     ceiling for any protocol on that transport;
-//   - the tensor stream over TLS, hashing at send, and with the producer's sha256 (the engine
-//     hashes outputs in its worker thread, so a worker's sends skip that step);
-//   - the tensor stream over noise, what a noise-only peer gets.
+//   - the tensor stream over TLS as a plain caller uses it: hashing at send, a fresh buffer for
+//     every received tensor;
+//   - the tensor stream as a worker uses it: the producer's sha256 (the engine hashes outputs in
+//     its worker thread) and received buffers recycled (the engine hands input buffers back);
+//   - the same over noise, what a noise-only peer gets.
 // Prints medians and ratios against the baselines of the same run.
 import '../node/runtime/polyfills.js';
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -25,7 +27,9 @@ const PAYLOAD_BYTES = 64 * 1024 * 1024;
 const WRITE_BYTES = 1024 * 1024;
 const DEFAULT_ROUNDS = 5;
 const SPEC: TensorSpec = { name: 'activations', dtype: 'uint8', shape: ['n'] };
-const TASK = 'bench-task';
+/** Received sets of this task are dropped; those of RECYCLED_TASK go back with recycle(). */
+const FRESH_TASK = 'fresh';
+const RECYCLED_TASK = 'recycled';
 const SINK_PROTOCOL = '/splitup/bench-sink/1.0.0';
 /** Transports the receiver listens on: the peer's default (TLS first) and noise only. */
 const TRANSPORTS: Record<string, LoopbackNodeOptions> = { tls: {}, noise: { encrypter: 'noise' } };
@@ -37,7 +41,7 @@ function benchNode(options: LoopbackNodeOptions): Promise<BenchNode> {
     ...options,
     services: {
       tensors: tensorStream({
-        interfaceFor: (t) => (t === TASK ? [SPEC] : undefined),
+        interfaceFor: (t) => (t === FRESH_TASK || t === RECYCLED_TASK ? [SPEC] : undefined),
         maxTensorBytes: PAYLOAD_BYTES,
       }),
     },
@@ -78,9 +82,14 @@ async function runReceiver(): Promise<void> {
       await stream.close();
     });
     // Claim every delivered set so the inbox never fills.
-    void (async () => {
-      for (let i = 0; ; i++) await node.services.tensors.awaitTensors(`exec-${i}`, TASK, [SPEC]);
-    })();
+    for (const task of [FRESH_TASK, RECYCLED_TASK]) {
+      void (async () => {
+        for (let i = 0; ; i++) {
+          const got = await node.services.tensors.awaitTensors(`${task}-${i}`, task, [SPEC]);
+          if (task === RECYCLED_TASK) node.services.tensors.recycle([got[SPEC.name]!.data]);
+        }
+      })();
+    }
     addrs[name] = node.getMultiaddrs()[0]!.toString();
   }
   console.log(JSON.stringify({ tcpPort: (server.address() as net.AddressInfo).port, addrs }));
@@ -127,10 +136,16 @@ async function libp2pStream(node: BenchNode, to: string, payload: Uint8Array): P
   return mbps(payload.byteLength, performance.now() - start);
 }
 
-async function tensorSend(node: BenchNode, to: string, round: number, tensor: Tensor): Promise<number> {
+/** Sets sent so far per (receiver, task): the receiver claims them in this order. */
+const sent = new Map<string, number>();
+
+async function tensorSend(node: BenchNode, to: string, task: string, tensor: Tensor): Promise<number> {
   const connection = await node.dial(multiaddr(to), { signal: AbortSignal.timeout(10_000) });
+  const key = `${to} ${task}`;
+  const n = sent.get(key) ?? 0;
+  sent.set(key, n + 1);
   const start = performance.now();
-  await node.services.tensors.send(connection.remotePeer, `exec-${round}`, TASK, { activations: tensor });
+  await node.services.tensors.send(connection.remotePeer, `${task}-${n}`, task, { activations: tensor });
   return mbps(tensor.data.byteLength, performance.now() - start);
 }
 
@@ -151,20 +166,19 @@ async function runSender(rounds: number): Promise<void> {
     const plain: Tensor = { dtype: 'uint8', shape: [PAYLOAD_BYTES], data: payload };
     const hashed: Tensor = { ...plain, sha256: createHash('sha256').update(payload).digest() };
     const warmSocket = await tcpConnect(tcpPort);
-    const variants: Record<string, (round: number) => Promise<number>> = {
+    const variants: Record<string, () => Promise<number>> = {
       'raw TCP, fresh connection': () => freshTcp(tcpPort, payload),
       'raw TCP, warm connection': () => rawTcp(warmSocket, payload),
       'libp2p stream (TLS+yamux)': () => libp2pStream(tlsNode, addrs.tls!, payload),
-      'tensor stream, TLS': (r) => tensorSend(tlsNode, addrs.tls!, r, plain),
-      'tensor stream, TLS, sha256 given': (r) => tensorSend(tlsNode, addrs.tls!, r, hashed),
-      'tensor stream, noise': (r) => tensorSend(noiseNode, addrs.noise!, r, plain),
+      'tensor stream, TLS, plain use': () => tensorSend(tlsNode, addrs.tls!, FRESH_TASK, plain),
+      'tensor stream, TLS, as a worker': () => tensorSend(tlsNode, addrs.tls!, RECYCLED_TASK, hashed),
+      'tensor stream, noise, as a worker': () => tensorSend(noiseNode, addrs.noise!, RECYCLED_TASK, hashed),
     };
     const results: Record<string, number[]> = {};
-    let execution = 0;
-    // Round 0 warms up (JIT, connections, yamux windows) and is not counted.
+    // Round 0 warms up (JIT, connections, yamux windows, the buffer pool) and is not counted.
     for (let round = 0; round <= rounds; round++) {
       for (const [name, run] of Object.entries(variants)) {
-        const value = await run(execution++);
+        const value = await run();
         if (round > 0) (results[name] ??= []).push(value);
       }
     }
