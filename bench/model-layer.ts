@@ -22,6 +22,7 @@ import { OCR_MODELS, type OcrModel, ocrInput, ocrModel, shapeArg } from '../test
 import { writeTransformer } from '../test/fixtures/transformer.js';
 import { TINY_TRANSFORMER } from '../test/fixtures/transformer-config.js';
 import { type BenchDeploy, deployForBench, totalWeightBytes } from './lib/deploy-for-bench.js';
+import { median } from './lib/stats.js';
 import { feedFileName, writeTaskFeeds } from './lib/task-feeds.js';
 
 /** Layers of the tiny-width decoder used as the large graph (about 62 nodes per layer). */
@@ -44,12 +45,6 @@ const latencyRuns = values.runs ? Number(values.runs) : DEFAULT_LATENCY_RUNS;
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'splitup-bench-model-layer-'));
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
 
 function time<T>(fn: () => T): { value: T; ms: number } {
   const t = performance.now();

@@ -1,8 +1,11 @@
 // Small statistics the benches share.
 
+/** The middle value; the mean of the two middle values for an even count; NaN for none. */
 export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? Number.NaN;
+  const mid = Math.floor(s.length / 2);
+  if (s.length === 0) return Number.NaN;
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
 /** Megabytes (10^6 bytes) per second. */
