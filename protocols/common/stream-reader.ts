@@ -70,16 +70,6 @@ export class StreamReader {
     if (filled !== into.byteLength) throw this.errors.truncated(filled, into.byteLength, what);
   }
 
-  /** Stops listening to the stream; later reads see the end. Idempotent. */
-  release(): void {
-    this.stream.removeEventListener('message', this.onMessage);
-    this.stream.removeEventListener('end', this.onEnd);
-    this.stream.removeEventListener('close', this.onClose);
-    this.signal?.removeEventListener('abort', this.onAbort);
-    this.ended = true;
-    this.settle();
-  }
-
   /** Resolves with the bytes filled: all of them, or fewer when the stream ended first. */
   private read(into: Uint8Array, onPiece: PendingRead['onPiece']): Promise<number> {
     if (this.pending !== undefined) throw new Error('StreamReader: one read at a time');
