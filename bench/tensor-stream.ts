@@ -27,12 +27,18 @@ const PAYLOAD_BYTES = 64 * 1024 * 1024;
 const WRITE_BYTES = 1024 * 1024;
 const DEFAULT_ROUNDS = 5;
 const SPEC: TensorSpec = { name: 'activations', dtype: 'uint8', shape: ['n'] };
-/** Received sets of this task are dropped; those of RECYCLED_TASK go back with recycle(). */
-const FRESH_TASK = 'fresh';
-const RECYCLED_TASK = 'recycled';
+const TASK = 'bench-task';
 const SINK_PROTOCOL = '/splitup/bench-sink/1.0.0';
-/** Transports the receiver listens on: the peer's default (TLS first) and noise only. */
-const TRANSPORTS: Record<string, LoopbackNodeOptions> = { tls: {}, noise: { encrypter: 'noise' } };
+/**
+ * Receiving peers, one per use: the peer's default transport (TLS first) or noise only, and
+ * whether the consumer hands buffers back with recycle() (a worker's engine does). Separate
+ * peers, so one use does not drain the other's buffer pool.
+ */
+const RECEIVERS: Record<string, { options: LoopbackNodeOptions; recycles: boolean }> = {
+  plain: { options: {}, recycles: false },
+  worker: { options: {}, recycles: true },
+  noiseWorker: { options: { encrypter: 'noise' }, recycles: true },
+};
 
 type BenchNode = Libp2p<{ tensors: TensorStream }>;
 
@@ -41,7 +47,7 @@ function benchNode(options: LoopbackNodeOptions): Promise<BenchNode> {
     ...options,
     services: {
       tensors: tensorStream({
-        interfaceFor: (t) => (t === FRESH_TASK || t === RECYCLED_TASK ? [SPEC] : undefined),
+        interfaceFor: (t) => (t === TASK ? [SPEC] : undefined),
         maxTensorBytes: PAYLOAD_BYTES,
       }),
     },
@@ -74,7 +80,7 @@ async function runReceiver(): Promise<void> {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const addrs: Record<string, string> = {};
-  for (const [name, options] of Object.entries(TRANSPORTS)) {
+  for (const [name, { options, recycles }] of Object.entries(RECEIVERS)) {
     const node = await benchNode(options);
     await node.handle(SINK_PROTOCOL, async (stream: Stream) => {
       for await (const _ of stream);
@@ -82,14 +88,12 @@ async function runReceiver(): Promise<void> {
       await stream.close();
     });
     // Claim every delivered set so the inbox never fills.
-    for (const task of [FRESH_TASK, RECYCLED_TASK]) {
-      void (async () => {
-        for (let i = 0; ; i++) {
-          const got = await node.services.tensors.awaitTensors(`${task}-${i}`, task, [SPEC]);
-          if (task === RECYCLED_TASK) node.services.tensors.recycle([got[SPEC.name]!.data]);
-        }
-      })();
-    }
+    void (async () => {
+      for (let i = 0; ; i++) {
+        const got = await node.services.tensors.awaitTensors(`exec-${i}`, TASK, [SPEC]);
+        if (recycles) node.services.tensors.recycle([got[SPEC.name]!.data]);
+      }
+    })();
     addrs[name] = node.getMultiaddrs()[0]!.toString();
   }
   console.log(JSON.stringify({ tcpPort: (server.address() as net.AddressInfo).port, addrs }));
@@ -136,16 +140,15 @@ async function libp2pStream(node: BenchNode, to: string, payload: Uint8Array): P
   return mbps(payload.byteLength, performance.now() - start);
 }
 
-/** Sets sent so far per (receiver, task): the receiver claims them in this order. */
+/** Sets sent so far per receiver: it claims them in this order. */
 const sent = new Map<string, number>();
 
-async function tensorSend(node: BenchNode, to: string, task: string, tensor: Tensor): Promise<number> {
+async function tensorSend(node: BenchNode, to: string, tensor: Tensor): Promise<number> {
   const connection = await node.dial(multiaddr(to), { signal: AbortSignal.timeout(10_000) });
-  const key = `${to} ${task}`;
-  const n = sent.get(key) ?? 0;
-  sent.set(key, n + 1);
+  const n = sent.get(to) ?? 0;
+  sent.set(to, n + 1);
   const start = performance.now();
-  await node.services.tensors.send(connection.remotePeer, `${task}-${n}`, task, { activations: tensor });
+  await node.services.tensors.send(connection.remotePeer, `exec-${n}`, TASK, { activations: tensor });
   return mbps(tensor.data.byteLength, performance.now() - start);
 }
 
@@ -160,8 +163,8 @@ async function runSender(rounds: number): Promise<void> {
       createInterface({ input: child.stdout! }).once('line', resolve),
     );
     const { tcpPort, addrs } = JSON.parse(line) as { tcpPort: number; addrs: Record<string, string> };
-    const tlsNode = await benchNode(TRANSPORTS.tls!);
-    const noiseNode = await benchNode(TRANSPORTS.noise!);
+    const tlsNode = await benchNode({});
+    const noiseNode = await benchNode({ encrypter: 'noise' });
     const payload = new Uint8Array(randomBytes(PAYLOAD_BYTES));
     const plain: Tensor = { dtype: 'uint8', shape: [PAYLOAD_BYTES], data: payload };
     const hashed: Tensor = { ...plain, sha256: createHash('sha256').update(payload).digest() };
@@ -169,10 +172,10 @@ async function runSender(rounds: number): Promise<void> {
     const variants: Record<string, () => Promise<number>> = {
       'raw TCP, fresh connection': () => freshTcp(tcpPort, payload),
       'raw TCP, warm connection': () => rawTcp(warmSocket, payload),
-      'libp2p stream (TLS+yamux)': () => libp2pStream(tlsNode, addrs.tls!, payload),
-      'tensor stream, TLS, plain use': () => tensorSend(tlsNode, addrs.tls!, FRESH_TASK, plain),
-      'tensor stream, TLS, as a worker': () => tensorSend(tlsNode, addrs.tls!, RECYCLED_TASK, hashed),
-      'tensor stream, noise, as a worker': () => tensorSend(noiseNode, addrs.noise!, RECYCLED_TASK, hashed),
+      'libp2p stream (TLS+yamux)': () => libp2pStream(tlsNode, addrs.plain!, payload),
+      'tensor stream, TLS, plain use': () => tensorSend(tlsNode, addrs.plain!, plain),
+      'tensor stream, TLS, as a worker': () => tensorSend(tlsNode, addrs.worker!, hashed),
+      'tensor stream, noise, as a worker': () => tensorSend(noiseNode, addrs.noiseWorker!, hashed),
     };
     const results: Record<string, number[]> = {};
     // Round 0 warms up (JIT, connections, yamux windows, the buffer pool) and is not counted.
