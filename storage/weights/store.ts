@@ -7,7 +7,6 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { FsBlockstore } from 'blockstore-fs';
 import { FsDatastore } from 'datastore-fs';
 import { createHeliaLight, type Helia } from 'helia';
 import { exporter } from 'ipfs-unixfs-exporter';
@@ -15,6 +14,7 @@ import { importer } from 'ipfs-unixfs-importer';
 import { fixedSize } from 'ipfs-unixfs-importer/chunker';
 import { balanced } from 'ipfs-unixfs-importer/layout';
 import { CID } from 'multiformats/cid';
+import { WeightBlockstore } from './blockstore.js';
 import {
   BLOCKS_DIR,
   CHUNK_BYTES,
@@ -25,6 +25,7 @@ import {
   UNIXFS_PROFILE,
 } from './constants.js';
 import { WeightStoreError, WeightStoreErrorCode } from './errors.js';
+import { linksOnlyWalker } from './pin-walker.js';
 import { verifyBlock } from './verify-block.js';
 
 export interface AddProgress {
@@ -62,7 +63,7 @@ export class WeightStore {
   /** Opens (creating if needed) the store under `dataDir` and starts its offline Helia node. */
   static async open(dataDir: string): Promise<WeightStore> {
     await mkdir(join(dataDir, FILES_DIR), { recursive: true });
-    const blockstore = new FsBlockstore(join(dataDir, BLOCKS_DIR));
+    const blockstore = new WeightBlockstore(join(dataDir, BLOCKS_DIR));
     const datastore = new FsDatastore(join(dataDir, DATASTORE_DIR));
     await blockstore.open();
     await datastore.open();
@@ -147,7 +148,10 @@ export class WeightStore {
   /** Pins a DAG whose blocks are all local, so garbage collection keeps it. */
   async pin(root: CID, signal?: AbortSignal): Promise<void> {
     if (await this.helia.pins.isPinned(root)) return;
-    for await (const _ of this.helia.pins.add(root, signal ? { signal } : {})) {
+    for await (const _ of this.helia.pins.add(root, {
+      walker: linksOnlyWalker(),
+      ...(signal ? { signal } : {}),
+    })) {
       // pins.add yields each CID it pinned; walking it to the end is what pins the DAG
     }
   }
