@@ -1,21 +1,19 @@
 // blockstore-fs with the same files (one per block, same sharded names), faster whole-block I/O.
-// Its get streams a block in 64 KiB chunks that every caller concatenates again, and its put goes
-// through steno (a mkdir, a temp file and a rename per block, serialised per file name). Blocks are
-// at most a few MiB, so one readFile and one writeFile + rename each cost a fraction of that, and
-// any Helia over blockstore-fs still reads this folder.
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+// Its get streams a block in 64 KiB chunks that every caller concatenates again (one readFile
+// here), and its put runs a mkdir per block (see atomic-write.ts). Any Helia over blockstore-fs
+// still reads this folder.
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AbortOptions } from '@libp2p/interface';
 import { FsBlockstore } from 'blockstore-fs';
 import { NextToLast, type ShardingStrategy } from 'blockstore-fs/sharding';
 import type { CID } from 'multiformats/cid';
+import { AtomicWriter } from './atomic-write.js';
 
 export class WeightBlockstore extends FsBlockstore {
   /** blockstore-fs's default layout, handed to the parent too so both name files the same. */
   private readonly sharding: ShardingStrategy;
-  /** Shard folders known to exist: a mkdir per put costs as much as the write of a small block. */
-  private readonly madeDirs = new Set<string>();
+  private readonly writer = new AtomicWriter();
 
   constructor(location: string) {
     const sharding = new NextToLast();
@@ -24,23 +22,8 @@ export class WeightBlockstore extends FsBlockstore {
   }
 
   override async put(key: CID, val: Uint8Array, options?: AbortOptions): Promise<CID> {
-    options?.signal?.throwIfAborted();
     const { dir, file } = this.sharding.encode(key);
-    const folder = join(this.path, dir);
-    if (!this.madeDirs.has(folder)) {
-      await mkdir(folder, { recursive: true });
-      this.madeDirs.add(folder);
-    }
-    // Written aside, then renamed: a reader never sees half a block, even after a crash. The name
-    // is unique so concurrent puts of the same block cannot clobber each other's partial file.
-    const partial = join(folder, `.${file}.${randomBytes(6).toString('hex')}.tmp`);
-    try {
-      await writeFile(partial, val, options?.signal ? { signal: options.signal } : {});
-      await rename(partial, join(folder, file));
-    } catch (err) {
-      await rm(partial, { force: true });
-      throw err;
-    }
+    await this.writer.write(join(this.path, dir, file), val, options?.signal);
     return key;
   }
 

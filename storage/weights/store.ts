@@ -7,7 +7,6 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { FsDatastore } from 'datastore-fs';
 import { createHeliaLight, type Helia } from 'helia';
 import { exporter } from 'ipfs-unixfs-exporter';
 import { importer } from 'ipfs-unixfs-importer';
@@ -24,6 +23,7 @@ import {
   READ_CHUNK_BYTES,
   UNIXFS_PROFILE,
 } from './constants.js';
+import { WeightDatastore } from './datastore.js';
 import { WeightStoreError, WeightStoreErrorCode } from './errors.js';
 import { linksOnlyWalker } from './pin-walker.js';
 import { verifyBlock } from './verify-block.js';
@@ -64,7 +64,7 @@ export class WeightStore {
   static async open(dataDir: string): Promise<WeightStore> {
     await mkdir(join(dataDir, FILES_DIR), { recursive: true });
     const blockstore = new WeightBlockstore(join(dataDir, BLOCKS_DIR));
-    const datastore = new FsDatastore(join(dataDir, DATASTORE_DIR));
+    const datastore = new WeightDatastore(join(dataDir, DATASTORE_DIR));
     await blockstore.open();
     await datastore.open();
     // Offline by construction: no routers and no block brokers, so nothing ever dials out.
