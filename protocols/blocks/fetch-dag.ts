@@ -8,6 +8,7 @@ import type { CID } from 'multiformats/cid';
 import { type WeightStore, WeightStoreError } from '../../storage/weights/index.js';
 import { StreamReader } from '../common/stream-reader.js';
 import { encodeRequest, readResponseEntry } from './codec.js';
+import { LINK_CHECK_CONCURRENCY } from './constants.js';
 import { BlocksError, BlocksErrorCode, blocksReadErrors } from './errors.js';
 
 export type BlockSink = Pick<WeightStore, 'hasBlock' | 'putVerifiedBlock' | 'pin'>;
@@ -22,6 +23,8 @@ export interface FetchProgress {
 export interface FetchDagOptions {
   concurrency: number;
   batchSize: number;
+  /** Blocks of one response written to the store while the next ones are read. */
+  storesInFlight: number;
   stallTimeoutMs: number;
   signal?: AbortSignal;
   onProgress?: (progress: FetchProgress) => void;
@@ -89,7 +92,12 @@ export async function fetchDag(
     progress.blocks++;
     progress.bytes += block.byteLength;
     options.onProgress?.({ ...progress });
-    for (const link of links) if (!(await deps.store.hasBlock(link))) queue.push(link);
+    // A root links up to 1024 leaves: one existence check at a time would stall the start.
+    for (let at = 0; at < links.length; at += LINK_CHECK_CONCURRENCY) {
+      const group = links.slice(at, at + LINK_CHECK_CONCURRENCY);
+      const present = await Promise.all(group.map((link) => deps.store.hasBlock(link)));
+      for (let i = 0; i < group.length; i++) if (!present[i]) queue.push(group[i]!);
+    }
   };
 
   /** Asks `peer` for `batch`; returns CIDs to retry elsewhere. */
@@ -97,31 +105,51 @@ export async function fetchDag(
     const signal = options.signal ?? new AbortController().signal;
     const stream = await deps.openStream(peer, signal);
     const retry: CID[] = [];
-    let done = 0;
+    // Index in `batch` of every block answered and stored.
+    const settled = new Set<number>();
+    // Blocks are verified as they are read (receive hashes before its first await), but written
+    // while the next ones arrive: up to `storesInFlight` writes per stream.
+    const stores: Promise<void>[] = [];
+    let storeError: unknown;
+    const store = (i: number, cid: CID, block: Uint8Array) => {
+      const write = receive(cid, block).then(
+        () => void settled.add(i),
+        (err: unknown) => {
+          storeError ??= err;
+        },
+      );
+      stores.push(write);
+    };
     try {
       stream.send(encodeRequest(batch));
       await stream.close({ signal });
       const reader = new StreamReader(stream, options.stallTimeoutMs, blocksReadErrors, options.signal);
-      for (const cid of batch) {
+      for (let i = 0; i < batch.length; i++) {
+        const cid = batch[i]!;
         const block = await readResponseEntry(reader, cid);
+        if (storeError !== undefined) throw storeError;
         if (block === null) {
           const key = cid.toString();
           if (!lacking.has(key)) lacking.set(key, new Set());
           lacking.get(key)!.add(peer.toString());
           retry.push(cid);
-        } else await receive(cid, block);
-        done++;
+          settled.add(i);
+        } else store(i, cid, block);
+        if (stores.length > options.storesInFlight) await stores[stores.length - 1 - options.storesInFlight];
       }
+      await Promise.all(stores);
+      if (storeError !== undefined) throw storeError;
       return retry;
     } catch (err) {
       stream.abort(err instanceof Error ? err : new Error(String(err)));
+      await Promise.all(stores);
       if (!(err instanceof BlocksError) || err.code === BlocksErrorCode.ABORTED) throw err;
       // This provider misbehaved or stalled: drop it and hand its unanswered CIDs to the others.
       const index = live.findIndex((p) => p.equals(peer));
       if (index >= 0) live.splice(index, 1);
       options.onProviderDropped?.(peer, err);
       if (live.length === 0) throw err;
-      return [...retry, ...batch.slice(done)];
+      return [...retry, ...batch.filter((_, i) => !settled.has(i))];
     }
   };
 

@@ -21,6 +21,7 @@ import {
   DEFAULT_FIND_PROVIDERS_TIMEOUT_MS,
   DEFAULT_OPEN_TIMEOUT_MS,
   DEFAULT_STALL_TIMEOUT_MS,
+  DEFAULT_STORES_IN_FLIGHT,
   MAX_INBOUND_STREAMS,
   MAX_OUTBOUND_STREAMS,
   MAX_PROVIDERS,
@@ -37,6 +38,7 @@ export interface BlocksInit {
   store: Pick<WeightStore, 'hasBlock' | 'getBlock' | 'putVerifiedBlock' | 'pin'>;
   concurrency?: number;
   batchSize?: number;
+  storesInFlight?: number;
   stallTimeoutMs?: number;
   openTimeoutMs?: number;
   findProvidersTimeoutMs?: number;
@@ -148,6 +150,7 @@ class BlocksService implements Blocks, Startable {
       {
         concurrency: this.init.concurrency ?? DEFAULT_CONCURRENT_REQUESTS,
         batchSize: this.init.batchSize ?? DEFAULT_BATCH_SIZE,
+        storesInFlight: this.init.storesInFlight ?? DEFAULT_STORES_IN_FLIGHT,
         stallTimeoutMs: this.stallTimeoutMs,
         signal: options.signal ?? this.shutdown.signal,
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),

@@ -4,7 +4,7 @@ import type { Stream } from '@libp2p/interface';
 import { type WeightStore, WeightStoreError, WeightStoreErrorCode } from '../../storage/weights/index.js';
 import { StreamReader } from '../common/stream-reader.js';
 import { ABSENT, encodePresentHeader, readRequest } from './codec.js';
-import { MAX_BLOCK_BYTES } from './constants.js';
+import { MAX_BLOCK_BYTES, READ_AHEAD_BLOCKS } from './constants.js';
 import { BlocksError, BlocksErrorCode, blocksReadErrors } from './errors.js';
 
 export type BlockSource = Pick<WeightStore, 'getBlock'>;
@@ -22,17 +22,24 @@ export async function serveBlocks(
 ): Promise<BlocksError | undefined> {
   try {
     const cids = await readRequest(new StreamReader(stream, stallTimeoutMs, blocksReadErrors, signal));
-    for (const cid of cids) {
-      const block = await store.getBlock(cid, signal).catch((err: unknown) => {
+    // Disk reads run ahead of the send, so the stream is not idle while the next block is read.
+    const reads: Array<Promise<Uint8Array | null> | undefined> = [];
+    const startRead = (i: number) => {
+      const read = store.getBlock(cids[i]!, signal).catch((err: unknown) => {
         if (err instanceof WeightStoreError && err.code === WeightStoreErrorCode.MISSING_BLOCK) return null;
         throw err;
       });
-      if (block === null) {
+      read.catch(() => {}); // awaited below; a failure after an abort must not go unhandled
+      reads[i] = read;
+    };
+    for (let i = 0; i < Math.min(READ_AHEAD_BLOCKS, cids.length); i++) startRead(i);
+    for (let i = 0; i < cids.length; i++) {
+      const block = await reads[i]!;
+      reads[i] = undefined;
+      if (i + READ_AHEAD_BLOCKS < cids.length) startRead(i + READ_AHEAD_BLOCKS);
+      // A block a peer could not accept anyway is answered as absent.
+      if (block === null || block.byteLength > MAX_BLOCK_BYTES) {
         await write(stream, ABSENT, signal);
-        continue;
-      }
-      if (block.byteLength > MAX_BLOCK_BYTES) {
-        await write(stream, ABSENT, signal); // a peer could not accept it anyway
         continue;
       }
       await write(stream, encodePresentHeader(block.byteLength), signal);

@@ -30,6 +30,10 @@ describe('block fetch protocol', () => {
   let provider: BlocksNode;
   let fetcher: BlocksNode;
   let forger: Libp2p;
+  /** Serves two true blocks of a response, then junk. */
+  let halfForger: Libp2p;
+  /** Reads the request and never answers. */
+  let staller: Libp2p;
   let fetcherStore: WeightStore;
   let providerStore: WeightStore;
   const bytes = randomBytes(5 * CHUNK_BYTES + 777);
@@ -62,8 +66,28 @@ describe('block fetch protocol', () => {
       }
       await stream.close();
     });
+    halfForger = await createLoopbackNode();
+    nodes.push(halfForger);
+    await halfForger.handle(BLOCKS_PROTOCOL, async (stream) => {
+      const cids = await readRequest(new StreamReader(stream, 2_000, blocksReadErrors));
+      for (const [i, cid] of cids.entries()) {
+        const block = i < 2 ? await providerStore.getBlock(cid) : randomBytes(100);
+        const header = new Uint8Array(5);
+        new DataView(header.buffer).setUint32(1, block.byteLength);
+        stream.send(header);
+        stream.send(block);
+      }
+      await stream.close();
+    });
+    staller = await createLoopbackNode();
+    nodes.push(staller);
+    await staller.handle(BLOCKS_PROTOCOL, async (stream) => {
+      await readRequest(new StreamReader(stream, 2_000, blocksReadErrors));
+    });
     await connect(fetcher, provider);
     await connect(fetcher, forger);
+    await connect(fetcher, halfForger);
+    await connect(fetcher, staller);
   });
 
   after(async () => {
@@ -106,6 +130,36 @@ describe('block fetch protocol', () => {
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const file = await fetcherStore.exportFile(root, { sha256 });
     assert.ok((await readFile(file)).equals(bytes));
+  });
+
+  it('drops a provider that forges a block mid-response and fetches the rest from another', async () => {
+    const data = randomBytes(6 * CHUNK_BYTES + 3);
+    const path = join(dir, 'w4.bin');
+    await writeFile(path, data);
+    const root = await providerStore.addFile(path);
+    errors.length = 0;
+    // The root goes to the first provider, the batch of leaves to the half forger.
+    await fetcher.services.blocks.fetch(root, { providers: [provider.peerId, halfForger.peerId] });
+    assert.ok(
+      errors.some(
+        (e) => e.peer.equals(halfForger.peerId) && e.err.code === BlocksErrorCode.BLOCK_HASH_MISMATCH,
+      ),
+    );
+    const sha256 = createHash('sha256').update(data).digest('hex');
+    assert.ok((await readFile(await fetcherStore.exportFile(root, { sha256 }))).equals(data));
+  });
+
+  it('abandons a provider that goes quiet (STALLED) and fetches from another', async () => {
+    const data = randomBytes(2 * CHUNK_BYTES + 9);
+    const path = join(dir, 'w5.bin');
+    await writeFile(path, data);
+    const root = await providerStore.addFile(path);
+    errors.length = 0;
+    await fetcher.services.blocks.fetch(root, { providers: [staller.peerId, provider.peerId] });
+    assert.ok(errors.some((e) => e.peer.equals(staller.peerId) && e.err.code === BlocksErrorCode.STALLED));
+    assert.ok(await fetcherStore.isPinned(root));
+    const sha256 = createHash('sha256').update(data).digest('hex');
+    assert.ok((await readFile(await fetcherStore.exportFile(root, { sha256 }))).equals(data));
   });
 
   it('answers a garbage request with a typed error and keeps serving', async () => {
