@@ -14,7 +14,6 @@ import { withLibp2pLight } from '@helia/libp2p';
 import * as dagPb from '@ipld/dag-pb';
 import { identify } from '@libp2p/identify';
 import type { Libp2p } from '@libp2p/interface';
-import { noise } from '@libp2p/noise';
 import { tcp } from '@libp2p/tcp';
 import { yamux } from '@libp2p/yamux';
 import { FsBlockstore } from 'blockstore-fs';
@@ -22,7 +21,7 @@ import { FsDatastore } from 'datastore-fs';
 import { createHeliaLight } from 'helia';
 import type { CID } from 'multiformats/cid';
 import { type Blocks, blocks } from '../protocols/blocks/index.js';
-import { fastNoiseCrypto } from '../protocols/noise-fast/index.js';
+import { defaultEncrypters } from '../node/peer/create-peer.js';
 import { WeightStore } from '../storage/weights/index.js';
 import { connect, createLoopbackNode } from '../test/support/loopback-libp2p.js';
 
@@ -40,15 +39,13 @@ const WRITE_BYTES = 1024 * 1024;
 const BITSWAP_CONCURRENCY = Number(process.env.BSC ?? 32);
 /** One 1 MiB block per bitswap message: larger messages were dropped and their wants never answered. */
 const BITSWAP_MESSAGE_BYTES = 2 * 1024 * 1024;
-const TUNED_YAMUX = {
-  maxMessageSize: 1024 * 1024,
-  streamOptions: { initialStreamWindowSize: 16 * 1024 * 1024, maxStreamWindowSize: 16 * 1024 * 1024 },
-} as Parameters<typeof yamux>[0];
+/** What a worker gets: the peer's default encrypters (TLS 1.3, then noise) and default yamux. */
+let negotiated = 'peer defaults';
 const libp2pOptions = () => ({
   addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
   transports: [tcp()],
-  connectionEncrypters: [noise({ crypto: fastNoiseCrypto })],
-  streamMuxers: [yamux(TUNED_YAMUX)],
+  connectionEncrypters: defaultEncrypters(),
+  streamMuxers: [yamux()],
   services: { identify: identify() },
 });
 const mbps = (bytes: number, ms: number) => bytes / (ms / 1000) / 1e6;
@@ -77,9 +74,8 @@ async function rawTcp(data: Uint8Array): Promise<number> {
 }
 
 async function rawLibp2p(data: Uint8Array): Promise<number> {
-  const options = { noise: { crypto: fastNoiseCrypto }, yamux: TUNED_YAMUX };
-  const a = await createLoopbackNode(options);
-  const b = await createLoopbackNode(options);
+  const a = await createLoopbackNode();
+  const b = await createLoopbackNode();
   let resolveReceived!: () => void;
   const received = new Promise<void>((r) => {
     resolveReceived = r;
@@ -106,20 +102,18 @@ async function rawLibp2p(data: Uint8Array): Promise<number> {
 
 async function blocksFetch(dir: string, providerStore: WeightStore, root: CID, round: number) {
   const fetcherStore = await WeightStore.open(join(dir, `blocks-fetcher-${round}`));
-  const options = { noise: { crypto: fastNoiseCrypto }, yamux: TUNED_YAMUX };
   const provider = (await createLoopbackNode({
-    ...options,
     services: { blocks: blocks({ store: providerStore }) },
   })) as Libp2p<{
     blocks: Blocks;
   }>;
   const fetcher = (await createLoopbackNode({
-    ...options,
     services: { blocks: blocks({ store: fetcherStore }) },
   })) as Libp2p<{
     blocks: Blocks;
   }>;
-  await connect(fetcher, provider);
+  const connection = await connect(fetcher, provider);
+  negotiated = `${connection.encryption} + ${connection.multiplexer}, the peer defaults`;
   const start = performance.now();
   const result = await fetcher.services.blocks.fetch(root, { providers: [provider.peerId] });
   const ms = performance.now() - start;
@@ -211,8 +205,9 @@ try {
   }
   const base = median(results['raw libp2p stream']!);
   const bitswap = results['bitswap (Helia)']!.length ? median(results['bitswap (Helia)']!) : Number.NaN;
-  console.log(`fetch of ${MIB} MiB on loopback (medians; libp2p paths use fast noise + tuned yamux):`);
+  console.log(`fetch of ${MIB} MiB on loopback (medians; libp2p paths: ${negotiated}):`);
   for (const [name, runs] of Object.entries(results)) {
+    if (runs.length === 0) continue;
     const m = median(runs);
     console.log(
       `  ${name.padEnd(24)} ${m.toFixed(0).padStart(6)} MB/s  ${((100 * m) / base).toFixed(0).padStart(3)}% of raw libp2p  ${(m / bitswap).toFixed(1).padStart(5)}x bitswap  (runs: ${runs.map((x) => x.toFixed(0)).join(' ')})`,
