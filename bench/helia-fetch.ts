@@ -20,8 +20,8 @@ import { FsBlockstore } from 'blockstore-fs';
 import { FsDatastore } from 'datastore-fs';
 import { createHeliaLight } from 'helia';
 import type { CID } from 'multiformats/cid';
-import { type Blocks, blocks } from '../protocols/blocks/index.js';
 import { defaultEncrypters } from '../node/peer/create-peer.js';
+import { type Blocks, blocks } from '../protocols/blocks/index.js';
 import { WeightStore } from '../storage/weights/index.js';
 import { connect, createLoopbackNode } from '../test/support/loopback-libp2p.js';
 
