@@ -1,6 +1,7 @@
 // Fetches a whole DAG (a task file) from providers over /splitup/blocks/1.0.0: batches of CIDs per
 // request, several requests in flight across providers, every block verified against its CID
-// before it is stored, children of dag-pb nodes queued as they arrive, the root pinned at the end.
+// before it is stored, children of dag-pb nodes queued as they arrive. Blocks are recorded as
+// pinned as they are stored; the root, which makes the pin, only once every block is in.
 
 import * as dagPb from '@ipld/dag-pb';
 import type { PeerId, Stream } from '@libp2p/interface';
@@ -11,7 +12,7 @@ import { encodeRequest, readResponseEntry } from './codec.js';
 import { LINK_CHECK_CONCURRENCY } from './constants.js';
 import { BlocksError, BlocksErrorCode, blocksReadErrors } from './errors.js';
 
-export type BlockSink = Pick<WeightStore, 'hasBlock' | 'putVerifiedBlock' | 'pin'>;
+export type BlockSink = Pick<WeightStore, 'hasBlock' | 'putVerifiedBlock' | 'pinWhileFetching'>;
 
 export interface FetchProgress {
   blocks: number;
@@ -62,6 +63,7 @@ export async function fetchDag(
   /** Providers that answered "absent" for a CID. */
   const lacking = new Map<string, Set<string>>();
   const queue: CID[] = [root];
+  const pinning = await deps.store.pinWhileFetching(root, options.signal);
   let inFlight = 0;
   let next = 0;
 
@@ -87,6 +89,7 @@ export async function fetchDag(
       }
       throw err;
     }
+    pinning.stored(cid);
     const { links, size } = linksOf(cid, block);
     if (cid.equals(root)) progress.totalBytes = block.byteLength + size;
     progress.blocks++;
@@ -96,7 +99,10 @@ export async function fetchDag(
     for (let at = 0; at < links.length; at += LINK_CHECK_CONCURRENCY) {
       const group = links.slice(at, at + LINK_CHECK_CONCURRENCY);
       const present = await Promise.all(group.map((link) => deps.store.hasBlock(link)));
-      for (let i = 0; i < group.length; i++) if (!present[i]) queue.push(group[i]!);
+      for (let i = 0; i < group.length; i++) {
+        if (present[i]) pinning.present(group[i]!);
+        else queue.push(group[i]!);
+      }
     }
   };
 
@@ -153,7 +159,7 @@ export async function fetchDag(
     }
   };
 
-  await new Promise<void>((resolve, reject) => {
+  const fetched = new Promise<void>((resolve, reject) => {
     let failed = false;
     const fail = (err: unknown) => {
       failed = true;
@@ -190,6 +196,14 @@ export async function fetchDag(
     };
     pump();
   });
-  await deps.store.pin(root, options.signal);
+  try {
+    await fetched;
+  } catch (err) {
+    pinning.fail(err);
+    await pinning.done.catch(() => {});
+    throw err;
+  }
+  pinning.end();
+  await pinning.done;
   return progress;
 }

@@ -35,7 +35,7 @@ export { BlocksError, BlocksErrorCode } from './errors.js';
 export type { FetchProgress } from './fetch-dag.js';
 
 export interface BlocksInit {
-  store: Pick<WeightStore, 'hasBlock' | 'getBlock' | 'putVerifiedBlock' | 'pin'>;
+  store: Pick<WeightStore, 'hasBlock' | 'getBlock' | 'putVerifiedBlock' | 'pinWhileFetching'>;
   concurrency?: number;
   batchSize?: number;
   storesInFlight?: number;

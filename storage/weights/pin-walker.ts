@@ -13,11 +13,11 @@ import { WeightStoreError, WeightStoreErrorCode } from './errors.js';
 /** Leaves whose presence is checked at once. */
 const LEAF_CHECK_CONCURRENCY = 64;
 
-/** A raw leaf the walker did not read: its CID is all pinning uses. */
-class UnreadLeaf implements BlockView<unknown, number, number, 0 | 1> {
+/** A block the walker did not read (a raw leaf, or one just stored): its CID is all pinning uses. */
+export class UnreadBlock implements BlockView<unknown, number, number, 0 | 1> {
   constructor(readonly cid: CID<unknown, number, number, 0 | 1>) {}
   get bytes(): never {
-    throw new Error(`the pin walker does not read raw leaf ${this.cid}`);
+    throw new Error(`the pin walker did not read block ${this.cid}`);
   }
   get value(): never {
     return this.bytes;
@@ -39,7 +39,7 @@ interface Pending {
   path: CID[];
 }
 
-class LinksOnlyWalker implements GraphWalker {
+export class LinksOnlyWalker implements GraphWalker {
   constructor(private readonly components: GraphWalkerComponents) {}
 
   async *walk<T = unknown>(root: CID, options: WalkOptions<T> = {}): AsyncGenerator<GraphNode<T>> {
@@ -48,6 +48,11 @@ class LinksOnlyWalker implements GraphWalker {
       options.depth ?? Number.POSITIVE_INFINITY,
       options,
     );
+  }
+
+  /** Every block of the DAG under `cid`, `cid` itself last. */
+  subtree<T>(cid: CID, options: WalkOptions<T> = {}): AsyncGenerator<GraphNode<T>> {
+    return this.visit({ cid, depth: 0, path: [cid] }, Number.POSITIVE_INFINITY, options);
   }
 
   /**
@@ -88,7 +93,7 @@ class LinksOnlyWalker implements GraphWalker {
             `block ${leaf.cid} is not in this store`,
           );
         }
-        yield { block: new UnreadLeaf(leaf.cid), depth: leaf.depth, path: leaf.path };
+        yield { block: new UnreadBlock(leaf.cid), depth: leaf.depth, path: leaf.path };
       }
     }
   }
@@ -102,7 +107,7 @@ class LinksOnlyWalker implements GraphWalker {
       if (!(await this.components.blockstore.has(cid, options))) {
         throw new WeightStoreError(WeightStoreErrorCode.MISSING_BLOCK, `block ${cid} is not in this store`);
       }
-      return new UnreadLeaf(cid);
+      return new UnreadBlock(cid);
     }
     const parts: Uint8Array[] = [];
     for await (const part of this.components.blockstore.get(cid, {

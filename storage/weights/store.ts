@@ -25,6 +25,7 @@ import {
 } from './constants.js';
 import { WeightDatastore } from './datastore.js';
 import { WeightStoreError, WeightStoreErrorCode } from './errors.js';
+import { PinFeed } from './pin-feed.js';
 import { linksOnlyWalker } from './pin-walker.js';
 import { verifyBlock } from './verify-block.js';
 
@@ -154,6 +155,27 @@ export class WeightStore {
     })) {
       // pins.add yields each CID it pinned; walking it to the end is what pins the DAG
     }
+  }
+
+  /**
+   * Starts pinning `root` while its blocks are fetched: feed it every block as it is stored (and
+   * every block found already present), then `end()` and await `done`; `fail()` if the fetch
+   * fails. A root already pinned gets a feed that records nothing.
+   */
+  async pinWhileFetching(root: CID, signal?: AbortSignal): Promise<PinFeed> {
+    const feed = new PinFeed(root);
+    if (await this.helia.pins.isPinned(root)) return feed;
+    const adding = (async () => {
+      for await (const _ of this.helia.pins.add(root, {
+        walker: feed.walker(),
+        ...(signal ? { signal } : {}),
+      })) {
+        // each yielded CID is one block recorded as pinned
+      }
+    })();
+    adding.catch(() => {}); // observed through feed.done
+    feed.done = adding;
+    return feed;
   }
 
   /** Roots of every pinned DAG: what this peer holds in full and can provide to others. */

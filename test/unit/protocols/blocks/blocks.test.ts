@@ -6,6 +6,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import * as dagPb from '@ipld/dag-pb';
 import type { Libp2p, PeerId } from '@libp2p/interface';
 import { readRequest } from '../../../../protocols/blocks/codec.js';
 import { blocksReadErrors } from '../../../../protocols/blocks/errors.js';
@@ -160,6 +161,28 @@ describe('block fetch protocol', () => {
     assert.ok(await fetcherStore.isPinned(root));
     const sha256 = createHash('sha256').update(data).digest('hex');
     assert.ok((await readFile(await fetcherStore.exportFile(root, { sha256 }))).equals(data));
+  });
+
+  it('pins every block, those already held included, and no root when the fetch fails', async () => {
+    const data = randomBytes(6 * CHUNK_BYTES + 11);
+    const path = join(dir, 'w6.bin');
+    await writeFile(path, data);
+    const root = await providerStore.addFile(path);
+    const leaves = dagPb.decode(await providerStore.getBlock(root)).Links.map((l) => l.Hash);
+    for (const leaf of leaves.slice(0, 2)) {
+      await fetcherStore.putVerifiedBlock(leaf, await providerStore.getBlock(leaf));
+    }
+    await assert.rejects(
+      fetcher.services.blocks.fetch(root, { providers: [halfForger.peerId] }),
+      (err: BlocksError) => err.code === BlocksErrorCode.BLOCK_HASH_MISMATCH,
+    );
+    assert.equal(await fetcherStore.isPinned(root), false);
+    await fetcher.services.blocks.fetch(root, { providers: [provider.peerId] });
+    for (const cid of [root, ...leaves])
+      assert.ok(await fetcherStore.helia.pins.isPinned(cid), `${cid} pinned`);
+    assert.deepEqual((await fetcherStore.pinnedRoots()).filter((c) => c.equals(root)).map(String), [
+      root.toString(),
+    ]);
   });
 
   it('answers a garbage request with a typed error and keeps serving', async () => {
