@@ -24,6 +24,7 @@ import { defaultEncrypters } from '../node/peer/create-peer.js';
 import { type Blocks, blocks } from '../protocols/blocks/index.js';
 import { WeightStore } from '../storage/weights/index.js';
 import { connect, createLoopbackNode } from '../test/support/loopback-libp2p.js';
+import { mbps, median } from './lib/stats.js';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: number) => {
@@ -48,7 +49,6 @@ const libp2pOptions = () => ({
   streamMuxers: [yamux()],
   services: { identify: identify() },
 });
-const mbps = (bytes: number, ms: number) => bytes / (ms / 1000) / 1e6;
 
 async function rawTcp(data: Uint8Array): Promise<number> {
   const server = net.createServer((s) => {
@@ -171,11 +171,6 @@ async function bitswapFetch(dir: string, root: CID, round: number): Promise<numb
   return mbps(bytes, ms);
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
 const dir = await mkdtemp(join(tmpdir(), 'splitup-helia-bench-'));
 try {
   const data = new Uint8Array(randomBytes(TOTAL));
@@ -210,7 +205,7 @@ try {
     if (runs.length === 0) continue;
     const m = median(runs);
     console.log(
-      `  ${name.padEnd(24)} ${m.toFixed(0).padStart(6)} MB/s  ${((100 * m) / base).toFixed(0).padStart(3)}% of raw libp2p  ${(m / bitswap).toFixed(1).padStart(5)}x bitswap  (runs: ${runs.map((x) => x.toFixed(0)).join(' ')})`,
+      `  ${name.padEnd(24)} ${m.toFixed(0).padStart(6)} MB/s  ${((100 * m) / base).toFixed(0).padStart(3)}% of raw libp2p  ${Number.isNaN(bitswap) ? '    -' : (m / bitswap).toFixed(1).padStart(5)}x bitswap  (runs: ${runs.map((x) => x.toFixed(0)).join(' ')})`,
     );
   }
   await providerStore.stop();
