@@ -177,12 +177,12 @@ async function runSender(rounds: number): Promise<void> {
       'tensor stream, TLS, as a worker': () => tensorSend(tlsNode, addrs.worker!, hashed),
       'tensor stream, noise, as a worker': () => tensorSend(noiseNode, addrs.noiseWorker!, hashed),
     };
-    const results: Record<string, number[]> = {};
+    const results: Record<string, number[]> = Object.fromEntries(Object.keys(variants).map((n) => [n, []]));
     // Round 0 warms up (JIT, connections, yamux windows, the buffer pool) and is not counted.
     for (let round = 0; round <= rounds; round++) {
       for (const [name, run] of Object.entries(variants)) {
         const value = await run();
-        if (round > 0) (results[name] ??= []).push(value);
+        if (round > 0) results[name]!.push(value);
       }
     }
     const tcp = median(results['raw TCP, fresh connection']!);
