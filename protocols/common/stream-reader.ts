@@ -30,10 +30,14 @@ interface PendingRead {
   reject: (err: Error) => void;
 }
 
+/** Bytes a peer may send ahead of the reads asking for them before the stream is failed. */
+export const MAX_UNREAD_BYTES = 64 * 1024 * 1024;
+
 export class StreamReader {
   /** Received bytes no read has taken yet, oldest first (`head` indexes the first live one). */
   private queue: Uint8Array[] = [];
   private head = 0;
+  private queuedBytes = 0;
   private ended: boolean;
   private failure: Error | undefined;
   private pending: PendingRead | undefined;
@@ -46,6 +50,7 @@ export class StreamReader {
     private readonly signal?: AbortSignal,
   ) {
     this.ended = stream.readableEnded || (stream.readStatus !== 'readable' && stream.readStatus !== 'paused');
+    if (stream.status === 'reset' || stream.status === 'aborted') this.failure = new StreamResetError(stream.status);
     stream.addEventListener('message', this.onMessage);
     stream.addEventListener('end', this.onEnd);
     stream.addEventListener('close', this.onClose);
@@ -68,6 +73,20 @@ export class StreamReader {
   async readInto(into: Uint8Array, what: string, onPiece: (piece: Uint8Array) => void): Promise<void> {
     const filled = await this.read(into, onPiece);
     if (filled !== into.byteLength) throw this.errors.truncated(filled, into.byteLength, what);
+  }
+
+  /**
+   * Stops listening to the stream and the signal; later reads see what was queued, then the end.
+   * Runs by itself when the stream closes, so a finished stream leaves nothing behind on a
+   * long-lived signal; callers done early call it too.
+   */
+  detach(): void {
+    this.stream.removeEventListener('message', this.onMessage);
+    this.stream.removeEventListener('end', this.onEnd);
+    this.stream.removeEventListener('close', this.onClose);
+    this.signal?.removeEventListener('abort', this.onAbort);
+    this.ended = true;
+    this.settle();
   }
 
   /** Resolves with the bytes filled: all of them, or fewer when the stream ended first. */
@@ -100,6 +119,7 @@ export class StreamReader {
       read.into.set(piece, read.filled);
       read.onPiece?.(piece);
       read.filled += take;
+      this.queuedBytes -= take;
       if (take === chunk.byteLength) this.queue[this.head++] = EMPTY;
       else this.queue[this.head] = chunk.subarray(take);
     }
@@ -128,7 +148,12 @@ export class StreamReader {
     const data = evt.data;
     if (data instanceof Uint8Array) this.queue.push(data);
     else for (const part of data) this.queue.push(part);
-    if (this.pending === undefined) return;
+    this.queuedBytes += data.byteLength;
+    if (this.pending === undefined) {
+      // Nobody asked for these bytes yet; a peer that keeps sending must not fill our memory.
+      if (this.queuedBytes > MAX_UNREAD_BYTES) this.overflow();
+      return;
+    }
     this.timer?.refresh();
     this.fill();
     this.settle();
@@ -145,9 +170,16 @@ export class StreamReader {
   private readonly onClose = (evt: Event): void => {
     const error = (evt as Event & { error?: Error }).error;
     if (error !== undefined) this.failure ??= error;
-    this.ended = true;
-    this.settle();
+    this.detach();
   };
+
+  private overflow(): void {
+    this.failure ??= new Error(`the peer sent more than ${MAX_UNREAD_BYTES} bytes nobody read`);
+    this.queue = [];
+    this.head = 0;
+    this.queuedBytes = 0;
+    this.detach();
+  }
 
   private readonly onAbort = (): void => {
     this.failure = this.errors.aborted();

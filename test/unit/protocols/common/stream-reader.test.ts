@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { getEventListeners } from 'node:events';
 import { describe, it } from 'node:test';
 import { streamPair } from '@libp2p/utils';
-import { type StreamReadErrors, StreamReader } from '../../../../protocols/common/stream-reader.js';
+import {
+  MAX_UNREAD_BYTES,
+  type StreamReadErrors,
+  StreamReader,
+} from '../../../../protocols/common/stream-reader.js';
 
 class ReadError extends Error {
   constructor(readonly kind: 'stalled' | 'truncated' | 'aborted') {
@@ -63,6 +68,31 @@ describe('stream reader', () => {
     const reading = new StreamReader(other, 5_000, errors, controller.signal).readExactly(1, 'x');
     controller.abort();
     await assert.rejects(reading, kind('aborted'));
+  });
+
+  it('lets go of the stream and of a long-lived signal once the stream closes', async () => {
+    const [out, inn] = await streamPair();
+    const lifetime = new AbortController(); // like a service's shutdown signal
+    const reader = new StreamReader(inn, 2_000, errors, lifetime.signal);
+    assert.equal(getEventListeners(lifetime.signal, 'abort').length, 1);
+    out.send(Uint8Array.of(9));
+    assert.deepEqual([...(await reader.readExactly(1, 'x'))!], [9]);
+    await out.close();
+    await inn.close();
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(getEventListeners(lifetime.signal, 'abort').length, 0);
+    assert.equal(inn.listenerCount('message'), 0);
+  });
+
+  it('fails a peer that sends more than MAX_UNREAD_BYTES nobody asked for, and drops the bytes', async () => {
+    const [out, inn] = await streamPair({ capacity: 1_000_000 });
+    const reader = new StreamReader(inn, 2_000, errors);
+    const chunk = new Uint8Array(1024 * 1024);
+    for (let sent = 0; sent <= MAX_UNREAD_BYTES; sent += chunk.byteLength) {
+      if (!out.send(chunk)) await out.onDrain();
+    }
+    await new Promise((r) => setTimeout(r, 50));
+    await assert.rejects(reader.readExactly(1, 'x'), /nobody read/);
   });
 
   it('delivers bytes that arrived before the reader was attached', async () => {
