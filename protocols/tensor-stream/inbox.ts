@@ -18,7 +18,11 @@ interface Held {
 }
 
 interface Entry {
-  tensors: Map<string, Held>;
+  /**
+   * Tensor name -> what arrived under it. Before the task awaits, several peers may have sent the
+   * same name (one of them the rightful sender); the await keeps the named sender's only.
+   */
+  tensors: Map<string, Held[]>;
   bytes: number;
   waiter?: Waiter;
   expiry?: NodeJS.Timeout;
@@ -49,8 +53,15 @@ export class TensorInbox {
     return this.entries.get(keyOf(executionId, taskId))?.waiter?.specs ?? this.init.interfaceFor?.(taskId);
   }
 
-  has(executionId: string, taskId: string, name: string): boolean {
-    return this.entries.get(keyOf(executionId, taskId))?.tensors.has(name) ?? false;
+  /**
+   * True when tensor `name` from `sender` would be a second copy: this sender already delivered
+   * it, or (once the task awaits without naming senders) anyone did.
+   */
+  has(executionId: string, taskId: string, name: string, sender: string): boolean {
+    const entry = this.entries.get(keyOf(executionId, taskId));
+    const held = entry?.tensors.get(name) ?? [];
+    if (entry?.waiter !== undefined && entry.waiter.senders === undefined) return held.length > 0;
+    return held.some((h) => h.sender === sender);
   }
 
   /** Throws UNAUTHORIZED_SENDER when the awaiting task expects tensor `name` from another peer. */
@@ -78,8 +89,21 @@ export class TensorInbox {
     this.usedBytes = Math.max(0, this.usedBytes - bytes);
   }
 
-  /** Adds verified tensors (their bytes already reserved) and wakes a waiter whose set is complete. */
+  /**
+   * Adds verified tensors (their bytes already reserved) and wakes a waiter whose set is complete.
+   * Checks again, all before changing anything, what the header checks said: the task may have
+   * started awaiting, naming its senders, while the payload was on its way.
+   */
   deliver(executionId: string, taskId: string, tensors: ReadonlyMap<string, Tensor>, sender: string): void {
+    for (const name of tensors.keys()) {
+      this.checkSender(executionId, taskId, name, sender);
+      if (this.has(executionId, taskId, name, sender)) {
+        throw new TensorStreamError(
+          TensorStreamErrorCode.DUPLICATE_TENSOR,
+          `tensor ${name} of task ${taskId}/${executionId} was already received`,
+        );
+      }
+    }
     const key = keyOf(executionId, taskId);
     let entry = this.entries.get(key);
     if (entry === undefined) {
@@ -87,7 +111,9 @@ export class TensorInbox {
       this.entries.set(key, entry);
     }
     for (const [name, tensor] of tensors) {
-      entry.tensors.set(name, { tensor, sender });
+      const held = entry.tensors.get(name) ?? [];
+      held.push({ tensor, sender });
+      entry.tensors.set(name, held);
       entry.bytes += tensor.data.byteLength;
     }
     if (entry.waiter !== undefined) this.settle(key, entry);
@@ -121,7 +147,7 @@ export class TensorInbox {
       this.entries.set(key, entry);
     }
     clearTimeout(entry.expiry);
-    if (senders !== undefined) this.dropForeign(entry, senders);
+    this.keepOnePerName(entry, senders);
     let resolve!: (tensors: Record<string, Tensor>) => void;
     let reject!: (err: Error) => void;
     const promise = new Promise<Record<string, Tensor>>((res, rej) => {
@@ -169,11 +195,11 @@ export class TensorInbox {
 
   private settle(key: string, entry: Entry): void {
     const waiter = entry.waiter!;
-    if (!waiter.specs.every((s) => entry.tensors.has(s.name))) return;
+    if (!waiter.specs.every((s) => (entry.tensors.get(s.name)?.length ?? 0) > 0)) return;
     this.drop(key);
     const out: Record<string, Tensor> = {};
     for (const spec of waiter.specs) {
-      const tensor = entry.tensors.get(spec.name)!.tensor;
+      const tensor = entry.tensors.get(spec.name)![0]!.tensor;
       // Tensors that arrived before the await were checked against interfaceFor(); re-check them
       // against what the task actually asked for.
       if (tensor.dtype !== spec.dtype || !shapeMatches(spec.shape, tensor.shape)) {
@@ -192,13 +218,20 @@ export class TensorInbox {
     waiter.resolve(out);
   }
 
-  /** Drops held tensors that came from a peer other than the one named for them. */
-  private dropForeign(entry: Entry, senders: Readonly<Record<string, string>>): void {
+  /**
+   * Leaves one tensor per name: the named sender's when `senders` is given (others came from
+   * peers with no business sending it), else the first to arrive.
+   */
+  private keepOnePerName(entry: Entry, senders: Readonly<Record<string, string>> | undefined): void {
     for (const [name, held] of entry.tensors) {
-      if (senders[name] === held.sender) continue;
-      entry.tensors.delete(name);
-      entry.bytes -= held.tensor.data.byteLength;
-      this.release(held.tensor.data.byteLength);
+      const keep = senders === undefined ? held[0] : held.find((h) => h.sender === senders[name]);
+      for (const h of held) {
+        if (h === keep) continue;
+        entry.bytes -= h.tensor.data.byteLength;
+        this.release(h.tensor.data.byteLength);
+      }
+      if (keep === undefined) entry.tensors.delete(name);
+      else entry.tensors.set(name, [keep]);
     }
   }
 

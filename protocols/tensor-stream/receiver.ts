@@ -79,7 +79,7 @@ export async function receiveTensorStream(
       }
       validateHeader(header, specs, limits);
       inbox.checkSender(header.executionId, header.taskId, header.name, sender);
-      if (received.has(header.name) || inbox.has(header.executionId, header.taskId, header.name)) {
+      if (received.has(header.name) || inbox.has(header.executionId, header.taskId, header.name, sender)) {
         throw new TensorStreamError(
           TensorStreamErrorCode.DUPLICATE_TENSOR,
           `tensor ${header.name} of task ${header.taskId}/${header.executionId} was already received`,

@@ -262,6 +262,42 @@ describe('tensor stream between two peers', () => {
     assert.deepEqual(await arrived, { hidden: verified(hidden), mask: verified(mask) });
   });
 
+  it('refuses a payload that was under way when the task started awaiting another sender', async () => {
+    const stream = await rogue.dialProtocol(receiverId, TENSOR_STREAM_PROTOCOL);
+    stream.send(
+      encodeHeader({
+        executionId: 'exec-t',
+        taskId: 'task-1',
+        name: 'mask',
+        dtype: 'int64',
+        shape: [1, 5],
+        byteLength: 40,
+        sha256: createHash('sha256').update(mask.data).digest(),
+      }),
+    );
+    stream.send(mask.data.subarray(0, 8));
+    await new Promise((r) => setTimeout(r, 50)); // the header passed while nobody awaited
+    const senders = { hidden: sender.peerId.toString(), mask: sender.peerId.toString() };
+    const arrived = receiver.services.tensors.awaitTensors('exec-t', 'task-1', SPECS, undefined, senders);
+    stream.send(mask.data.subarray(8));
+    await stream.close();
+    assert.equal(await verdict(stream), TensorStreamErrorCode.UNAUTHORIZED_SENDER);
+    assert.equal((await lastRejection()).code, TensorStreamErrorCode.UNAUTHORIZED_SENDER);
+    await sender.services.tensors.send(receiverId, 'exec-t', 'task-1', { hidden, mask });
+    assert.deepEqual(await arrived, { hidden: verified(hidden), mask: verified(mask) });
+    assert.equal(receiver.services.tensors.bufferedBytes, 0);
+  });
+
+  it("an early foreign copy does not block the rightful sender's tensor", async () => {
+    const forged = tensor('int64', [1, 5], 8);
+    await rogue.services.tensors.send(receiverId, 'exec-u', 'task-1', { mask: forged });
+    await sender.services.tensors.send(receiverId, 'exec-u', 'task-1', { hidden, mask });
+    const senders = { hidden: sender.peerId.toString(), mask: sender.peerId.toString() };
+    const got = await receiver.services.tensors.awaitTensors('exec-u', 'task-1', SPECS, undefined, senders);
+    assert.deepEqual(got, { hidden: verified(hidden), mask: verified(mask) });
+    assert.equal(receiver.services.tensors.bufferedBytes, 0);
+  });
+
   it('receives into a buffer handed back with recycle(), overwriting all of it', async () => {
     const big: TensorSpec = { name: 'hidden', dtype: 'float32', shape: [1, 'seq', 8] };
     const first = tensor('float32', [1, 32768, 8], 4); // 1 MiB: large enough to be pooled
