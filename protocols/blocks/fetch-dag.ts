@@ -12,7 +12,7 @@ import { encodeRequest, readResponseEntry } from './codec.js';
 import { LINK_CHECK_CONCURRENCY } from './constants.js';
 import { BlocksError, BlocksErrorCode, blocksReadErrors } from './errors.js';
 
-export type BlockSink = Pick<WeightStore, 'hasBlock' | 'putVerifiedBlock' | 'pinWhileFetching'>;
+export type BlockSink = Pick<WeightStore, 'hasBlock' | 'getBlock' | 'putVerifiedBlock' | 'pinWhileFetching'>;
 
 export interface FetchProgress {
   blocks: number;
@@ -95,13 +95,25 @@ export async function fetchDag(
     progress.blocks++;
     progress.bytes += block.byteLength;
     options.onProgress?.({ ...progress });
+    await visitLinks(links);
+  };
+
+  /** Queues the links not held here; walks into inner nodes that are, since they may lack children. */
+  const visitLinks = async (links: CID[]): Promise<void> => {
     // A root links up to 1024 leaves: one existence check at a time would stall the start.
     for (let at = 0; at < links.length; at += LINK_CHECK_CONCURRENCY) {
       const group = links.slice(at, at + LINK_CHECK_CONCURRENCY);
       const present = await Promise.all(group.map((link) => deps.store.hasBlock(link)));
       for (let i = 0; i < group.length; i++) {
-        if (present[i]) pinning.present(group[i]!);
-        else queue.push(group[i]!);
+        const link = group[i]!;
+        if (!present[i]) queue.push(link);
+        else if (link.code !== dagPb.code) pinning.present(link);
+        else {
+          // An interrupted fetch stores inner nodes before their leaves: record this node alone
+          // and look below it.
+          pinning.stored(link);
+          await visitLinks(linksOf(link, await deps.store.getBlock(link, options.signal)).links);
+        }
       }
     }
   };

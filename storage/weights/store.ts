@@ -148,7 +148,7 @@ export class WeightStore {
 
   /** Pins a DAG whose blocks are all local, so garbage collection keeps it. */
   async pin(root: CID, signal?: AbortSignal): Promise<void> {
-    if (await this.helia.pins.isPinned(root)) return;
+    if (await this.isPinned(root, signal)) return;
     for await (const _ of this.helia.pins.add(root, {
       walker: linksOnlyWalker(),
       ...(signal ? { signal } : {}),
@@ -164,7 +164,7 @@ export class WeightStore {
    */
   async pinWhileFetching(root: CID, signal?: AbortSignal): Promise<PinFeed> {
     const feed = new PinFeed(root);
-    if (await this.helia.pins.isPinned(root)) return feed;
+    if (await this.isPinned(root, signal)) return feed;
     const adding = (async () => {
       for await (const _ of this.helia.pins.add(root, {
         walker: feed.walker(),
@@ -185,8 +185,18 @@ export class WeightStore {
     return roots;
   }
 
-  async isPinned(root: CID): Promise<boolean> {
-    return this.helia.pins.isPinned(root);
+  /**
+   * True when `root` is pinned as a root: its whole DAG was recorded. Helia's own isPinned is also
+   * true for any block inside some pin, including blocks an interrupted fetch already recorded.
+   */
+  async isPinned(root: CID, signal?: AbortSignal): Promise<boolean> {
+    try {
+      await this.helia.pins.get(root, signal ? { signal } : {});
+      return true;
+    } catch (err) {
+      if ((err as Error).name === 'NotFoundError') return false;
+      throw err;
+    }
   }
 
   /** Where exportFile puts the assembled file of `root`. */

@@ -19,6 +19,7 @@ import {
 } from '../../../../protocols/blocks/index.js';
 import { StreamReader } from '../../../../protocols/common/stream-reader.js';
 import { CHUNK_BYTES, WeightStore } from '../../../../storage/weights/index.js';
+import { dagCids, importDeep } from '../../../support/deep-dag.js';
 import { connect, createLoopbackNode } from '../../../support/loopback-libp2p.js';
 
 type BlocksNode = Libp2p<{ blocks: Blocks }>;
@@ -131,6 +132,17 @@ describe('block fetch protocol', () => {
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const file = await fetcherStore.exportFile(root, { sha256 });
     assert.ok((await readFile(file)).equals(bytes));
+  });
+
+  it('resumes a fetch whose inner nodes were stored before their leaves', async () => {
+    const root = await importDeep(providerStore, randomBytes(40 * 1024));
+    const cids = await dagCids(providerStore, root);
+    // What an interrupted fetch leaves: an inner node held, the leaves below it not.
+    const inner = cids.find((c) => c.code === dagPb.code && !c.equals(root))!;
+    await fetcherStore.putVerifiedBlock(inner, await providerStore.getBlock(inner));
+    await fetcher.services.blocks.fetch(root, { providers: [provider.peerId] });
+    for (const cid of cids) assert.ok(await fetcherStore.hasBlock(cid), `${cid} is held`);
+    assert.ok(await fetcherStore.isPinned(root));
   });
 
   it('drops a provider that forges a block mid-response and fetches the rest from another', async () => {

@@ -5,34 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as dagPb from '@ipld/dag-pb';
-import { importer } from 'ipfs-unixfs-importer';
-import { fixedSize } from 'ipfs-unixfs-importer/chunker';
-import { balanced } from 'ipfs-unixfs-importer/layout';
-import type { CID } from 'multiformats/cid';
 import * as raw from 'multiformats/codecs/raw';
 import { WeightStore, WeightStoreError, WeightStoreErrorCode } from '../../../../storage/weights/index.js';
-
-/** A UnixFS DAG of three levels: 1 KiB raw leaves, 4 links per node. */
-async function importDeep(store: WeightStore, bytes: Uint8Array): Promise<CID> {
-  let root: CID | undefined;
-  for await (const entry of importer([{ content: [bytes] }], store.helia.blockstore, {
-    chunker: fixedSize({ chunkSize: 1024 }),
-    layout: balanced({ maxChildrenPerNode: 4 }),
-    rawLeaves: true,
-    cidVersion: 1,
-  }))
-    root = entry.cid;
-  return root!;
-}
-
-/** Every CID of the DAG, read block by block. */
-async function dagCids(store: WeightStore, root: CID): Promise<CID[]> {
-  const out: CID[] = [root];
-  if (root.code === raw.code) return out;
-  for (const link of dagPb.decode(await store.getBlock(root)).Links)
-    out.push(...(await dagCids(store, link.Hash)));
-  return out;
-}
+import { dagCids, importDeep } from '../../../support/deep-dag.js';
 
 describe('pinning with the links-only walker', () => {
   let dir: string;
@@ -57,6 +32,10 @@ describe('pinning with the links-only walker', () => {
     await store.pin(root);
     for (const cid of cids) assert.ok(await store.helia.pins.isPinned(cid), `${cid} is pinned`);
     assert.equal(await store.isPinned(other), false);
+    assert.ok(await store.isPinned(root));
+    // A block inside the pin is not a pinned root: a fetch of a DAG rooted there is not done.
+    const inner = cids.find((c) => c.code === dagPb.code && !c.equals(root))!;
+    assert.equal(await store.isPinned(inner), false);
     assert.deepEqual(
       (await store.pinnedRoots()).map(String).filter((c) => c === root.toString()),
       [root.toString()],
