@@ -3,6 +3,7 @@
 // before it is stored, children of dag-pb nodes queued as they arrive. Blocks are recorded as
 // pinned as they are stored; the root, which makes the pin, only once every block is in.
 
+import { setMaxListeners } from 'node:events';
 import * as dagPb from '@ipld/dag-pb';
 import type { PeerId, Stream } from '@libp2p/interface';
 import type { CID } from 'multiformats/cid';
@@ -63,7 +64,11 @@ export async function fetchDag(
   /** Providers that answered "absent" for a CID. */
   const lacking = new Map<string, Set<string>>();
   const queue: CID[] = [root];
-  const pinning = await deps.store.pinWhileFetching(root, options.signal);
+  // Stops every request and write still in flight once the fetch failed, whatever failed first.
+  const stop = new AbortController();
+  const signal = options.signal === undefined ? stop.signal : AbortSignal.any([stop.signal, options.signal]);
+  setMaxListeners(Number.POSITIVE_INFINITY, signal); // every stream, read and write listens on it
+  const pinning = await deps.store.pinWhileFetching(root, signal);
   let inFlight = 0;
   let next = 0;
 
@@ -82,7 +87,7 @@ export async function fetchDag(
   const receive = async (cid: CID, block: Uint8Array) => {
     try {
       // Verifies the bytes against the CID before anything is stored.
-      await deps.store.putVerifiedBlock(cid, block, options.signal);
+      await deps.store.putVerifiedBlock(cid, block, signal);
     } catch (err) {
       if (err instanceof WeightStoreError) {
         throw new BlocksError(BlocksErrorCode.BLOCK_HASH_MISMATCH, err.message, { cause: err });
@@ -112,7 +117,7 @@ export async function fetchDag(
           // An interrupted fetch stores inner nodes before their leaves: record this node alone
           // and look below it.
           pinning.stored(link);
-          await visitLinks(linksOf(link, await deps.store.getBlock(link, options.signal)).links);
+          await visitLinks(linksOf(link, await deps.store.getBlock(link, signal)).links);
         }
       }
     }
@@ -120,7 +125,6 @@ export async function fetchDag(
 
   /** Asks `peer` for `batch`; returns CIDs to retry elsewhere. */
   const request = async (peer: PeerId, batch: CID[]): Promise<CID[]> => {
-    const signal = options.signal ?? new AbortController().signal;
     const stream = await deps.openStream(peer, signal);
     const retry: CID[] = [];
     // Index in `batch` of every block answered and stored.
@@ -141,7 +145,7 @@ export async function fetchDag(
     try {
       stream.send(encodeRequest(batch));
       await stream.close({ signal });
-      const reader = new StreamReader(stream, options.stallTimeoutMs, blocksReadErrors, options.signal);
+      const reader = new StreamReader(stream, options.stallTimeoutMs, blocksReadErrors, signal);
       for (let i = 0; i < batch.length; i++) {
         const cid = batch[i]!;
         const block = await readResponseEntry(reader, cid);
@@ -161,6 +165,8 @@ export async function fetchDag(
     } catch (err) {
       stream.abort(err instanceof Error ? err : new Error(String(err)));
       await Promise.all(stores);
+      // A local failure (a full disk) is not the provider's fault: report it, drop nobody.
+      if (storeError !== undefined && !(storeError instanceof BlocksError)) throw storeError;
       if (!(err instanceof BlocksError) || err.code === BlocksErrorCode.ABORTED) throw err;
       // This provider misbehaved or stalled: drop it and hand its unanswered CIDs to the others.
       const index = live.findIndex((p) => p.equals(peer));
@@ -174,9 +180,13 @@ export async function fetchDag(
   const fetched = new Promise<void>((resolve, reject) => {
     let failed = false;
     const fail = (err: unknown) => {
+      if (failed) return;
       failed = true;
+      stop.abort(err);
       reject(err);
     };
+    // Pinning runs alongside; if it fails (a datastore error), downloading the rest is pointless.
+    pinning.done.catch(fail);
     const pump = () => {
       if (failed) return;
       if (queue.length === 0 && inFlight === 0) return resolve();

@@ -10,6 +10,7 @@ import * as dagPb from '@ipld/dag-pb';
 import type { Libp2p, PeerId } from '@libp2p/interface';
 import { readRequest } from '../../../../protocols/blocks/codec.js';
 import { blocksReadErrors } from '../../../../protocols/blocks/errors.js';
+import { type BlockSink, fetchDag } from '../../../../protocols/blocks/fetch-dag.js';
 import {
   BLOCKS_PROTOCOL,
   type Blocks,
@@ -143,6 +144,45 @@ describe('block fetch protocol', () => {
     await fetcher.services.blocks.fetch(root, { providers: [provider.peerId] });
     for (const cid of cids) assert.ok(await fetcherStore.hasBlock(cid), `${cid} is held`);
     assert.ok(await fetcherStore.isPinned(root));
+  });
+
+  it('reports a local write failure as itself, dropping no provider', async () => {
+    const data = randomBytes(4 * CHUNK_BYTES + 5);
+    const path = join(dir, 'w-enospc.bin');
+    await writeFile(path, data);
+    const root = await providerStore.addFile(path);
+    const full = Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+    // The fetcher's own store, except that writing a leaf fails as a full disk would.
+    const sink: BlockSink = {
+      hasBlock: (cid) => fetcherStore.hasBlock(cid),
+      getBlock: (cid, signal) => fetcherStore.getBlock(cid, signal),
+      pinWhileFetching: (cid, signal) => fetcherStore.pinWhileFetching(cid, signal),
+      putVerifiedBlock: async (cid, bytes, signal) => {
+        if (!cid.equals(root)) throw full;
+        await fetcherStore.putVerifiedBlock(cid, bytes, signal);
+      },
+    };
+    const dropped: PeerId[] = [];
+    await assert.rejects(
+      fetchDag(
+        root,
+        [provider.peerId],
+        {
+          store: sink,
+          openStream: (peer, signal) => fetcher.dialProtocol(peer, BLOCKS_PROTOCOL, { signal }),
+        },
+        {
+          concurrency: 2,
+          batchSize: 2,
+          storesInFlight: 2,
+          stallTimeoutMs: 2_000,
+          onProviderDropped: (peer) => dropped.push(peer),
+        },
+      ),
+      (err) => err === full,
+    );
+    assert.deepEqual(dropped, []);
+    assert.equal(await fetcherStore.isPinned(root), false);
   });
 
   it('drops a provider that forges a block mid-response and fetches the rest from another', async () => {
