@@ -50,7 +50,8 @@ export class StreamReader {
     private readonly signal?: AbortSignal,
   ) {
     this.ended = stream.readableEnded || (stream.readStatus !== 'readable' && stream.readStatus !== 'paused');
-    if (stream.status === 'reset' || stream.status === 'aborted') this.failure = new StreamResetError(stream.status);
+    if (stream.status === 'reset' || stream.status === 'aborted')
+      this.failure = new StreamResetError(stream.status);
     stream.addEventListener('message', this.onMessage);
     stream.addEventListener('end', this.onEnd);
     stream.addEventListener('close', this.onClose);
