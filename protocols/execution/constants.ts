@@ -1,7 +1,8 @@
 // Wire limits and timings of the execution control protocol (client → worker assignments,
 // worker → client reports). Tensors never travel here: they use /splitup/tensor/1.0.0.
 
-export const EXECUTION_PROTOCOL = '/splitup/execution/1.0.0';
+/** 2.0.0: assignments name each input's one sender (`sources`); 1.0.0 peers could not be checked. */
+export const EXECUTION_PROTOCOL = '/splitup/execution/2.0.0';
 
 /** A control message is a few ids and a routing table: 64 KiB is far above any honest one. */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
