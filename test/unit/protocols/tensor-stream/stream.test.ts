@@ -83,6 +83,23 @@ describe('tensor stream between two peers', () => {
     return err;
   };
 
+  /** A raw tensor stream from `from` that has sent the true header of `mask`, and no payload yet. */
+  const openWithMaskHeader = async (from: Libp2p, executionId: string): Promise<Stream> => {
+    const stream = await from.dialProtocol(receiverId, TENSOR_STREAM_PROTOCOL);
+    stream.send(
+      encodeHeader({
+        executionId,
+        taskId: 'task-1',
+        name: 'mask',
+        dtype: 'int64',
+        shape: [1, 5],
+        byteLength: 40,
+        sha256: createHash('sha256').update(mask.data).digest(),
+      }),
+    );
+    return stream;
+  };
+
   const sendsAndArrives = async (executionId: string) => {
     const arrived = receiver.services.tensors.awaitTensors(
       executionId,
@@ -162,18 +179,7 @@ describe('tensor stream between two peers', () => {
   });
 
   it('rejects a payload whose sha256 does not match its header', async () => {
-    const stream = await sender.dialProtocol(receiverId, TENSOR_STREAM_PROTOCOL);
-    stream.send(
-      encodeHeader({
-        executionId: 'exec-f',
-        taskId: 'task-1',
-        name: 'mask',
-        dtype: 'int64',
-        shape: [1, 5],
-        byteLength: 40,
-        sha256: createHash('sha256').update(mask.data).digest(),
-      }),
-    );
+    const stream = await openWithMaskHeader(sender, 'exec-f');
     stream.send(new Uint8Array(40)); // not mask.data
     await stream.close();
     assert.equal(await verdict(stream), TensorStreamErrorCode.HASH_MISMATCH);
@@ -182,18 +188,7 @@ describe('tensor stream between two peers', () => {
   });
 
   it('aborts a stream that stalls inside a payload', async () => {
-    const stream = await sender.dialProtocol(receiverId, TENSOR_STREAM_PROTOCOL);
-    stream.send(
-      encodeHeader({
-        executionId: 'exec-g',
-        taskId: 'task-1',
-        name: 'mask',
-        dtype: 'int64',
-        shape: [1, 5],
-        byteLength: 40,
-        sha256: createHash('sha256').update(mask.data).digest(),
-      }),
-    );
+    const stream = await openWithMaskHeader(sender, 'exec-g');
     stream.send(mask.data.subarray(0, 10)); // then nothing
     assert.equal(await verdict(stream), TensorStreamErrorCode.STALLED);
     assert.equal((await lastRejection()).code, TensorStreamErrorCode.STALLED);
@@ -202,18 +197,7 @@ describe('tensor stream between two peers', () => {
   });
 
   it('rejects a stream that ends inside a payload as TRUNCATED', async () => {
-    const stream = await sender.dialProtocol(receiverId, TENSOR_STREAM_PROTOCOL);
-    stream.send(
-      encodeHeader({
-        executionId: 'exec-h',
-        taskId: 'task-1',
-        name: 'mask',
-        dtype: 'int64',
-        shape: [1, 5],
-        byteLength: 40,
-        sha256: createHash('sha256').update(mask.data).digest(),
-      }),
-    );
+    const stream = await openWithMaskHeader(sender, 'exec-h');
     stream.send(mask.data.subarray(0, 10));
     await stream.close();
     assert.equal(await verdict(stream), TensorStreamErrorCode.TRUNCATED);
@@ -221,18 +205,7 @@ describe('tensor stream between two peers', () => {
   });
 
   it('reports a sender that resets inside a payload as TRUNCATED, and keeps serving', async () => {
-    const stream = await sender.dialProtocol(receiverId, TENSOR_STREAM_PROTOCOL);
-    stream.send(
-      encodeHeader({
-        executionId: 'exec-r',
-        taskId: 'task-1',
-        name: 'mask',
-        dtype: 'int64',
-        shape: [1, 5],
-        byteLength: 40,
-        sha256: createHash('sha256').update(mask.data).digest(),
-      }),
-    );
+    const stream = await openWithMaskHeader(sender, 'exec-r');
     stream.send(mask.data.subarray(0, 10));
     await new Promise((r) => setTimeout(r, 50)); // let the header and the first bytes arrive
     stream.abort(new Error('sender gave up'));
@@ -263,18 +236,7 @@ describe('tensor stream between two peers', () => {
   });
 
   it('refuses a payload that was under way when the task started awaiting another sender', async () => {
-    const stream = await rogue.dialProtocol(receiverId, TENSOR_STREAM_PROTOCOL);
-    stream.send(
-      encodeHeader({
-        executionId: 'exec-t',
-        taskId: 'task-1',
-        name: 'mask',
-        dtype: 'int64',
-        shape: [1, 5],
-        byteLength: 40,
-        sha256: createHash('sha256').update(mask.data).digest(),
-      }),
-    );
+    const stream = await openWithMaskHeader(rogue, 'exec-t');
     stream.send(mask.data.subarray(0, 8));
     await new Promise((r) => setTimeout(r, 50)); // the header passed while nobody awaited
     const senders = { hidden: sender.peerId.toString(), mask: sender.peerId.toString() };
