@@ -6,6 +6,7 @@ import { SplitUpError } from '../errors.js';
 import type { StateBinding } from '../model/manifest.js';
 import { SESSION_DISPOSE_TIMEOUT_MS, SESSION_LOAD_TIMEOUT_MS } from './constants.js';
 import type { DeterministicSessionOptions } from './session-options.js';
+import { transferableBuffers } from './transfer.js';
 import type { SessionWorkerData, ValueInfo, WorkerReply, WorkerRequest } from './worker-protocol.js';
 
 const BOOT_URL = new URL('./worker-boot.mjs', import.meta.url);
@@ -33,17 +34,6 @@ export interface HostRunOptions {
 interface Pending {
   resolve: (result: HostRunResult) => void;
   reject: (err: Error) => void;
-}
-
-/** Buffers of views that cover their whole ArrayBuffer, each once (transferring twice throws). */
-export function transferableBuffers(tensors: Iterable<Tensor>): ArrayBuffer[] {
-  const seen = new Set<ArrayBuffer>();
-  for (const t of tensors) {
-    const { buffer, byteOffset, byteLength } = t.data;
-    if (buffer instanceof ArrayBuffer && byteOffset === 0 && byteLength === buffer.byteLength)
-      seen.add(buffer);
-  }
-  return [...seen];
 }
 
 export class SessionHost {

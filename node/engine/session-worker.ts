@@ -7,6 +7,7 @@ import * as ort from 'onnxruntime-node';
 import type { Tensor } from '../../storage/tensors/tensor.js';
 import { isSplitUpError } from '../errors.js';
 import { fromOrtTensor, toOrtTensor } from './ort-tensor.js';
+import { ownsBuffer, transferableBuffers } from './transfer.js';
 import type { SessionWorkerData, ValueInfo, WorkerReply, WorkerRequest } from './worker-protocol.js';
 
 const port = parentPort!;
@@ -25,23 +26,6 @@ function infoOf(meta: readonly ort.InferenceSession.ValueMetadata[]): ValueInfo[
       ? { name: m.name, type: m.type, shape: [...m.shape] }
       : { name: m.name, type: undefined, shape: [] },
   );
-}
-
-/** True when the view covers its whole buffer, so handing over the buffer moves nothing else. */
-function ownsBuffer(view: Uint8Array): boolean {
-  return (
-    view.byteOffset === 0 && view.byteLength === view.buffer.byteLength && view.buffer instanceof ArrayBuffer
-  );
-}
-
-/** Whole-buffer ArrayBuffers of `tensors`, each once, none already in `taken`. */
-function ownedBuffers(tensors: Tensor[], taken: readonly ArrayBuffer[]): ArrayBuffer[] {
-  const out = new Set<ArrayBuffer>();
-  for (const t of tensors) {
-    if (ownsBuffer(t.data) && !taken.includes(t.data.buffer as ArrayBuffer))
-      out.add(t.data.buffer as ArrayBuffer);
-  }
-  return [...out];
 }
 
 async function run(session: ort.InferenceSession, req: Extract<WorkerRequest, { op: 'run' }>): Promise<void> {
@@ -75,7 +59,9 @@ async function run(session: ort.InferenceSession, req: Extract<WorkerRequest, { 
       outputs[name] = tensor;
     }
     // onnxruntime is done with the inputs: their buffers go back for the caller to reuse.
-    const returnedInputs = req.returnInputs ? ownedBuffers(Object.values(req.inputs), transfer) : [];
+    const returnedInputs = req.returnInputs
+      ? transferableBuffers(Object.values(req.inputs)).filter((b) => !transfer.includes(b))
+      : [];
     post({ op: 'result', id: req.id, outputs, computeMs, returnedInputs }, [...transfer, ...returnedInputs]);
   } catch (err) {
     const code = isSplitUpError(err) ? err.code : 'ENGINE_RUN_FAILED';
