@@ -71,7 +71,10 @@ export function checkTensorSet(tensors: Readonly<Record<string, Tensor>>): void 
   for (const [name, tensor] of Object.entries(tensors)) checkTensor(name, tensor);
 }
 
-/** Sends a set of named tensors for (execution, task) on an open stream and awaits the verdict. */
+/**
+ * Sends a set of named tensors for (execution, task) on an open stream and awaits the verdict.
+ * The caller ran checkTensorSet() before it opened the stream.
+ */
 export async function sendTensorSet(
   stream: Stream,
   executionId: string,
@@ -79,7 +82,6 @@ export async function sendTensorSet(
   tensors: Readonly<Record<string, Tensor>>,
   options: SendOptions,
 ): Promise<void> {
-  checkTensorSet(tensors);
   const entries = Object.entries(tensors);
   let sendError: unknown;
   try {
