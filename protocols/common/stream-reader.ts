@@ -78,10 +78,9 @@ export class StreamReader {
 
   /**
    * Stops listening to the stream and the signal; later reads see what was queued, then the end.
-   * Runs by itself when the stream closes, so a finished stream leaves nothing behind on a
-   * long-lived signal; callers done early call it too.
+   * Runs when the stream closes, so a finished stream leaves nothing behind on a long-lived signal.
    */
-  detach(): void {
+  private detach(): void {
     this.stream.removeEventListener('message', this.onMessage);
     this.stream.removeEventListener('end', this.onEnd);
     this.stream.removeEventListener('close', this.onClose);
