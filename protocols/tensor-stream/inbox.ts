@@ -54,24 +54,24 @@ export class TensorInbox {
   }
 
   /**
-   * True when tensor `name` from `sender` would be a second copy: this sender already delivered
-   * it, or (once the task awaits without naming senders) anyone did.
+   * Throws when tensor `name` from `sender` may not be added: UNAUTHORIZED_SENDER when the
+   * awaiting task expects it from another peer, DUPLICATE_TENSOR when this sender already delivered
+   * it (or, once the task awaits without naming senders, anyone did).
    */
-  has(executionId: string, taskId: string, name: string, sender: string): boolean {
+  checkArrival(executionId: string, taskId: string, name: string, sender: string): void {
     const entry = this.entries.get(keyOf(executionId, taskId));
+    const senders = entry?.waiter?.senders;
+    if (senders !== undefined && senders[name] !== sender) {
+      throw new TensorStreamError(
+        TensorStreamErrorCode.UNAUTHORIZED_SENDER,
+        `task ${taskId}/${executionId} accepts ${name} from ${senders[name] ?? 'nobody'}, not from ${sender}`,
+      );
+    }
     const held = entry?.tensors.get(name) ?? [];
-    if (entry?.waiter !== undefined && entry.waiter.senders === undefined) return held.length > 0;
-    return held.some((h) => h.sender === sender);
-  }
-
-  /** Throws UNAUTHORIZED_SENDER when the awaiting task expects tensor `name` from another peer. */
-  checkSender(executionId: string, taskId: string, name: string, sender: string): void {
-    const senders = this.entries.get(keyOf(executionId, taskId))?.waiter?.senders;
-    if (senders === undefined || senders[name] === sender) return;
-    throw new TensorStreamError(
-      TensorStreamErrorCode.UNAUTHORIZED_SENDER,
-      `task ${taskId}/${executionId} accepts ${name} from ${senders[name] ?? 'nobody'}, not from ${sender}`,
-    );
+    const anyCopyCounts = entry?.waiter !== undefined && senders === undefined;
+    if (anyCopyCounts ? held.length > 0 : held.some((h) => h.sender === sender)) {
+      throw duplicate(executionId, taskId, name);
+    }
   }
 
   /** Reserves room for a payload before it is allocated; throws INBOX_FULL past the cap. */
@@ -95,15 +95,7 @@ export class TensorInbox {
    * started awaiting, naming its senders, while the payload was on its way.
    */
   deliver(executionId: string, taskId: string, tensors: ReadonlyMap<string, Tensor>, sender: string): void {
-    for (const name of tensors.keys()) {
-      this.checkSender(executionId, taskId, name, sender);
-      if (this.has(executionId, taskId, name, sender)) {
-        throw new TensorStreamError(
-          TensorStreamErrorCode.DUPLICATE_TENSOR,
-          `tensor ${name} of task ${taskId}/${executionId} was already received`,
-        );
-      }
-    }
+    for (const name of tensors.keys()) this.checkArrival(executionId, taskId, name, sender);
     const key = keyOf(executionId, taskId);
     let entry = this.entries.get(key);
     if (entry === undefined) {
@@ -248,4 +240,11 @@ export class TensorInbox {
     this.entries.delete(key);
     this.release(entry.bytes);
   }
+}
+
+export function duplicate(executionId: string, taskId: string, name: string): TensorStreamError {
+  return new TensorStreamError(
+    TensorStreamErrorCode.DUPLICATE_TENSOR,
+    `tensor ${name} of task ${taskId}/${executionId} was already received`,
+  );
 }

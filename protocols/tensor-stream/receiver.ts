@@ -9,7 +9,7 @@ import type { BufferPool } from './buffer-pool.js';
 import { HEADER_LENGTH_BYTES, MAX_REPLY_CODE_BYTES, REPLY_OK, REPLY_REJECTED } from './constants.js';
 import { TensorStreamError, TensorStreamErrorCode, tensorReadErrors } from './errors.js';
 import { decodeHeader, decodeHeaderLength } from './header.js';
-import type { TensorInbox } from './inbox.js';
+import { duplicate, type TensorInbox } from './inbox.js';
 import { validateHeader } from './validate.js';
 
 export interface ReceiveLimits {
@@ -78,13 +78,8 @@ export async function receiveTensorStream(
         );
       }
       validateHeader(header, specs, limits);
-      inbox.checkSender(header.executionId, header.taskId, header.name, sender);
-      if (received.has(header.name) || inbox.has(header.executionId, header.taskId, header.name, sender)) {
-        throw new TensorStreamError(
-          TensorStreamErrorCode.DUPLICATE_TENSOR,
-          `tensor ${header.name} of task ${header.taskId}/${header.executionId} was already received`,
-        );
-      }
+      if (received.has(header.name)) throw duplicate(header.executionId, header.taskId, header.name);
+      inbox.checkArrival(header.executionId, header.taskId, header.name, sender);
       // Only now, with the header checked against the interface and the cap, allocate the payload.
       inbox.reserve(header.byteLength);
       reserved += header.byteLength;
