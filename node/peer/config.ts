@@ -10,6 +10,7 @@ import { DEFAULT_HEARTBEAT_INTERVAL_MS } from '../../protocols/heartbeat/index.j
 import { SplitUpError } from '../errors.js';
 import { DEFAULT_LISTEN } from './constants.js';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './logger.js';
+import { parseHostPort } from './metrics.js';
 
 export const ROLES = ['worker', 'oracle', 'client'] as const;
 export type Role = (typeof ROLES)[number];
@@ -35,6 +36,8 @@ export interface NodeConfig {
   tasks: string[];
   /** Worker: intra-op threads per task session; undefined uses every core. */
   threads: number | undefined;
+  /** Direct data channel serving weight blocks: 'auto' (listen host, any port), 'off', or host:port. */
+  blocksDirect: string;
 }
 
 type Kind = 'string' | 'list' | 'int' | { oneOf: readonly string[] };
@@ -154,6 +157,13 @@ export const NODE_OPTIONS: readonly OptionSpec[] = [
     kind: 'int',
     help: 'worker: threads per task session (default: all cores)',
   },
+  {
+    key: 'blocksDirect',
+    flag: 'blocks-direct',
+    env: 'SPLITUP_BLOCKS_DIRECT',
+    kind: 'string',
+    help: 'plain socket serving weight blocks: auto (listen host, any port) | off | host:port',
+  },
 ];
 
 /** Committee re-listing default: a heartbeat interval keeps the view as fresh as liveness. */
@@ -177,7 +187,24 @@ export function defaultConfig(): NodeConfig {
     bundle: undefined,
     tasks: [],
     threads: undefined,
+    blocksDirect: 'auto',
   };
+}
+
+/**
+ * Where this peer serves weight blocks over a plain socket, or undefined for none. 'auto' takes
+ * the IP of the first TCP listen address, with any free port.
+ */
+export function blocksDirectListen(config: NodeConfig): { host: string; port: number } | undefined {
+  if (config.blocksDirect === 'off') return undefined;
+  if (config.blocksDirect !== 'auto') return parseHostPort(config.blocksDirect, 'blocks-direct address');
+  for (const addr of config.listen) {
+    const components = multiaddr(addr).getComponents();
+    const ip = components.find((c) => c.name === 'ip4' || c.name === 'ip6');
+    if (ip?.value !== undefined && components.some((c) => c.name === 'tcp'))
+      return { host: ip.value, port: 0 };
+  }
+  return undefined;
 }
 
 type Partial_ = Partial<Record<keyof NodeConfig, unknown>>;
@@ -288,6 +315,7 @@ function checkAddresses(config: NodeConfig): void {
     throw new SplitUpError('CONFIG_INVALID', 'a worker needs both --bundle and --tasks, or neither');
   if (config.listen.length === 0)
     throw new SplitUpError('CONFIG_INVALID', 'at least one listen address is needed');
+  blocksDirectListen(config); // throws on a malformed host:port
   if (!NETWORK_NAME_PATTERN.test(config.network)) {
     throw new SplitUpError(
       'CONFIG_INVALID',

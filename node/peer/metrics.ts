@@ -54,15 +54,12 @@ export interface MetricsServer {
   close(): Promise<void>;
 }
 
-/** Parses `host:port` (port 0 picks a free one). */
-export function parseHostPort(text: string): { host: string; port: number } {
+/** Parses `host:port` (port 0 picks a free one); `what` names the option in the error. */
+export function parseHostPort(text: string, what = 'metrics address'): { host: string; port: number } {
   const match = /^(.+):(\d{1,5})$/.exec(text);
   const port = match ? Number(match[2]) : Number.NaN;
   if (!match || port > 65_535) {
-    throw new SplitUpError(
-      'CONFIG_INVALID',
-      `metrics address '${text}' must be host:port, e.g. 127.0.0.1:9464`,
-    );
+    throw new SplitUpError('CONFIG_INVALID', `${what} '${text}' must be host:port, e.g. 127.0.0.1:9464`);
   }
   return { host: match[1]!.replace(/^\[(.*)\]$/, '$1'), port };
 }

@@ -14,7 +14,7 @@ import { InferenceClient } from '../roles/client/inference-client.js';
 import { startWorkerTasks } from '../roles/worker/start-worker.js';
 import { WorkerExecutor } from '../roles/worker/worker-executor.js';
 import { BootstrapDialer } from './bootstrap-dialer.js';
-import type { NodeConfig } from './config.js';
+import { blocksDirectListen, type NodeConfig } from './config.js';
 import { ContentProvider } from './content-provider.js';
 import { createPeer, type SplitUpPeer } from './create-peer.js';
 import type { Logger } from './logger.js';
@@ -61,6 +61,7 @@ export async function startPeer(config: NodeConfig, logger: Logger): Promise<Run
   const log = (event: string, fields: Record<string, unknown>) => logger.info(event, fields);
   const worker = config.role === 'worker' ? new WorkerExecutor({ log }) : undefined;
   const client = config.role === 'client' ? new InferenceClient() : undefined;
+  const blocksDirect = blocksDirectListen(config);
   const node = await createPeer<RoleServices>({
     privateKey: identity.privateKey,
     listen: config.listen,
@@ -81,7 +82,7 @@ export async function startPeer(config: NodeConfig, logger: Logger): Promise<Run
         announceIntervalMs: config.announceIntervalMs,
         refreshIntervalMs: config.committeeRefreshMs,
       }),
-      blocks: blocks({ store }),
+      blocks: blocks({ store, ...(blocksDirect === undefined ? {} : { direct: blocksDirect }) }),
       tensorStream: tensorStream({ interfaceFor: (worker ?? client)?.interfaceFor ?? (() => undefined) }),
       execution: executionControl({
         ...(worker ? { onAssign: worker.onAssign } : {}),
@@ -99,6 +100,7 @@ export async function startPeer(config: NodeConfig, logger: Logger): Promise<Run
     address: identity.address,
     network: config.network,
     listen: node.getMultiaddrs().map(String),
+    blocksDirectPort: node.services.blocks.directPort ?? 'off',
   });
   const dialer = new BootstrapDialer(node, config.bootstrap, logger);
   dialer.start();

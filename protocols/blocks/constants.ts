@@ -32,3 +32,24 @@ export const DEFAULT_FIND_PROVIDERS_TIMEOUT_MS = 30_000;
 export const MAX_PROVIDERS = 8;
 export const MAX_INBOUND_STREAMS = 32;
 export const MAX_OUTBOUND_STREAMS = 64;
+
+/**
+ * The direct data channel: a peer that runs one answers this libp2p protocol with the port of a
+ * plain TCP socket serving the same requests, and a token naming the asking peer. Blocks need no
+ * transport encryption (weights are public, every block is checked against its CID), and a plain
+ * socket skips TLS, yamux and the JS duplex between them: the costliest part of a fetch.
+ */
+export const BLOCKS_DIRECT_PROTOCOL = '/splitup/blocks-direct/1.0.0';
+/** First bytes on a direct socket, before the token: tells a stray client from a fetcher. */
+export const DIRECT_MAGIC = new TextEncoder().encode('SPLTBLK1');
+export const DIRECT_TOKEN_BYTES = 16;
+/** The query: one version byte. The provider answers only after it, as every stream here does. */
+export const DIRECT_QUERY = Uint8Array.of(1);
+/** Reply to the query: u16 port (0: no direct channel) + token. */
+export const DIRECT_REPLY_BYTES = 2 + DIRECT_TOKEN_BYTES;
+/** How long a token is honoured; a fetcher asks again after half of it. */
+export const DIRECT_TOKEN_TTL_MS = 10 * 60_000;
+/** After a direct dial failed, the fetcher uses libp2p streams to that provider for this long. */
+export const DIRECT_RETRY_AFTER_MS = 60_000;
+/** Concurrent direct sockets a provider serves. */
+export const MAX_DIRECT_CONNECTIONS = 64;

@@ -10,6 +10,8 @@ export const BlocksErrorCode = {
   NO_PROVIDERS: 'BLOCKS_NO_PROVIDERS',
   /** A task file in the manifest has no CID: the bundle was deployed without --publish. */
   NO_CID: 'BLOCKS_NO_CID',
+  /** A direct socket without a valid token from the provider's libp2p handshake. */
+  UNAUTHORIZED: 'BLOCKS_UNAUTHORIZED',
   STALLED: 'BLOCKS_STALLED',
   TRUNCATED: 'BLOCKS_TRUNCATED',
   ABORTED: 'BLOCKS_ABORTED',

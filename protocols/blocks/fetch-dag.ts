@@ -5,9 +5,10 @@
 
 import { setMaxListeners } from 'node:events';
 import * as dagPb from '@ipld/dag-pb';
-import type { PeerId, Stream } from '@libp2p/interface';
+import type { PeerId } from '@libp2p/interface';
 import type { CID } from 'multiformats/cid';
 import { type WeightStore, WeightStoreError } from '../../storage/weights/index.js';
+import type { ByteStream } from '../common/socket-stream.js';
 import { StreamReader } from '../common/stream-reader.js';
 import { encodeRequest, readResponseEntry } from './codec.js';
 import { LINK_CHECK_CONCURRENCY } from './constants.js';
@@ -36,7 +37,12 @@ export interface FetchDagOptions {
 
 export interface FetchDagDeps {
   store: BlockSink;
-  openStream(peer: PeerId, signal: AbortSignal): Promise<Stream>;
+  openStream(peer: PeerId, signal: AbortSignal): Promise<ByteStream>;
+  /**
+   * A request on `stream` failed with `err`. True when the fetch should ask for its blocks again
+   * on another path instead of dropping the provider (a direct socket failed: use libp2p).
+   */
+  transportFailed?(peer: PeerId, stream: ByteStream, err: unknown): boolean;
 }
 
 function linksOf(cid: CID, block: Uint8Array): { links: CID[]; size: number } {
@@ -167,13 +173,15 @@ export async function fetchDag(
       await Promise.all(stores);
       // A local failure (a full disk) is not the provider's fault: report it, drop nobody.
       if (storeError !== undefined && !(storeError instanceof BlocksError)) throw storeError;
+      const unsettled = () => [...retry, ...batch.filter((_, i) => !settled.has(i))];
+      if (!signal.aborted && deps.transportFailed?.(peer, stream, err)) return unsettled();
       if (!(err instanceof BlocksError) || err.code === BlocksErrorCode.ABORTED) throw err;
       // This provider misbehaved or stalled: drop it and hand its unanswered CIDs to the others.
       const index = live.findIndex((p) => p.equals(peer));
       if (index >= 0) live.splice(index, 1);
       options.onProviderDropped?.(peer, err);
       if (live.length === 0) throw err;
-      return [...retry, ...batch.filter((_, i) => !settled.has(i))];
+      return unsettled();
     }
   };
 

@@ -12,9 +12,13 @@ import type {
   StreamHandler,
   StreamHandlerOptions,
 } from '@libp2p/interface';
+import type { Multiaddr } from '@multiformats/multiaddr';
 import type { CID } from 'multiformats/cid';
 import type { WeightStore } from '../../storage/weights/index.js';
+import { SocketStream } from '../common/socket-stream.js';
+import { StreamReader } from '../common/stream-reader.js';
 import {
+  BLOCKS_DIRECT_PROTOCOL,
   BLOCKS_PROTOCOL,
   DEFAULT_BATCH_SIZE,
   DEFAULT_CONCURRENT_REQUESTS,
@@ -22,15 +26,19 @@ import {
   DEFAULT_OPEN_TIMEOUT_MS,
   DEFAULT_STALL_TIMEOUT_MS,
   DEFAULT_STORES_IN_FLIGHT,
+  DIRECT_QUERY,
+  DIRECT_TOKEN_BYTES,
   MAX_INBOUND_STREAMS,
   MAX_OUTBOUND_STREAMS,
   MAX_PROVIDERS,
 } from './constants.js';
-import { BlocksError, BlocksErrorCode } from './errors.js';
+import { DirectBlockDialer } from './direct-dialer.js';
+import { DirectBlockServer } from './direct-server.js';
+import { BlocksError, BlocksErrorCode, blocksReadErrors } from './errors.js';
 import { type FetchProgress, fetchDag } from './fetch-dag.js';
 import { serveBlocks } from './server.js';
 
-export { BLOCKS_PROTOCOL } from './constants.js';
+export { BLOCKS_DIRECT_PROTOCOL, BLOCKS_PROTOCOL } from './constants.js';
 export { BlocksError, BlocksErrorCode } from './errors.js';
 export type { FetchProgress } from './fetch-dag.js';
 
@@ -42,8 +50,25 @@ export interface BlocksInit {
   stallTimeoutMs?: number;
   openTimeoutMs?: number;
   findProvidersTimeoutMs?: number;
-  /** Called for every request this peer failed to serve, and every provider a fetch dropped. */
-  onError?: (err: BlocksError, peer: PeerId) => void;
+  /**
+   * Serve blocks on a direct data channel too: a plain TCP socket at this host and port (0: any),
+   * open to peers that asked over libp2p first. Off when omitted.
+   */
+  direct?: { host: string; port?: number };
+  /** Fetch over providers' direct channels where they offer one (default true). */
+  useDirect?: boolean;
+  /**
+   * Called for every request this peer failed to serve, every provider a fetch dropped, and every
+   * direct-channel request that failed (retried over libp2p). `peer` is undefined for a direct
+   * socket that presented no valid token.
+   */
+  onError?: (err: BlocksError, peer: PeerId | undefined) => void;
+}
+
+/** A fetch's outcome: what was stored, and how many requests went over each path. */
+export interface FetchResult extends FetchProgress {
+  directRequests: number;
+  libp2pRequests: number;
 }
 
 /** Narrow views of the libp2p components the service uses. */
@@ -55,6 +80,7 @@ export interface BlocksComponents {
   };
   connectionManager: {
     openStream(peer: PeerId, protocol: string, options?: AbortOptions): Promise<Stream>;
+    getConnections(peer?: PeerId): Array<{ remoteAddr: Multiaddr }>;
   };
   /** The DHT (or any content router), to find providers and announce what this peer holds. */
   contentRouting?: {
@@ -71,18 +97,34 @@ export interface FetchOptions extends AbortOptions {
 
 export interface Blocks {
   /** Fetches, verifies, stores and pins the DAG under `root`. */
-  fetch(root: CID, options?: FetchOptions): Promise<FetchProgress>;
+  fetch(root: CID, options?: FetchOptions): Promise<FetchResult>;
   /** Announces over the DHT that this peer provides `root`. */
   provide(root: CID, options?: AbortOptions): Promise<void>;
+  /** The port of this peer's direct data channel, when it serves one. */
+  readonly directPort: number | undefined;
 }
 
 class BlocksService implements Blocks, Startable {
   private shutdown = new AbortController();
+  private directServer: DirectBlockServer | undefined;
+  private readonly dialer: DirectBlockDialer;
 
   constructor(
     private readonly components: BlocksComponents,
     private readonly init: BlocksInit,
-  ) {}
+  ) {
+    this.dialer = new DirectBlockDialer({
+      openStream: (peer, protocol, options) =>
+        components.connectionManager.openStream(peer, protocol, options),
+      remoteHost: (peer) => remoteHost(components.connectionManager.getConnections(peer)),
+      openTimeoutMs: init.openTimeoutMs ?? DEFAULT_OPEN_TIMEOUT_MS,
+    });
+  }
+
+  /** The direct data channel's port, when this peer serves one. */
+  get directPort(): number | undefined {
+    return this.directServer?.port;
+  }
 
   readonly [Symbol.toStringTag] = '@splitup/blocks';
 
@@ -102,11 +144,39 @@ class BlocksService implements Blocks, Startable {
       },
       { maxInboundStreams: MAX_INBOUND_STREAMS, maxOutboundStreams: MAX_OUTBOUND_STREAMS },
     );
+    if (this.init.direct !== undefined) await this.startDirect(this.init.direct);
+  }
+
+  private async startDirect(listen: { host: string; port?: number }): Promise<void> {
+    const server = await DirectBlockServer.listen({
+      host: listen.host,
+      port: listen.port ?? 0,
+      store: this.init.store,
+      stallTimeoutMs: this.stallTimeoutMs,
+      signal: this.shutdown.signal,
+      onError: (err, peer) => this.init.onError?.(err, peer),
+    });
+    this.directServer = server;
+    // The answer: u16 port + a token naming the asker, over the authenticated libp2p stream.
+    await this.components.registrar.handle(BLOCKS_DIRECT_PROTOCOL, (stream, connection) => {
+      void answerDirectQuery(
+        stream,
+        server,
+        connection.remotePeer,
+        this.stallTimeoutMs,
+        this.shutdown.signal,
+      );
+    });
   }
 
   async stop(): Promise<void> {
     this.shutdown.abort();
     await this.components.registrar.unhandle(BLOCKS_PROTOCOL);
+    if (this.directServer !== undefined) {
+      await this.components.registrar.unhandle(BLOCKS_DIRECT_PROTOCOL);
+      await this.directServer.close();
+      this.directServer = undefined;
+    }
   }
 
   private async findProviders(root: CID, signal?: AbortSignal): Promise<PeerId[]> {
@@ -134,18 +204,34 @@ class BlocksService implements Blocks, Startable {
     return found;
   }
 
-  async fetch(root: CID, options: FetchOptions = {}): Promise<FetchProgress> {
+  async fetch(root: CID, options: FetchOptions = {}): Promise<FetchResult> {
     const providers = options.providers ?? (await this.findProviders(root, options.signal));
     const openTimeoutMs = this.init.openTimeoutMs ?? DEFAULT_OPEN_TIMEOUT_MS;
-    return fetchDag(
+    const useDirect = this.init.useDirect ?? true;
+    const requests = { directRequests: 0, libp2pRequests: 0 };
+    const progress = await fetchDag(
       root,
       providers,
       {
         store: this.init.store,
-        openStream: (peer, signal) =>
-          this.components.connectionManager.openStream(peer, BLOCKS_PROTOCOL, {
+        openStream: async (peer, signal) => {
+          const direct = useDirect ? await this.dialer.open(peer, signal) : undefined;
+          if (direct !== undefined) {
+            requests.directRequests++;
+            return direct;
+          }
+          requests.libp2pRequests++;
+          return this.components.connectionManager.openStream(peer, BLOCKS_PROTOCOL, {
             signal: AbortSignal.any([signal, AbortSignal.timeout(openTimeoutMs)]),
-          }),
+          });
+        },
+        // Whatever went wrong on a direct socket, the provider gets its chance over libp2p.
+        transportFailed: (peer, stream, err) => {
+          if (!(stream instanceof SocketStream)) return false;
+          this.dialer.markUnavailable(peer);
+          this.init.onError?.(asBlocksError(err), peer);
+          return true;
+        },
       },
       {
         concurrency: this.init.concurrency ?? DEFAULT_CONCURRENT_REQUESTS,
@@ -157,6 +243,7 @@ class BlocksService implements Blocks, Startable {
         onProviderDropped: (peer, err) => this.init.onError?.(err, peer),
       },
     );
+    return { ...progress, ...requests };
   }
 
   async provide(root: CID, options: AbortOptions = {}): Promise<void> {
@@ -165,6 +252,47 @@ class BlocksService implements Blocks, Startable {
     }
     await this.components.contentRouting.provide(root, options);
   }
+}
+
+async function answerDirectQuery(
+  stream: Stream,
+  server: DirectBlockServer,
+  peer: PeerId,
+  stallTimeoutMs: number,
+  signal: AbortSignal,
+): Promise<void> {
+  try {
+    const query = await new StreamReader(stream, stallTimeoutMs, blocksReadErrors, signal).readExactly(
+      DIRECT_QUERY.byteLength,
+      'direct channel query',
+    );
+    if (query![0] !== DIRECT_QUERY[0]) {
+      throw new BlocksError(BlocksErrorCode.MALFORMED_REQUEST, `unknown direct query version ${query![0]}`);
+    }
+    const reply = new Uint8Array(2 + DIRECT_TOKEN_BYTES);
+    new DataView(reply.buffer).setUint16(0, server.port);
+    reply.set(server.issueToken(peer), 2);
+    stream.send(reply);
+    await stream.close({ signal: AbortSignal.timeout(stallTimeoutMs) });
+  } catch (err) {
+    stream.abort(err instanceof Error ? err : new Error(String(err)));
+  }
+}
+
+function asBlocksError(err: unknown): BlocksError {
+  if (err instanceof BlocksError) return err;
+  return new BlocksError(BlocksErrorCode.TRUNCATED, `direct block request failed: ${String(err)}`, {
+    cause: err,
+  });
+}
+
+/** The IP of the first connection's remote address (ip4 or ip6), if any. */
+function remoteHost(connections: ReadonlyArray<{ remoteAddr: Multiaddr }>): string | undefined {
+  for (const connection of connections) {
+    const ip = connection.remoteAddr.getComponents().find((c) => c.name === 'ip4' || c.name === 'ip6');
+    if (ip?.value !== undefined) return ip.value;
+  }
+  return undefined;
 }
 
 export function blocks(init: BlocksInit): (components: BlocksComponents) => Blocks {

@@ -1,7 +1,7 @@
 // Serves blocks from the local weight store: reads one request, streams each block (or "absent")
 // back in order with backpressure, then closes.
-import type { Stream } from '@libp2p/interface';
 import { type WeightStore, WeightStoreError, WeightStoreErrorCode } from '../../storage/weights/index.js';
+import type { ByteStream } from '../common/socket-stream.js';
 import { StreamReader } from '../common/stream-reader.js';
 import { ABSENT, encodePresentHeader, readRequest } from './codec.js';
 import { MAX_BLOCK_BYTES, READ_AHEAD_BLOCKS } from './constants.js';
@@ -9,19 +9,25 @@ import { BlocksError, BlocksErrorCode, blocksReadErrors } from './errors.js';
 
 export type BlockSource = Pick<WeightStore, 'getBlock'>;
 
-async function write(stream: Stream, data: Uint8Array, signal: AbortSignal): Promise<void> {
+async function write(stream: ByteStream, data: Uint8Array, signal: AbortSignal): Promise<void> {
   if (!stream.send(data)) await stream.onDrain({ signal });
 }
 
-/** Answers one request; resolves with the error that ended it, or undefined. */
+/**
+ * Answers one request; resolves with the error that ended it, or undefined. `admit` reads and
+ * checks what precedes the request (the direct channel's token) and throws to refuse.
+ */
 export async function serveBlocks(
-  stream: Stream,
+  stream: ByteStream,
   store: BlockSource,
   stallTimeoutMs: number,
   signal: AbortSignal,
+  admit?: (reader: StreamReader) => Promise<void>,
 ): Promise<BlocksError | undefined> {
   try {
-    const cids = await readRequest(new StreamReader(stream, stallTimeoutMs, blocksReadErrors, signal));
+    const reader = new StreamReader(stream, stallTimeoutMs, blocksReadErrors, signal);
+    await admit?.(reader);
+    const cids = await readRequest(reader);
     // Disk reads run ahead of the send, so the stream is not idle while the next block is read.
     const reads: Array<Promise<Uint8Array | null> | undefined> = [];
     const startRead = (i: number) => {

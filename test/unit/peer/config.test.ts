@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { isSplitUpError } from '../../../node/errors.js';
-import { loadNodeConfig } from '../../../node/peer/config.js';
+import { blocksDirectListen, loadNodeConfig } from '../../../node/peer/config.js';
 import { createLogger } from '../../../node/peer/logger.js';
 
 const dir = await mkdtemp(join(tmpdir(), 'splitup-config-'));
@@ -81,4 +81,17 @@ test('JSON logs are one object per line with bigint as string; levels below the 
     { a: 'b c', n: 1 },
   );
   assert.equal(human[0], '1970-01-01T00:00:00.000Z WARN  x.y a="b c" n=1');
+});
+
+test('the blocks direct channel follows the listen host, can be placed, or turned off', async () => {
+  const auto = await loadNodeConfig(['--listen', '/ip4/127.0.0.1/tcp/4001'], {});
+  assert.deepEqual(blocksDirectListen(auto), { host: '127.0.0.1', port: 0 });
+  const placed = await loadNodeConfig([], { SPLITUP_BLOCKS_DIRECT: '[::1]:7000' });
+  assert.deepEqual(blocksDirectListen(placed), { host: '::1', port: 7000 });
+  const off = await loadNodeConfig(['--blocks-direct', 'off'], {});
+  assert.equal(blocksDirectListen(off), undefined);
+  await assert.rejects(
+    loadNodeConfig(['--blocks-direct', 'nowhere'], {}),
+    (e) => isSplitUpError(e, 'CONFIG_INVALID') && /blocks-direct address 'nowhere'/.test(e.message),
+  );
 });

@@ -29,7 +29,7 @@ describe('block fetch protocol', () => {
   let dir: string;
   const stores: WeightStore[] = [];
   const nodes: Libp2p[] = [];
-  const errors: { err: BlocksError; peer: PeerId }[] = [];
+  const errors: { err: BlocksError; peer: PeerId | undefined }[] = [];
   let provider: BlocksNode;
   let fetcher: BlocksNode;
   let forger: Libp2p;
@@ -113,7 +113,7 @@ describe('block fetch protocol', () => {
     await fetcher.services.blocks.fetch(root, { providers: [forger.peerId, provider.peerId] });
     assert.ok(await fetcherStore.isPinned(root));
     assert.ok(
-      errors.some((e) => e.peer.equals(forger.peerId) && e.err.code === BlocksErrorCode.BLOCK_HASH_MISMATCH),
+      errors.some((e) => e.peer?.equals(forger.peerId) && e.err.code === BlocksErrorCode.BLOCK_HASH_MISMATCH),
     );
   });
 
@@ -195,7 +195,7 @@ describe('block fetch protocol', () => {
     await fetcher.services.blocks.fetch(root, { providers: [provider.peerId, halfForger.peerId] });
     assert.ok(
       errors.some(
-        (e) => e.peer.equals(halfForger.peerId) && e.err.code === BlocksErrorCode.BLOCK_HASH_MISMATCH,
+        (e) => e.peer?.equals(halfForger.peerId) && e.err.code === BlocksErrorCode.BLOCK_HASH_MISMATCH,
       ),
     );
     const sha256 = createHash('sha256').update(data).digest('hex');
@@ -209,7 +209,7 @@ describe('block fetch protocol', () => {
     const root = await providerStore.addFile(path);
     errors.length = 0;
     await fetcher.services.blocks.fetch(root, { providers: [staller.peerId, provider.peerId] });
-    assert.ok(errors.some((e) => e.peer.equals(staller.peerId) && e.err.code === BlocksErrorCode.STALLED));
+    assert.ok(errors.some((e) => e.peer?.equals(staller.peerId) && e.err.code === BlocksErrorCode.STALLED));
     assert.ok(await fetcherStore.isPinned(root));
     const sha256 = createHash('sha256').update(data).digest('hex');
     assert.ok((await readFile(await fetcherStore.exportFile(root, { sha256 }))).equals(data));

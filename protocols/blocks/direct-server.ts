@@ -1,0 +1,98 @@
+// Provider side of the direct data channel: a plain TCP server answering block requests, open
+// only to peers that first asked over an authenticated libp2p stream (BLOCKS_DIRECT_PROTOCOL)
+// and got a token naming them. The socket carries the very request/response of
+// /splitup/blocks/1.0.0, after the magic and the token.
+import { randomBytes } from 'node:crypto';
+import net from 'node:net';
+import type { PeerId } from '@libp2p/interface';
+import { SocketStream } from '../common/socket-stream.js';
+import type { StreamReader } from '../common/stream-reader.js';
+import {
+  DIRECT_MAGIC,
+  DIRECT_TOKEN_BYTES,
+  DIRECT_TOKEN_TTL_MS,
+  MAX_DIRECT_CONNECTIONS,
+} from './constants.js';
+import { BlocksError, BlocksErrorCode } from './errors.js';
+import { type BlockSource, serveBlocks } from './server.js';
+
+/** Tokens kept at most: a token per peer that asked within the TTL. */
+const MAX_TOKENS = 4096;
+
+export interface DirectServerInit {
+  host: string;
+  /** 0 picks any free port. */
+  port: number;
+  store: BlockSource;
+  stallTimeoutMs: number;
+  signal: AbortSignal;
+  /** A request this server refused or failed; `peer` is undefined when no valid token came. */
+  onError: (err: BlocksError, peer: PeerId | undefined) => void;
+}
+
+export class DirectBlockServer {
+  private readonly tokens = new Map<string, { peer: PeerId; expires: number }>();
+
+  private constructor(
+    private readonly server: net.Server,
+    private readonly init: DirectServerInit,
+  ) {}
+
+  static async listen(init: DirectServerInit): Promise<DirectBlockServer> {
+    const server = net.createServer({ allowHalfOpen: true, noDelay: true });
+    server.maxConnections = MAX_DIRECT_CONNECTIONS;
+    const direct = new DirectBlockServer(server, init);
+    server.on('connection', (socket) => direct.serve(socket));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(init.port, init.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    return direct;
+  }
+
+  get port(): number {
+    return (this.server.address() as net.AddressInfo).port;
+  }
+
+  /** A fresh token that lets `peer` use this server for DIRECT_TOKEN_TTL_MS. */
+  issueToken(peer: PeerId): Uint8Array {
+    const now = Date.now();
+    for (const [key, entry] of this.tokens) {
+      if (entry.expires <= now || this.tokens.size >= MAX_TOKENS) this.tokens.delete(key);
+      else break; // insertion order is expiry order
+    }
+    const token = randomBytes(DIRECT_TOKEN_BYTES);
+    this.tokens.set(token.toString('hex'), { peer, expires: now + DIRECT_TOKEN_TTL_MS });
+    return token;
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private serve(socket: net.Socket): void {
+    let peer: PeerId | undefined;
+    const admit = async (reader: StreamReader) => {
+      const preamble = (await reader.readExactly(DIRECT_MAGIC.byteLength + DIRECT_TOKEN_BYTES, 'preamble'))!;
+      if (!Buffer.from(DIRECT_MAGIC).equals(preamble.subarray(0, DIRECT_MAGIC.byteLength))) {
+        throw new BlocksError(BlocksErrorCode.MALFORMED_REQUEST, 'not a direct block request (bad magic)');
+      }
+      const key = Buffer.from(preamble.subarray(DIRECT_MAGIC.byteLength)).toString('hex');
+      const entry = this.tokens.get(key);
+      if (entry === undefined || entry.expires <= Date.now()) {
+        throw new BlocksError(
+          BlocksErrorCode.UNAUTHORIZED,
+          'direct block request with an unknown or expired token',
+        );
+      }
+      peer = entry.peer;
+    };
+    const { store, stallTimeoutMs, signal } = this.init;
+    void serveBlocks(new SocketStream(socket), store, stallTimeoutMs, signal, admit).then((err) => {
+      if (err !== undefined) this.init.onError(err, peer);
+    });
+  }
+}
