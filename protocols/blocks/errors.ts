@@ -8,6 +8,8 @@ export const BlocksErrorCode = {
   /** No provider had the block. */
   NOT_FOUND: 'BLOCKS_NOT_FOUND',
   NO_PROVIDERS: 'BLOCKS_NO_PROVIDERS',
+  /** No stream could be opened to a provider (it went away, or never answered). */
+  UNREACHABLE: 'BLOCKS_UNREACHABLE',
   /** A task file in the manifest has no CID: the bundle was deployed without --publish. */
   NO_CID: 'BLOCKS_NO_CID',
   /** A direct socket without a valid token from the provider's libp2p handshake. */

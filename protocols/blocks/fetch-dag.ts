@@ -129,9 +129,31 @@ export async function fetchDag(
     }
   };
 
+  /** Drops a provider that failed or misbehaved; its `unanswered` CIDs go to the others. */
+  const dropProvider = (peer: PeerId, err: BlocksError, unanswered: CID[]): CID[] => {
+    const index = live.findIndex((p) => p.equals(peer));
+    if (index >= 0) live.splice(index, 1);
+    options.onProviderDropped?.(peer, err);
+    if (live.length === 0) throw err;
+    return unanswered;
+  };
+
   /** Asks `peer` for `batch`; returns CIDs to retry elsewhere. */
   const request = async (peer: PeerId, batch: CID[]): Promise<CID[]> => {
-    const stream = await deps.openStream(peer, signal);
+    let stream: ByteStream;
+    try {
+      stream = await deps.openStream(peer, signal);
+    } catch (err) {
+      if (signal.aborted) throw err;
+      const unreachable = new BlocksError(
+        BlocksErrorCode.UNREACHABLE,
+        `provider ${peer} is unreachable: ${String(err)}`,
+        {
+          cause: err,
+        },
+      );
+      return dropProvider(peer, unreachable, batch);
+    }
     const retry: CID[] = [];
     // Index in `batch` of every block answered and stored.
     const settled = new Set<number>();
@@ -173,15 +195,17 @@ export async function fetchDag(
       await Promise.all(stores);
       // A local failure (a full disk) is not the provider's fault: report it, drop nobody.
       if (storeError !== undefined && !(storeError instanceof BlocksError)) throw storeError;
-      const unsettled = () => [...retry, ...batch.filter((_, i) => !settled.has(i))];
-      if (!signal.aborted && deps.transportFailed?.(peer, stream, err)) return unsettled();
-      if (!(err instanceof BlocksError) || err.code === BlocksErrorCode.ABORTED) throw err;
-      // This provider misbehaved or stalled: drop it and hand its unanswered CIDs to the others.
-      const index = live.findIndex((p) => p.equals(peer));
-      if (index >= 0) live.splice(index, 1);
-      options.onProviderDropped?.(peer, err);
-      if (live.length === 0) throw err;
-      return unsettled();
+      if (signal.aborted) throw err;
+      const unsettled = [...retry, ...batch.filter((_, i) => !settled.has(i))];
+      if (deps.transportFailed?.(peer, stream, err)) return unsettled;
+      // This provider misbehaved, stalled or went away (a reset stream): the others take over.
+      const failure =
+        err instanceof BlocksError
+          ? err
+          : new BlocksError(BlocksErrorCode.TRUNCATED, `provider ${peer} broke off: ${String(err)}`, {
+              cause: err,
+            });
+      return dropProvider(peer, failure, unsettled);
     }
   };
 

@@ -215,6 +215,35 @@ describe('block fetch protocol', () => {
     assert.ok((await readFile(await fetcherStore.exportFile(root, { sha256 }))).equals(data));
   });
 
+  it('fails over from a provider that went away or resets its stream mid-response', async () => {
+    const data = randomBytes(3 * CHUNK_BYTES + 5);
+    const path = join(dir, 'w5b.bin');
+    await writeFile(path, data);
+    const root = await providerStore.addFile(path);
+    const gone = await createLoopbackNode();
+    await connect(fetcher, gone);
+    await gone.stop();
+    // Sends the first block it is asked for, then resets the stream.
+    const resetter = await createLoopbackNode();
+    nodes.push(resetter);
+    await resetter.handle(BLOCKS_PROTOCOL, async (stream) => {
+      const cids = await readRequest(new StreamReader(stream, 2_000, blocksReadErrors));
+      const block = await providerStore.getBlock(cids[0]!);
+      const header = new Uint8Array(5);
+      new DataView(header.buffer).setUint32(1, block.byteLength);
+      stream.send(header);
+      stream.send(block);
+      stream.abort(new Error('provider crashed'));
+    });
+    await connect(fetcher, resetter);
+    errors.length = 0;
+    await fetcher.services.blocks.fetch(root, { providers: [gone.peerId, resetter.peerId, provider.peerId] });
+    assert.ok(errors.some((e) => e.peer?.equals(gone.peerId) && e.err.code === BlocksErrorCode.UNREACHABLE));
+    assert.ok(errors.some((e) => e.peer?.equals(resetter.peerId) && e.err.code === BlocksErrorCode.TRUNCATED));
+    const sha256 = createHash('sha256').update(data).digest('hex');
+    assert.ok((await readFile(await fetcherStore.exportFile(root, { sha256 }))).equals(data));
+  });
+
   it('pins every block, those already held included, and no root when the fetch fails', async () => {
     const data = randomBytes(6 * CHUNK_BYTES + 11);
     const path = join(dir, 'w6.bin');
