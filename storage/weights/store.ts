@@ -59,6 +59,8 @@ export class WeightStore {
   private constructor(
     readonly helia: Helia,
     readonly dataDir: string,
+    /** The files under Helia: verified puts go straight here (see putVerifiedBlock). */
+    private readonly blocks: WeightBlockstore,
   ) {}
 
   /** Opens (creating if needed) the store under `dataDir` and starts its offline Helia node. */
@@ -71,7 +73,7 @@ export class WeightStore {
     // Offline by construction: no routers and no block brokers, so nothing ever dials out.
     const helia = createHeliaLight({ blockstore, datastore, routers: [], blockBrokers: [] });
     await helia.start();
-    return new WeightStore(helia, dataDir);
+    return new WeightStore(helia, dataDir, blockstore);
   }
 
   async stop(): Promise<void> {
@@ -140,10 +142,14 @@ export class WeightStore {
     }
   }
 
-  /** Stores a block received from elsewhere after checking its bytes against its CID. */
+  /**
+   * Stores a block received from elsewhere after checking its bytes against its CID. It skips
+   * Helia's wrapper, whose put checks for the file first (the fetch already did) and takes the
+   * GC read lock (this store never runs Helia's GC); the file is the one Helia would write.
+   */
   async putVerifiedBlock(cid: CID, bytes: Uint8Array, signal?: AbortSignal): Promise<void> {
     verifyBlock(cid, bytes);
-    await this.helia.blockstore.put(cid, bytes, signal ? { signal } : {});
+    await this.blocks.put(cid, bytes, signal ? { signal } : {});
   }
 
   /** Pins a DAG whose blocks are all local, so garbage collection keeps it. */
