@@ -1,7 +1,6 @@
 // Fetcher side of the direct data channel: asks a provider over libp2p for its direct port and a
 // token, caches them, and opens a plain TCP socket to the address this peer reached it at. Any
 // failure means "no direct channel to that peer for a while": the fetch uses libp2p streams.
-import net from 'node:net';
 import type { AbortOptions, PeerId, Stream } from '@libp2p/interface';
 import { type ByteStream, SocketStream } from '../common/socket-stream.js';
 import { StreamReader } from '../common/stream-reader.js';
@@ -37,9 +36,9 @@ export class DirectBlockDialer {
     const known = await this.lookup(peer, signal);
     if ('unavailableUntil' in known) return undefined;
     try {
-      const socket = await connect(known.host, known.port, signal, this.deps.openTimeoutMs);
-      socket.write(known.preamble);
-      return new SocketStream(socket);
+      const stream = await SocketStream.connect(known.host, known.port, signal, this.deps.openTimeoutMs);
+      stream.send(known.preamble);
+      return stream;
     } catch {
       signal.throwIfAborted();
       this.markUnavailable(peer);
@@ -98,29 +97,4 @@ export class DirectBlockDialer {
       return unavailable;
     }
   }
-}
-
-function connect(host: string, port: number, signal: AbortSignal, timeoutMs: number): Promise<net.Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ host, port, allowHalfOpen: true, noDelay: true });
-    const timer = setTimeout(() => fail(new Error(`direct connect to ${host}:${port} timed out`)), timeoutMs);
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-      socket.off('error', fail);
-    };
-    const fail = (err: Error) => {
-      done();
-      socket.destroy();
-      reject(err);
-    };
-    const onAbort = () => fail(new Error('aborted'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    socket.once('error', fail);
-    // Once connected, errors reach the caller through the SocketStream made from it.
-    socket.once('connect', () => {
-      done();
-      resolve(socket);
-    });
-  });
 }

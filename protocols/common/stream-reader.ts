@@ -63,7 +63,8 @@ export class StreamReader {
    * `allowEnd` is set; an end inside the `n` bytes is TRUNCATED.
    */
   async readExactly(n: number, what: string, allowEnd = false): Promise<Uint8Array | null> {
-    const out = new Uint8Array(n);
+    // Not zero-filled: every byte is overwritten before the caller sees it.
+    const out = Buffer.allocUnsafeSlow(n);
     const filled = await this.read(out, undefined);
     if (filled === n) return out;
     if (filled === 0 && allowEnd) return null;
@@ -144,19 +145,27 @@ export class StreamReader {
     else read.resolve(read.filled);
   }
 
-  private readonly onMessage = (evt: { data: Uint8Array | Uint8ArrayList }): void => {
+  private readonly onMessage = (evt: { data: Uint8Array | Uint8ArrayList; transient?: boolean }): void => {
     const data = evt.data;
+    const firstNew = this.queue.length;
     if (data instanceof Uint8Array) this.queue.push(data);
     else for (const part of data) this.queue.push(part);
     this.queuedBytes += data.byteLength;
     if (this.pending === undefined) {
       // Nobody asked for these bytes yet; a peer that keeps sending must not fill our memory.
       if (this.queuedBytes > MAX_UNREAD_BYTES) this.overflow();
-      return;
+    } else {
+      this.timer?.refresh();
+      this.fill();
+      this.settle();
     }
-    this.timer?.refresh();
-    this.fill();
-    this.settle();
+    // A transient chunk's memory is reused once this handler returns: keep copies of what is left.
+    if (evt.transient === true) {
+      // new Uint8Array(view) copies; a Buffer's slice() would only make another view.
+      for (let i = Math.max(firstNew, this.head); i < this.queue.length; i++) {
+        this.queue[i] = new Uint8Array(this.queue[i]!);
+      }
+    }
   };
 
   private readonly onEnd = (): void => {

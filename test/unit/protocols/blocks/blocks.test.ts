@@ -239,7 +239,9 @@ describe('block fetch protocol', () => {
     errors.length = 0;
     await fetcher.services.blocks.fetch(root, { providers: [gone.peerId, resetter.peerId, provider.peerId] });
     assert.ok(errors.some((e) => e.peer?.equals(gone.peerId) && e.err.code === BlocksErrorCode.UNREACHABLE));
-    assert.ok(errors.some((e) => e.peer?.equals(resetter.peerId) && e.err.code === BlocksErrorCode.TRUNCATED));
+    assert.ok(
+      errors.some((e) => e.peer?.equals(resetter.peerId) && e.err.code === BlocksErrorCode.TRUNCATED),
+    );
     const sha256 = createHash('sha256').update(data).digest('hex');
     assert.ok((await readFile(await fetcherStore.exportFile(root, { sha256 }))).equals(data));
   });
