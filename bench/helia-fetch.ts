@@ -1,26 +1,37 @@
-// Weight fetch of a 1 GiB file between two peers on loopback, four ways, in one run:
-//   raw TCP and a raw libp2p stream of the same bytes (baselines), Helia bitswap, and our
-//   /splitup/blocks/1.0.0 block fetch. Both fetch paths verify every block against its CID and
-//   store it in a filesystem blockstore; the DAG is the same standard UnixFS DAG for both.
+// Weight fetch of a 1 GiB file between two peers on loopback, in one run:
+//   - baselines: raw TCP and a raw libp2p stream of the same bytes, and the storage floor (the
+//     same blocks verified and written to a fresh store from memory, no network);
+//   - Helia bitswap;
+//   - our /splitup/blocks/1.0.0 over libp2p streams, over the direct data channel (a plain socket
+//     after a libp2p token; what peers use by default), and the same with the provider in its own
+//     process, as a remote peer runs (in-process, both peers share one JS thread).
+// Every fetch path verifies each block against its CID and stores it in a filesystem blockstore;
+// the DAG is the same standard UnixFS DAG for all.
 //   node --import tsx bench/helia-fetch.ts [--mib 1024] [--rounds 3] [--bitswap-rounds 1]
 import '../node/runtime/polyfills.js';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { withBitswap } from '@helia/bitswap';
 import { withLibp2pLight } from '@helia/libp2p';
 import * as dagPb from '@ipld/dag-pb';
 import { identify } from '@libp2p/identify';
-import type { Libp2p } from '@libp2p/interface';
+import type { Libp2p, PeerId } from '@libp2p/interface';
+import { peerIdFromString } from '@libp2p/peer-id';
 import { tcp } from '@libp2p/tcp';
 import { yamux } from '@libp2p/yamux';
+import { multiaddr } from '@multiformats/multiaddr';
 import { FsBlockstore } from 'blockstore-fs';
 import { FsDatastore } from 'datastore-fs';
 import { createHeliaLight } from 'helia';
 import type { CID } from 'multiformats/cid';
 import { defaultEncrypters } from '../node/peer/create-peer.js';
+import { DEFAULT_STORES_IN_FLIGHT } from '../protocols/blocks/constants.js';
 import { type Blocks, blocks } from '../protocols/blocks/index.js';
 import { WeightStore } from '../storage/weights/index.js';
 import { connect, createLoopbackNode } from '../test/support/loopback-libp2p.js';
@@ -100,28 +111,104 @@ async function rawLibp2p(data: Uint8Array): Promise<number> {
   return mbps(data.byteLength, ms);
 }
 
-async function blocksFetch(dir: string, providerStore: WeightStore, root: CID, round: number) {
-  const fetcherStore = await WeightStore.open(join(dir, `blocks-fetcher-${round}`));
-  const provider = (await createLoopbackNode({
-    services: { blocks: blocks({ store: providerStore }) },
-  })) as Libp2p<{
-    blocks: Blocks;
-  }>;
+/** A peer serving the provider's store: in this process, or in a child as a remote peer runs. */
+interface Provider {
+  peerId: PeerId;
+  addr: string;
+  stop(): Promise<void>;
+}
+
+async function providerHere(store: WeightStore): Promise<Provider> {
+  const node = await createLoopbackNode({
+    services: { blocks: blocks({ store, direct: { host: '127.0.0.1' } }) },
+  });
+  return {
+    peerId: node.peerId,
+    addr: node.getMultiaddrs()[0]!.toString(),
+    stop: async () => {
+      await node.stop();
+    },
+  };
+}
+
+/** Child mode: serve `dir`'s store over libp2p and the direct channel; print where, then wait. */
+async function runProviderChild(storeDir: string): Promise<void> {
+  const provider = await providerHere(await WeightStore.open(storeDir));
+  console.log(JSON.stringify({ peerId: provider.peerId.toString(), addr: provider.addr }));
+}
+
+async function providerInChild(storeDir: string): Promise<Provider> {
+  const child = spawn(
+    process.execPath,
+    [...process.execArgv, process.argv[1]!, '--provider-child', storeDir],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
+  const { peerId, addr } = JSON.parse(line) as { peerId: string; addr: string };
+  return {
+    peerId: peerIdFromString(peerId),
+    addr,
+    stop: async () => {
+      child.kill();
+      await once(child, 'exit');
+    },
+  };
+}
+
+async function blocksFetch(dir: string, provider: Provider, root: CID, round: number, direct: boolean) {
+  const fetcherDir = join(dir, `blocks-fetcher-${round}-${direct}`);
+  const fetcherStore = await WeightStore.open(fetcherDir);
   const fetcher = (await createLoopbackNode({
-    services: { blocks: blocks({ store: fetcherStore }) },
-  })) as Libp2p<{
-    blocks: Blocks;
-  }>;
-  const connection = await connect(fetcher, provider);
+    services: { blocks: blocks({ store: fetcherStore, useDirect: direct }) },
+  })) as Libp2p<{ blocks: Blocks }>;
+  const connection = await fetcher.dial(multiaddr(provider.addr));
   negotiated = `${connection.encryption} + ${connection.multiplexer}, the peer defaults`;
   const start = performance.now();
   const result = await fetcher.services.blocks.fetch(root, { providers: [provider.peerId] });
   const ms = performance.now() - start;
+  if (result.directRequests > 0 !== direct) {
+    throw new Error(`direct=${direct} but ${result.directRequests} requests went direct`);
+  }
   await fetcher.stop();
-  await provider.stop();
   await fetcherStore.stop();
-  await rm(join(dir, `blocks-fetcher-${round}`), { recursive: true, force: true });
+  await rm(fetcherDir, { recursive: true, force: true });
   return mbps(result.bytes, ms);
+}
+
+/**
+ * The storage floor: verify and write the same blocks into a fresh store, from memory, with the
+ * fetch's writes in flight; no network. No fetch that keeps blocks as files gets above it.
+ */
+async function storeOnly(dir: string, blocksOfDag: ReadonlyArray<[CID, Uint8Array]>, round: number) {
+  const storeDir = join(dir, `store-only-${round}`);
+  const store = await WeightStore.open(storeDir);
+  const start = performance.now();
+  let bytes = 0;
+  const writes: Promise<void>[] = [];
+  for (const [cid, block] of blocksOfDag) {
+    writes.push(store.putVerifiedBlock(cid, block));
+    bytes += block.byteLength;
+    if (writes.length >= DEFAULT_STORES_IN_FLIGHT) await writes.shift();
+  }
+  await Promise.all(writes);
+  const ms = performance.now() - start;
+  await store.stop();
+  await rm(storeDir, { recursive: true, force: true });
+  return mbps(bytes, ms);
+}
+
+/** Every block of the DAG under `root`, read into memory. */
+async function readDag(store: WeightStore, root: CID): Promise<Array<[CID, Uint8Array]>> {
+  const out: Array<[CID, Uint8Array]> = [];
+  const queue = [root];
+  for (let cid = queue.shift(); cid !== undefined; cid = queue.shift()) {
+    const block = await store.getBlock(cid);
+    out.push([cid, block]);
+    if (cid.code === dagPb.code) queue.push(...dagPb.decode(block).Links.map((l) => l.Hash));
+  }
+  return out;
 }
 
 async function bitswapFetch(dir: string, root: CID, round: number): Promise<number> {
@@ -171,45 +258,73 @@ async function bitswapFetch(dir: string, root: CID, round: number): Promise<numb
   return mbps(bytes, ms);
 }
 
-const dir = await mkdtemp(join(tmpdir(), 'splitup-helia-bench-'));
-try {
-  const data = new Uint8Array(randomBytes(TOTAL));
-  const file = join(dir, 'weights.bin');
-  await writeFile(file, data);
-  const providerStore = await WeightStore.open(join(dir, 'provider'));
-  const addStart = performance.now();
-  const root = await providerStore.addFile(file);
-  const addMs = performance.now() - addStart;
-  console.log(
-    `added ${MIB} MiB as ${root} in ${(addMs / 1000).toFixed(1)} s (${mbps(TOTAL, addMs).toFixed(0)} MB/s)`,
-  );
-  const results: Record<string, number[]> = {
-    'raw TCP': [],
-    'raw libp2p stream': [],
-    'bitswap (Helia)': [],
-    '/splitup/blocks/1.0.0': [],
-  };
-  for (let round = 0; round < ROUNDS; round++) {
-    results['raw TCP']!.push(await rawTcp(data));
-    results['raw libp2p stream']!.push(await rawLibp2p(data));
-    results['/splitup/blocks/1.0.0']!.push(await blocksFetch(dir, providerStore, root, round));
-    if (round < BITSWAP_ROUNDS) {
-      // Bitswap's provider reads the same blockstore folder (files named by CID).
-      results['bitswap (Helia)']!.push(await bitswapFetch(dir, root, round));
+async function main(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'splitup-helia-bench-'));
+  try {
+    const data = new Uint8Array(randomBytes(TOTAL));
+    const file = join(dir, 'weights.bin');
+    await writeFile(file, data);
+    const providerStore = await WeightStore.open(join(dir, 'provider'));
+    const addStart = performance.now();
+    const root = await providerStore.addFile(file);
+    const addMs = performance.now() - addStart;
+    console.log(
+      `added ${MIB} MiB as ${root} in ${(addMs / 1000).toFixed(1)} s (${mbps(TOTAL, addMs).toFixed(0)} MB/s)`,
+    );
+    const dagBlocks = await readDag(providerStore, root);
+    const here = await providerHere(providerStore);
+    // The child reads the same block files; the parent's store stays open only for reads.
+    const child = await providerInChild(join(dir, 'provider'));
+    const results: Record<string, number[]> = {
+      'raw TCP': [],
+      'raw libp2p stream': [],
+      'bitswap (Helia)': [],
+      'store only (floor)': [],
+      'blocks over libp2p': [],
+      'blocks direct': [],
+      'blocks direct, 2 procs': [],
+    };
+    for (let round = 0; round < ROUNDS; round++) {
+      results['raw TCP']!.push(await rawTcp(data));
+      results['raw libp2p stream']!.push(await rawLibp2p(data));
+      results['store only (floor)']!.push(await storeOnly(dir, dagBlocks, round));
+      results['blocks over libp2p']!.push(await blocksFetch(dir, here, root, round, false));
+      results['blocks direct']!.push(await blocksFetch(dir, here, root, round, true));
+      results['blocks direct, 2 procs']!.push(await blocksFetch(dir, child, root, round, true));
+      if (round < BITSWAP_ROUNDS) {
+        // Bitswap's provider reads the same blockstore folder (files named by CID).
+        results['bitswap (Helia)']!.push(await bitswapFetch(dir, root, round));
+      }
     }
+    await child.stop();
+    await here.stop();
+    await providerStore.stop();
+    printResults(results, negotiated);
+  } finally {
+    // Retries: stopped stores may still be flushing files into the folder.
+    await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   }
+}
+
+function printResults(results: Record<string, number[]>, transport: string): void {
   const base = median(results['raw libp2p stream']!);
   const bitswap = results['bitswap (Helia)']!.length ? median(results['bitswap (Helia)']!) : Number.NaN;
-  console.log(`fetch of ${MIB} MiB on loopback (medians; libp2p paths: ${negotiated}):`);
+  const floor = median(results['store only (floor)']!);
+  console.log(`fetch of ${MIB} MiB on loopback (medians; libp2p paths: ${transport}):`);
+  console.log(`  ${''.padEnd(24)}   MB/s  of libp2p stream  of store floor  x bitswap`);
   for (const [name, runs] of Object.entries(results)) {
     if (runs.length === 0) continue;
     const m = median(runs);
+    const pct = (of: number) => `${((100 * m) / of).toFixed(0)}%`;
     console.log(
-      `  ${name.padEnd(24)} ${m.toFixed(0).padStart(6)} MB/s  ${((100 * m) / base).toFixed(0).padStart(3)}% of raw libp2p  ${Number.isNaN(bitswap) ? '    -' : (m / bitswap).toFixed(1).padStart(5)}x bitswap  (runs: ${runs.map((x) => x.toFixed(0)).join(' ')})`,
+      `  ${name.padEnd(24)} ${m.toFixed(0).padStart(6)}  ${pct(base).padStart(16)}  ${pct(floor).padStart(14)}  ${Number.isNaN(bitswap) ? '-'.padStart(9) : (m / bitswap).toFixed(1).padStart(9)}  (runs: ${runs.map((x) => x.toFixed(0)).join(' ')})`,
     );
   }
-  await providerStore.stop();
-} finally {
-  // Retries: stopped stores may still be flushing files into the folder.
-  await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+  console.log(
+    '  blocks direct: a plain socket after a libp2p token (the default); 2 procs: the provider in its own process, as a remote peer runs',
+  );
 }
+
+const providerAt = args.indexOf('--provider-child');
+if (providerAt >= 0) await runProviderChild(args[providerAt + 1]!);
+else await main();
