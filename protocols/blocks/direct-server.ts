@@ -4,16 +4,18 @@
 // /splitup/blocks/1.0.0, after the magic and the token.
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
-import type { PeerId } from '@libp2p/interface';
+import type { PeerId, Stream } from '@libp2p/interface';
 import { SocketStream } from '../common/socket-stream.js';
-import type { StreamReader } from '../common/stream-reader.js';
+import { StreamReader } from '../common/stream-reader.js';
 import {
   DIRECT_MAGIC,
+  DIRECT_QUERY,
+  DIRECT_REPLY_BYTES,
   DIRECT_TOKEN_BYTES,
   DIRECT_TOKEN_TTL_MS,
   MAX_DIRECT_CONNECTIONS,
 } from './constants.js';
-import { BlocksError, BlocksErrorCode } from './errors.js';
+import { BlocksError, BlocksErrorCode, blocksReadErrors } from './errors.js';
 import { type BlockSource, serveBlocks } from './server.js';
 
 /** Tokens kept at most: a token per peer that asked within the TTL. */
@@ -67,6 +69,25 @@ export class DirectBlockServer {
     const token = randomBytes(DIRECT_TOKEN_BYTES);
     this.tokens.set(token.toString('hex'), { peer, expires: now + DIRECT_TOKEN_TTL_MS });
     return token;
+  }
+
+  /** Answers a peer's query (BLOCKS_DIRECT_PROTOCOL) with this server's port and a token for it. */
+  async answerQuery(stream: Stream, peer: PeerId): Promise<void> {
+    const { stallTimeoutMs, signal } = this.init;
+    try {
+      const reader = new StreamReader(stream, stallTimeoutMs, blocksReadErrors, signal);
+      const query = (await reader.readExactly(DIRECT_QUERY.byteLength, 'direct channel query'))!;
+      if (query[0] !== DIRECT_QUERY[0]) {
+        throw new BlocksError(BlocksErrorCode.MALFORMED_REQUEST, `unknown direct query version ${query[0]}`);
+      }
+      const reply = new Uint8Array(DIRECT_REPLY_BYTES);
+      new DataView(reply.buffer).setUint16(0, this.port);
+      reply.set(this.issueToken(peer), 2);
+      stream.send(reply);
+      await stream.close({ signal: AbortSignal.timeout(stallTimeoutMs) });
+    } catch (err) {
+      stream.abort(err instanceof Error ? err : new Error(String(err)));
+    }
   }
 
   async close(): Promise<void> {

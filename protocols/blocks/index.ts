@@ -16,7 +16,6 @@ import type { Multiaddr } from '@multiformats/multiaddr';
 import type { CID } from 'multiformats/cid';
 import type { WeightStore } from '../../storage/weights/index.js';
 import { SocketStream } from '../common/socket-stream.js';
-import { StreamReader } from '../common/stream-reader.js';
 import {
   BLOCKS_DIRECT_PROTOCOL,
   BLOCKS_PROTOCOL,
@@ -26,15 +25,13 @@ import {
   DEFAULT_OPEN_TIMEOUT_MS,
   DEFAULT_STALL_TIMEOUT_MS,
   DEFAULT_STORES_IN_FLIGHT,
-  DIRECT_QUERY,
-  DIRECT_TOKEN_BYTES,
   MAX_INBOUND_STREAMS,
   MAX_OUTBOUND_STREAMS,
   MAX_PROVIDERS,
 } from './constants.js';
-import { DirectBlockDialer } from './direct-dialer.js';
+import { DirectBlockDialer, remoteHost } from './direct-dialer.js';
 import { DirectBlockServer } from './direct-server.js';
-import { BlocksError, BlocksErrorCode, blocksReadErrors } from './errors.js';
+import { BlocksError, BlocksErrorCode } from './errors.js';
 import { type FetchProgress, fetchDag } from './fetch-dag.js';
 import { serveBlocks } from './server.js';
 
@@ -157,15 +154,9 @@ class BlocksService implements Blocks, Startable {
       onError: (err, peer) => this.init.onError?.(err, peer),
     });
     this.directServer = server;
-    // The answer: u16 port + a token naming the asker, over the authenticated libp2p stream.
+    // Peers ask over the authenticated libp2p stream for the port and a token naming them.
     await this.components.registrar.handle(BLOCKS_DIRECT_PROTOCOL, (stream, connection) => {
-      void answerDirectQuery(
-        stream,
-        server,
-        connection.remotePeer,
-        this.stallTimeoutMs,
-        this.shutdown.signal,
-      );
+      void server.answerQuery(stream, connection.remotePeer);
     });
   }
 
@@ -254,45 +245,11 @@ class BlocksService implements Blocks, Startable {
   }
 }
 
-async function answerDirectQuery(
-  stream: Stream,
-  server: DirectBlockServer,
-  peer: PeerId,
-  stallTimeoutMs: number,
-  signal: AbortSignal,
-): Promise<void> {
-  try {
-    const query = await new StreamReader(stream, stallTimeoutMs, blocksReadErrors, signal).readExactly(
-      DIRECT_QUERY.byteLength,
-      'direct channel query',
-    );
-    if (query![0] !== DIRECT_QUERY[0]) {
-      throw new BlocksError(BlocksErrorCode.MALFORMED_REQUEST, `unknown direct query version ${query![0]}`);
-    }
-    const reply = new Uint8Array(2 + DIRECT_TOKEN_BYTES);
-    new DataView(reply.buffer).setUint16(0, server.port);
-    reply.set(server.issueToken(peer), 2);
-    stream.send(reply);
-    await stream.close({ signal: AbortSignal.timeout(stallTimeoutMs) });
-  } catch (err) {
-    stream.abort(err instanceof Error ? err : new Error(String(err)));
-  }
-}
-
 function asBlocksError(err: unknown): BlocksError {
   if (err instanceof BlocksError) return err;
   return new BlocksError(BlocksErrorCode.TRUNCATED, `direct block request failed: ${String(err)}`, {
     cause: err,
   });
-}
-
-/** The IP of the first connection's remote address (ip4 or ip6), if any. */
-function remoteHost(connections: ReadonlyArray<{ remoteAddr: Multiaddr }>): string | undefined {
-  for (const connection of connections) {
-    const ip = connection.remoteAddr.getComponents().find((c) => c.name === 'ip4' || c.name === 'ip6');
-    if (ip?.value !== undefined) return ip.value;
-  }
-  return undefined;
 }
 
 export function blocks(init: BlocksInit): (components: BlocksComponents) => Blocks {
