@@ -116,10 +116,14 @@ export class HeartbeatService extends TypedEventEmitter<HeartbeatEvents> impleme
   private schedule(delayMs: number): void {
     this.timer = setTimeout(() => {
       if (!this.running) return;
+      const startedAt = this.now();
       this.publishNow()
         .catch((err: unknown) => this.safeDispatchEvent('publish-error', { detail: err as Error }))
         .finally(() => {
-          if (this.running) this.schedule(this.intervalMs);
+          // A fixed cadence: time spent publishing comes off the wait. Waiting a full interval
+          // after a slow publish stretched the period, and peers then saw us miss intervals.
+          const elapsed = this.now() - startedAt;
+          if (this.running) this.schedule(Math.min(this.intervalMs, Math.max(0, this.intervalMs - elapsed)));
         });
     }, delayMs);
   }
