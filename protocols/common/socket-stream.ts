@@ -160,6 +160,7 @@ export class SocketStream extends TypedEventEmitter<MessageStreamEvents> impleme
   /** Closes our write side once everything written reached the kernel; reading goes on. */
   async close(options: AbortOptions = {}): Promise<void> {
     if (this.socket.writableFinished) return;
+    if (this.socket.destroyed) throw this.localError ?? this.remoteError ?? new Error('socket closed');
     const finished = this.until('finish', options.signal);
     this.status = 'closing';
     this.socket.end();
@@ -195,6 +196,7 @@ export class SocketStream extends TypedEventEmitter<MessageStreamEvents> impleme
       const onClose = () => done(this.localError ?? this.remoteError ?? new Error('socket closed'));
       const onAbort = () => done(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
       if (signal?.aborted) return onAbort();
+      if (this.socket.destroyed) return onClose(); // its 'close' has fired already
       this.socket.once(event, onEvent);
       this.socket.once('close', onClose);
       signal?.addEventListener('abort', onAbort, { once: true });

@@ -66,6 +66,18 @@ describe('socket stream', () => {
     assert.ok(Buffer.from(reply!).equals(createHash('sha256').update(payload).digest()));
   });
 
+  it('close() on a socket the remote already reset fails at once instead of waiting', {
+    timeout: 5_000,
+  }, async () => {
+    const port = await serve((socket) => setTimeout(() => socket.resetAndDestroy(), 20));
+    const stream = await dial(port);
+    const closed = new Promise((r) => stream.addEventListener('close', r));
+    new StreamReader(stream, 2_000, errors); // starts reading, so the reset is seen
+    await closed;
+    await assert.rejects(stream.close());
+    assert.equal(stream.status, 'reset');
+  });
+
   it('an abort resets the socket: the read at the other end fails as a reset, not an end', async () => {
     let serverSide: SocketStream | undefined;
     const port = await serve((socket) => {
