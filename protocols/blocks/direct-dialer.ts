@@ -2,7 +2,6 @@
 // token, caches them, and opens a plain TCP socket to the address this peer reached it at. Any
 // failure means "no direct channel to that peer for a while": the fetch uses libp2p streams.
 import type { AbortOptions, PeerId, Stream } from '@libp2p/interface';
-import type { Multiaddr } from '@multiformats/multiaddr';
 import { type ByteStream, SocketStream } from '../common/socket-stream.js';
 import { StreamReader } from '../common/stream-reader.js';
 import {
@@ -98,13 +97,4 @@ export class DirectBlockDialer {
       return unavailable;
     }
   }
-}
-
-/** The IP of the first connection's remote address (ip4 or ip6), if any. */
-export function remoteHost(connections: ReadonlyArray<{ remoteAddr: Multiaddr }>): string | undefined {
-  for (const connection of connections) {
-    const ip = connection.remoteAddr.getComponents().find((c) => c.name === 'ip4' || c.name === 'ip6');
-    if (ip?.value !== undefined) return ip.value;
-  }
-  return undefined;
 }

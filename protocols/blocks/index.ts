@@ -15,6 +15,7 @@ import type {
 import type { Multiaddr } from '@multiformats/multiaddr';
 import type { CID } from 'multiformats/cid';
 import type { WeightStore } from '../../storage/weights/index.js';
+import { remoteHost } from '../common/remote-host.js';
 import { SocketStream } from '../common/socket-stream.js';
 import {
   BLOCKS_DIRECT_PROTOCOL,
@@ -29,7 +30,7 @@ import {
   MAX_OUTBOUND_STREAMS,
   MAX_PROVIDERS,
 } from './constants.js';
-import { DirectBlockDialer, remoteHost } from './direct-dialer.js';
+import { DirectBlockDialer } from './direct-dialer.js';
 import { DirectBlockServer } from './direct-server.js';
 import { BlocksError, BlocksErrorCode } from './errors.js';
 import { type FetchProgress, fetchDag } from './fetch-dag.js';
