@@ -9,7 +9,9 @@
 //     every received tensor;
 //   - the tensor stream as a worker uses it: the producer's sha256 (the engine hashes outputs in
 //     its worker thread) and received buffers recycled (the engine hands input buffers back);
-//   - the same over noise, what a noise-only peer gets.
+//   - the same over noise, what a noise-only peer gets;
+//   - the tensor stream with the sender's direct data channel (what peers use by default): the
+//     header on the libp2p stream, the payload AES-128-CTR encrypted on a plain socket.
 // Prints medians and ratios against the baselines of the same run.
 import '../node/runtime/polyfills.js';
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -37,18 +39,20 @@ const SINK_PROTOCOL = '/splitup/bench-sink/1.0.0';
 const RECEIVERS: Record<string, { options: LoopbackNodeOptions; recycles: boolean }> = {
   plain: { options: {}, recycles: false },
   worker: { options: {}, recycles: true },
+  directWorker: { options: {}, recycles: true },
   noiseWorker: { options: { encrypter: 'noise' }, recycles: true },
 };
 
 type BenchNode = Libp2p<{ tensors: TensorStream }>;
 
-function benchNode(options: LoopbackNodeOptions): Promise<BenchNode> {
+function benchNode(options: LoopbackNodeOptions, direct = false): Promise<BenchNode> {
   return createLoopbackNode({
     ...options,
     services: {
       tensors: tensorStream({
         interfaceFor: (t) => (t === TASK ? [SPEC] : undefined),
         maxTensorBytes: PAYLOAD_BYTES,
+        ...(direct ? { direct: { host: '127.0.0.1' } } : {}),
       }),
     },
   }) as Promise<BenchNode>;
@@ -148,8 +152,14 @@ async function tensorSend(node: BenchNode, to: string, tensor: Tensor): Promise<
   const n = sent.get(to) ?? 0;
   sent.set(to, n + 1);
   const start = performance.now();
-  await node.services.tensors.send(connection.remotePeer, `exec-${n}`, TASK, { activations: tensor });
-  return mbps(tensor.data.byteLength, performance.now() - start);
+  const result = await node.services.tensors.send(connection.remotePeer, `exec-${n}`, TASK, {
+    activations: tensor,
+  });
+  const ms = performance.now() - start;
+  const expectDirect = node.services.tensors.directPort !== undefined;
+  if ((result.direct === 1) !== expectDirect)
+    throw new Error(`expected direct=${expectDirect}, got ${JSON.stringify(result)}`);
+  return mbps(tensor.data.byteLength, ms);
 }
 
 async function runSender(rounds: number): Promise<void> {
@@ -165,6 +175,7 @@ async function runSender(rounds: number): Promise<void> {
     const { tcpPort, addrs } = JSON.parse(line) as { tcpPort: number; addrs: Record<string, string> };
     const tlsNode = await benchNode({});
     const noiseNode = await benchNode({ encrypter: 'noise' });
+    const directNode = await benchNode({}, true);
     const payload = new Uint8Array(randomBytes(PAYLOAD_BYTES));
     const plain: Tensor = { dtype: 'uint8', shape: [PAYLOAD_BYTES], data: payload };
     const hashed: Tensor = { ...plain, sha256: createHash('sha256').update(payload).digest() };
@@ -176,6 +187,7 @@ async function runSender(rounds: number): Promise<void> {
       'tensor stream, TLS, plain use': () => tensorSend(tlsNode, addrs.plain!, plain),
       'tensor stream, TLS, as a worker': () => tensorSend(tlsNode, addrs.worker!, hashed),
       'tensor stream, noise, as a worker': () => tensorSend(noiseNode, addrs.noiseWorker!, hashed),
+      'tensor stream, direct, as a worker': () => tensorSend(directNode, addrs.directWorker!, hashed),
     };
     const results: Record<string, number[]> = Object.fromEntries(Object.keys(variants).map((n) => [n, []]));
     // Round 0 warms up (JIT, connections, yamux windows, the buffer pool) and is not counted.
@@ -200,7 +212,7 @@ async function runSender(rounds: number): Promise<void> {
       );
     }
     warmSocket.destroy();
-    await Promise.all([tlsNode.stop(), noiseNode.stop()]);
+    await Promise.all([tlsNode.stop(), noiseNode.stop(), directNode.stop()]);
   } finally {
     child.kill();
   }

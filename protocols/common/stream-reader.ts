@@ -60,12 +60,18 @@ export class StreamReader {
 
   /**
    * Exactly `n` bytes. Returns null when the stream ends cleanly before the first byte and
-   * `allowEnd` is set; an end inside the `n` bytes is TRUNCATED.
+   * `allowEnd` is set; an end inside the `n` bytes is TRUNCATED. `timeoutMs` replaces the stall
+   * timeout for this read (a verdict that follows a long transfer elsewhere).
    */
-  async readExactly(n: number, what: string, allowEnd = false): Promise<Uint8Array | null> {
+  async readExactly(
+    n: number,
+    what: string,
+    allowEnd = false,
+    timeoutMs = this.stallTimeoutMs,
+  ): Promise<Uint8Array | null> {
     // Not zero-filled: every byte is overwritten before the caller sees it.
     const out = Buffer.allocUnsafeSlow(n);
-    const filled = await this.read(out, undefined);
+    const filled = await this.read(out, undefined, timeoutMs);
     if (filled === n) return out;
     if (filled === 0 && allowEnd) return null;
     throw this.errors.truncated(filled, n, what);
@@ -73,7 +79,7 @@ export class StreamReader {
 
   /** Copies exactly `into.byteLength` bytes into `into`, feeding each piece to `onPiece` (hashing). */
   async readInto(into: Uint8Array, what: string, onPiece: (piece: Uint8Array) => void): Promise<void> {
-    const filled = await this.read(into, onPiece);
+    const filled = await this.read(into, onPiece, this.stallTimeoutMs);
     if (filled !== into.byteLength) throw this.errors.truncated(filled, into.byteLength, what);
   }
 
@@ -91,7 +97,7 @@ export class StreamReader {
   }
 
   /** Resolves with the bytes filled: all of them, or fewer when the stream ended first. */
-  private read(into: Uint8Array, onPiece: PendingRead['onPiece']): Promise<number> {
+  private read(into: Uint8Array, onPiece: PendingRead['onPiece'], timeoutMs: number): Promise<number> {
     if (this.pending !== undefined) throw new Error('StreamReader: one read at a time');
     if (this.signal?.aborted) return Promise.reject(this.errors.aborted());
     let resolve!: (filled: number) => void;
@@ -104,7 +110,7 @@ export class StreamReader {
     this.fill();
     this.settle();
     if (this.pending !== undefined) {
-      this.timer = setTimeout(this.onStall, this.stallTimeoutMs);
+      this.timer = setTimeout(() => this.onStall(timeoutMs), timeoutMs);
     }
     return promise;
   }
@@ -195,8 +201,8 @@ export class StreamReader {
     this.settle();
   };
 
-  private readonly onStall = (): void => {
-    this.failure = this.errors.stalled(this.stallTimeoutMs);
+  private readonly onStall = (timeoutMs: number): void => {
+    this.failure = this.errors.stalled(timeoutMs);
     this.settle();
   };
 }

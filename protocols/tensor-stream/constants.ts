@@ -1,10 +1,11 @@
 // Wire limits and timings of the tensor stream. Every size a peer sends is checked against these
 // before anything is allocated for it.
 
-export const TENSOR_STREAM_PROTOCOL = '/splitup/tensor/1.0.0';
+/** 2.0.0: headers carry a payload route (inline, or on the sender's direct data channel). */
+export const TENSOR_STREAM_PROTOCOL = '/splitup/tensor/2.0.0';
 
 /** Header codec version carried in the first header byte. */
-export const HEADER_VERSION = 1;
+export const HEADER_VERSION = 2;
 /** Bytes of the big-endian length that precedes each header. */
 export const HEADER_LENGTH_BYTES = 2;
 /** A header is a few ids, a dtype, a shape and a hash: 1 KiB is far above any honest header. */
@@ -40,6 +41,46 @@ export const MAX_OUTBOUND_STREAMS = 64;
 
 /** Payload slice handed to the stream per send(): large writes amortise per-message costs. */
 export const SEND_CHUNK_BYTES = 1024 * 1024;
+
+/** Route byte of a header: the payload follows the header on this stream. */
+export const ROUTE_INLINE = 0;
+/** Route byte: the receiver fetches the payload from the sender's direct data channel. */
+export const ROUTE_DIRECT = 1;
+
+/**
+ * The direct data channel. Payloads of at least DIRECT_MIN_BYTES leave the libp2p stream (TLS or
+ * noise, yamux, and the JS duplex between them: most of the cost of a large tensor) for a plain
+ * TCP socket the receiver dials to the sender's IP. The header, which carries the payload's
+ * sha256, a one-time token and a fresh AES-128-CTR key, still travels on the authenticated,
+ * encrypted libp2p stream: the socket carries only ciphertext, and any change to it fails the
+ * sha256 the receiver checks, so it gives an attacker nothing the libp2p stream would not.
+ */
+export const DIRECT_CIPHER = 'aes-128-ctr';
+export const DIRECT_KEY_BYTES = 16;
+export const DIRECT_IV_BYTES = 16;
+export const DIRECT_TOKEN_BYTES = 16;
+/** First bytes a receiver sends on a direct socket, before the token. */
+export const DIRECT_MAGIC = new TextEncoder().encode('SPLTTNS2');
+/** Smaller payloads stay inline: a dial costs more than they take on the libp2p stream. */
+export const DIRECT_MIN_BYTES = 1024 * 1024;
+/** Time for the receiver's dial and its magic + token to reach the sender. */
+export const DIRECT_CONNECT_TIMEOUT_MS = 3_000;
+/** After a dial to a sender failed, its payloads come inline for this long. */
+export const DIRECT_RETRY_AFTER_MS = 60_000;
+/** Bytes the receiver reads per socket read (one reused buffer per payload). */
+export const DIRECT_READ_BUFFER_BYTES = 1024 * 1024;
+/** Concurrent direct sockets a sender serves. */
+export const MAX_DIRECT_CONNECTIONS = 64;
+/**
+ * While a direct payload moves, the sender waits for the receiver's ack for the reply timeout plus
+ * the payload at this slowest rate (bytes per second); the receiver's stall timeout comes first.
+ */
+export const SLOWEST_DIRECT_BYTES_PER_S = 1024 * 1024;
+
+/** Ack byte after a direct header: the payload arrived over the direct channel and verified. */
+export const ACK_DIRECT_DONE = 2;
+/** Ack byte after a direct header: the direct channel failed; send the payload inline now. */
+export const ACK_SEND_INLINE = 3;
 
 /** Reply byte: the receiver verified and stored every tensor of the stream. */
 export const REPLY_OK = 0;

@@ -21,6 +21,11 @@ export const TensorStreamErrorCode = {
   HASH_MISMATCH: 'TENSOR_STREAM_HASH_MISMATCH',
   /** The task awaits this tensor from another peer (the assignment names each input's sender). */
   UNAUTHORIZED_SENDER: 'TENSOR_STREAM_UNAUTHORIZED_SENDER',
+  /**
+   * The direct data channel failed (no connection, a refused token, a stall, a short or tampered
+   * payload). Never sent to a sender: the receiver asks for the payload inline instead.
+   */
+  DIRECT_CHANNEL_FAILED: 'TENSOR_STREAM_DIRECT_CHANNEL_FAILED',
   /** The stream ended inside a header or payload. */
   TRUNCATED: 'TENSOR_STREAM_TRUNCATED',
   STALLED: 'TENSOR_STREAM_STALLED',

@@ -1,9 +1,13 @@
 // Binary codec of the per-tensor header. Layout (big-endian), preceded on the wire by a u16 length:
 //   u8 version | u8 len + executionId | u8 len + taskId | u8 len + name | u8 dtype index
 //   | u8 rank | u32 × rank dims | u64 byteLength | 32 bytes sha256(payload)
+//   | u8 route: 0 inline (the payload follows) | 1 direct, then u16 port | token | key | iv
 // Every length is bounded by constants.ts so a decoder never trusts a size it has not checked.
 import { DTYPES, type DType } from '../../storage/tensors/tensor.js';
 import {
+  DIRECT_IV_BYTES,
+  DIRECT_KEY_BYTES,
+  DIRECT_TOKEN_BYTES,
   HEADER_LENGTH_BYTES,
   HEADER_VERSION,
   MAX_EXECUTION_ID_BYTES,
@@ -11,6 +15,8 @@ import {
   MAX_RANK,
   MAX_TASK_ID_BYTES,
   MAX_TENSOR_NAME_BYTES,
+  ROUTE_DIRECT,
+  ROUTE_INLINE,
   SHA256_BYTES,
 } from './constants.js';
 import { TensorStreamError, TensorStreamErrorCode } from './errors.js';
@@ -23,7 +29,22 @@ export interface TensorHeader {
   shape: number[];
   byteLength: number;
   sha256: Uint8Array;
+  /** Set when the payload waits on the sender's direct data channel instead of following. */
+  direct?: DirectRoute;
 }
+
+/** Where and how to fetch a payload from the sender's direct data channel. */
+export interface DirectRoute {
+  /** Port at the sender's IP (the one its libp2p connection comes from). */
+  port: number;
+  /** One-time token the receiver presents after the magic. */
+  token: Uint8Array;
+  /** AES-128-CTR key and initial counter block of this payload alone. */
+  key: Uint8Array;
+  iv: Uint8Array;
+}
+
+const DIRECT_ROUTE_BYTES = 2 + DIRECT_TOKEN_BYTES + DIRECT_KEY_BYTES + DIRECT_IV_BYTES;
 
 const MAX_DIM = 0xffff_ffff;
 const utf8 = new TextEncoder();
@@ -66,6 +87,18 @@ export function encodeHeader(header: TensorHeader): Uint8Array {
   if (header.sha256.byteLength !== SHA256_BYTES) {
     throw new TensorStreamError(TensorStreamErrorCode.INVALID_TENSOR, 'sha256 must be 32 bytes');
   }
+  const direct = header.direct;
+  if (
+    direct !== undefined &&
+    (direct.token.byteLength !== DIRECT_TOKEN_BYTES ||
+      direct.key.byteLength !== DIRECT_KEY_BYTES ||
+      direct.iv.byteLength !== DIRECT_IV_BYTES ||
+      !Number.isInteger(direct.port) ||
+      direct.port < 1 ||
+      direct.port > 0xffff)
+  ) {
+    throw new TensorStreamError(TensorStreamErrorCode.INVALID_TENSOR, 'malformed direct route');
+  }
   const bodyLength =
     1 +
     1 +
@@ -78,7 +111,9 @@ export function encodeHeader(header: TensorHeader): Uint8Array {
     1 +
     4 * header.shape.length +
     8 +
-    32;
+    32 +
+    1 +
+    (direct === undefined ? 0 : DIRECT_ROUTE_BYTES);
   const out = new Uint8Array(HEADER_LENGTH_BYTES + bodyLength);
   const view = new DataView(out.buffer);
   view.setUint16(0, bodyLength);
@@ -98,6 +133,17 @@ export function encodeHeader(header: TensorHeader): Uint8Array {
   view.setBigUint64(at, BigInt(header.byteLength));
   at += 8;
   out.set(header.sha256, at);
+  at += SHA256_BYTES;
+  if (direct === undefined) out[at] = ROUTE_INLINE;
+  else {
+    out[at++] = ROUTE_DIRECT;
+    view.setUint16(at, direct.port);
+    at += 2;
+    for (const bytes of [direct.token, direct.key, direct.iv]) {
+      out.set(bytes, at);
+      at += bytes.byteLength;
+    }
+  }
   return out;
 }
 
@@ -158,6 +204,36 @@ export function decodeHeader(body: Uint8Array): TensorHeader {
   need(SHA256_BYTES, 'sha256');
   const sha256 = body.slice(at, at + SHA256_BYTES);
   at += SHA256_BYTES;
+  need(1, 'route');
+  const route = body[at++]!;
+  let direct: DirectRoute | undefined;
+  if (route === ROUTE_DIRECT) {
+    need(DIRECT_ROUTE_BYTES, 'direct route');
+    const port = view.getUint16(at);
+    if (port === 0) throw malformed('direct route on port 0');
+    at += 2;
+    const take = (n: number) => {
+      const bytes = body.slice(at, at + n);
+      at += n;
+      return bytes;
+    };
+    direct = {
+      port,
+      token: take(DIRECT_TOKEN_BYTES),
+      key: take(DIRECT_KEY_BYTES),
+      iv: take(DIRECT_IV_BYTES),
+    };
+  } else if (route !== ROUTE_INLINE) throw malformed(`unknown payload route ${route}`);
   if (at !== body.byteLength) throw malformed(`${body.byteLength - at} trailing bytes`);
-  return { executionId, taskId, name, dtype, shape, byteLength: Number(byteLength), sha256 };
+  const header: TensorHeader = {
+    executionId,
+    taskId,
+    name,
+    dtype,
+    shape,
+    byteLength: Number(byteLength),
+    sha256,
+  };
+  if (direct !== undefined) header.direct = direct;
+  return header;
 }

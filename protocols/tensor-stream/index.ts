@@ -1,6 +1,8 @@
-// The tensor stream `/splitup/tensor/1.0.0`: intermediate tensors flow directly between the peers
+// The tensor stream `/splitup/tensor/2.0.0`: intermediate tensors flow directly between the peers
 // that run adjacent tasks. A libp2p service: add `tensorStream({ interfaceFor })` to a node's
 // services, then `send()` a set of named tensors to a peer and `awaitTensors()` the set a task needs.
+// With `direct`, large payloads go over a plain TCP socket the receiver dials (AES-128-CTR under a
+// key sent on the libp2p stream; see DIRECT_CIPHER in constants.ts), falling back to the stream.
 import { setMaxListeners } from 'node:events';
 import type {
   AbortOptions,
@@ -10,7 +12,9 @@ import type {
   StreamHandler,
   StreamHandlerOptions,
 } from '@libp2p/interface';
+import { peerIdFromString } from '@libp2p/peer-id';
 import type { Tensor, TensorSpec } from '../../storage/tensors/tensor.js';
+import { remoteHost } from '../common/remote-host.js';
 import { BufferPool } from './buffer-pool.js';
 import {
   DEFAULT_MAX_INBOX_BYTES,
@@ -26,13 +30,16 @@ import {
   MIN_POOLED_BUFFER_BYTES,
   TENSOR_STREAM_PROTOCOL,
 } from './constants.js';
+import { DirectSenders } from './direct-fetch.js';
+import { DirectTensorServer } from './direct-server.js';
 import { TensorStreamError, TensorStreamErrorCode } from './errors.js';
 import { TensorInbox } from './inbox.js';
-import { type ReceiveLimits, receiveTensorStream } from './receiver.js';
-import { checkTensorSet, sendTensorSet } from './sender.js';
+import { type DirectReceiving, type ReceiveLimits, receiveTensorStream } from './receiver.js';
+import { checkTensorSet, type SendResult, sendTensorSet } from './sender.js';
 
 export { TENSOR_STREAM_PROTOCOL } from './constants.js';
 export { isTensorStreamError, TensorStreamError, TensorStreamErrorCode } from './errors.js';
+export type { SendResult } from './sender.js';
 
 export interface TensorStreamInit {
   /**
@@ -51,6 +58,15 @@ export interface TensorStreamInit {
   stallTimeoutMs?: number;
   replyTimeoutMs?: number;
   openTimeoutMs?: number;
+  /**
+   * Offer large payloads on a direct data channel: a plain TCP socket at this host and port (0:
+   * any) that receivers dial, carrying AES-128-CTR ciphertext. Off when omitted.
+   */
+  direct?: { host: string; port?: number };
+  /** Fetch payloads that senders offer on their direct channel (default true). */
+  useDirect?: boolean;
+  /** A direct fetch from `from` failed and its payload came over the libp2p stream instead. */
+  onDirectFallback?: (err: TensorStreamError, from: PeerId) => void;
 }
 
 /** Narrow views of the libp2p components the service uses. */
@@ -64,6 +80,14 @@ export interface TensorStreamComponents {
   };
 }
 
+/** Payloads received per path since the service started. */
+export interface TensorTransferCounts {
+  /** Fetched over a sender's direct channel and verified. */
+  direct: number;
+  /** Direct offers that failed and came inline instead. */
+  fallbacks: number;
+}
+
 export interface TensorStream {
   /** Sends named tensors for (execution, task) to `peer`; resolves once the peer verified them. */
   send(
@@ -72,7 +96,7 @@ export interface TensorStream {
     taskId: string,
     tensors: Readonly<Record<string, Tensor>>,
     options?: AbortOptions,
-  ): Promise<void>;
+  ): Promise<SendResult>;
   /**
    * Resolves with the named tensors once every spec of (execution, task) has arrived and verified.
    * `senders` (tensor name -> PeerId string) restricts who may send each one.
@@ -91,6 +115,11 @@ export interface TensorStream {
   recycle(buffers: Iterable<ArrayBuffer | Uint8Array>): void;
   /** Bytes of received tensors held and reserved right now. */
   readonly bufferedBytes: number;
+  /** The port of this peer's direct data channel, when it runs one. */
+  readonly directPort: number | undefined;
+  /** Payloads offered on the direct channel whose receiver has not answered yet. */
+  readonly directOffers: number;
+  readonly received: Readonly<TensorTransferCounts>;
 }
 
 class TensorStreamService implements TensorStream, Startable {
@@ -99,7 +128,10 @@ class TensorStreamService implements TensorStream, Startable {
   private readonly limits: ReceiveLimits;
   private readonly replyTimeoutMs: number;
   private readonly openTimeoutMs: number;
+  private readonly directReceiving: DirectReceiving;
+  private directServer: DirectTensorServer | undefined;
   private shutdown = new AbortController();
+  readonly received: TensorTransferCounts = { direct: 0, fallbacks: 0 };
 
   constructor(
     private readonly components: TensorStreamComponents,
@@ -121,6 +153,15 @@ class TensorStreamService implements TensorStream, Startable {
     };
     this.replyTimeoutMs = init.replyTimeoutMs ?? DEFAULT_REPLY_TIMEOUT_MS;
     this.openTimeoutMs = init.openTimeoutMs ?? DEFAULT_OPEN_TIMEOUT_MS;
+    this.directReceiving = {
+      enabled: init.useDirect ?? true,
+      senders: new DirectSenders(),
+      onDirect: () => void this.received.direct++,
+      onFallback: (err, sender) => {
+        this.received.fallbacks++;
+        if (init.onDirectFallback !== undefined) init.onDirectFallback(err, peerIdFromString(sender));
+      },
+    };
   }
 
   readonly [Symbol.toStringTag] = '@splitup/tensor-stream';
@@ -129,22 +170,36 @@ class TensorStreamService implements TensorStream, Startable {
     return this.inbox.bufferedBytes;
   }
 
+  get directPort(): number | undefined {
+    return this.directServer?.port;
+  }
+
+  get directOffers(): number {
+    return this.directServer?.pendingOffers ?? 0;
+  }
+
   async start(): Promise<void> {
     this.shutdown = new AbortController();
     // Every concurrent stream listens on this one signal.
     setMaxListeners(Number.POSITIVE_INFINITY, this.shutdown.signal);
+    if (this.init.direct !== undefined) {
+      this.directServer = await DirectTensorServer.listen({
+        host: this.init.direct.host,
+        port: this.init.direct.port ?? 0,
+      });
+    }
     await this.components.registrar.handle(
       TENSOR_STREAM_PROTOCOL,
       (stream, connection) => {
         const sender = connection.remotePeer;
-        void receiveTensorStream(
-          stream,
-          sender.toString(),
-          this.inbox,
-          this.pool,
-          this.limits,
-          this.shutdown.signal,
-        ).then((rejection) => {
+        void receiveTensorStream(stream, sender.toString(), {
+          inbox: this.inbox,
+          pool: this.pool,
+          limits: this.limits,
+          direct: this.directReceiving,
+          senderHost: remoteHost([connection]),
+          signal: this.shutdown.signal,
+        }).then((rejection) => {
           if (rejection !== undefined) this.init.onRejected?.(rejection, sender);
         });
       },
@@ -155,6 +210,8 @@ class TensorStreamService implements TensorStream, Startable {
   async stop(): Promise<void> {
     this.shutdown.abort();
     await this.components.registrar.unhandle(TENSOR_STREAM_PROTOCOL);
+    await this.directServer?.close();
+    this.directServer = undefined;
     this.inbox.clear(new TensorStreamError(TensorStreamErrorCode.STOPPED, 'tensor stream service stopped'));
     this.pool.clear();
   }
@@ -165,7 +222,7 @@ class TensorStreamService implements TensorStream, Startable {
     taskId: string,
     tensors: Readonly<Record<string, Tensor>>,
     options: AbortOptions = {},
-  ): Promise<void> {
+  ): Promise<SendResult> {
     checkTensorSet(tensors); // before a stream is opened: a bad set costs the receiver nothing
     const openSignal = AbortSignal.any([
       AbortSignal.timeout(this.openTimeoutMs),
@@ -175,9 +232,10 @@ class TensorStreamService implements TensorStream, Startable {
       signal: openSignal,
     });
     try {
-      await sendTensorSet(stream, executionId, taskId, tensors, {
+      return await sendTensorSet(stream, executionId, taskId, tensors, {
         signal: options.signal ?? this.shutdown.signal,
         replyTimeoutMs: this.replyTimeoutMs,
+        ...(this.directServer === undefined ? {} : { direct: this.directServer }),
       });
     } catch (err) {
       stream.abort(err instanceof Error ? err : new Error(String(err)));

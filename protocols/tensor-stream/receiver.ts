@@ -1,14 +1,23 @@
 // Inbound side: reads headers and payloads from one stream, validates each header against the
 // task's declared interface before allocating, verifies each payload's sha256, hands the verified
 // set to the inbox and answers the sender with a verdict.
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import type { Stream } from '@libp2p/interface';
 import type { Tensor } from '../../storage/tensors/tensor.js';
 import { StreamReader } from '../common/stream-reader.js';
 import type { BufferPool } from './buffer-pool.js';
-import { HEADER_LENGTH_BYTES, MAX_REPLY_CODE_BYTES, REPLY_OK, REPLY_REJECTED } from './constants.js';
+import {
+  ACK_DIRECT_DONE,
+  ACK_SEND_INLINE,
+  DIRECT_RETRY_AFTER_MS,
+  HEADER_LENGTH_BYTES,
+  MAX_REPLY_CODE_BYTES,
+  REPLY_OK,
+  REPLY_REJECTED,
+} from './constants.js';
+import { DirectChannelError, type DirectSenders, fetchDirectPayload } from './direct-fetch.js';
 import { TensorStreamError, TensorStreamErrorCode, tensorReadErrors } from './errors.js';
-import { decodeHeader, decodeHeaderLength } from './header.js';
+import { decodeHeader, decodeHeaderLength, type TensorHeader } from './header.js';
 import { duplicate, type TensorInbox } from './inbox.js';
 import { validateHeader } from './validate.js';
 
@@ -16,6 +25,27 @@ export interface ReceiveLimits {
   maxTensorBytes: number;
   maxTensorsPerStream: number;
   stallTimeoutMs: number;
+}
+
+/** How payloads offered on the sender's direct data channel are fetched. */
+export interface DirectReceiving {
+  /** Off: every direct offer is answered with "send inline". */
+  enabled: boolean;
+  senders: DirectSenders;
+  /** A direct fetch that failed; the payload then came inline. */
+  onFallback?: (err: TensorStreamError, sender: string) => void;
+  /** A payload that arrived over the direct channel and verified. */
+  onDirect?: (bytes: number) => void;
+}
+
+export interface ReceiveContext {
+  inbox: TensorInbox;
+  pool: BufferPool;
+  limits: ReceiveLimits;
+  direct: DirectReceiving;
+  /** The IP the sender's libp2p connection comes from: where its direct channel is dialled. */
+  senderHost: string | undefined;
+  signal: AbortSignal;
 }
 
 export function encodeReply(err?: TensorStreamError): Uint8Array {
@@ -36,17 +66,67 @@ function asTensorStreamError(err: unknown): TensorStreamError {
 }
 
 /**
+ * Tries the direct channel a header offers. Resolves with the payload's digest when every byte
+ * arrived; undefined when the channel failed or the bytes do not hash to the header's sha256 (only
+ * the libp2p stream is authenticated, so the payload is then asked for there).
+ */
+async function fetchDirect(
+  header: TensorHeader,
+  data: Uint8Array,
+  sender: string,
+  context: ReceiveContext,
+): Promise<Buffer | undefined> {
+  const { direct, senderHost } = context;
+  if (!direct.enabled || senderHost === undefined || !direct.senders.usable(sender)) return undefined;
+  const hash = createHash('sha256');
+  try {
+    await fetchDirectPayload({
+      host: senderHost,
+      route: header.direct!,
+      into: data,
+      hash,
+      stallTimeoutMs: context.limits.stallTimeoutMs,
+      signal: context.signal,
+    });
+  } catch (err) {
+    if (!(err instanceof DirectChannelError)) throw err;
+    // The sender's port is unreachable from here: stop trying it for a while.
+    if (!err.connected) direct.senders.markUnavailable(sender, DIRECT_RETRY_AFTER_MS);
+    direct.onFallback?.(err, sender);
+    return undefined;
+  }
+  const digest = hash.digest();
+  if (!digest.equals(header.sha256)) {
+    direct.onFallback?.(
+      new TensorStreamError(
+        TensorStreamErrorCode.DIRECT_CHANNEL_FAILED,
+        `direct channel: tensor ${header.name} hashed to ${digest.toString('hex')}, not its header's sha256`,
+      ),
+      sender,
+    );
+    return undefined;
+  }
+  direct.onDirect?.(data.byteLength);
+  return digest;
+}
+
+/** Reads an inline payload into `data`, feeding the hash. */
+async function readInline(reader: StreamReader, header: TensorHeader, data: Uint8Array): Promise<Buffer> {
+  const hash: Hash = createHash('sha256');
+  await reader.readInto(data, `tensor ${header.name}`, (piece) => hash.update(piece));
+  return hash.digest();
+}
+
+/**
  * Receives one stream from `sender` (a PeerId string). Resolves with the rejection it sent back,
  * or undefined when accepted.
  */
 export async function receiveTensorStream(
   stream: Stream,
   sender: string,
-  inbox: TensorInbox,
-  pool: BufferPool,
-  limits: ReceiveLimits,
-  signal?: AbortSignal,
+  context: ReceiveContext,
 ): Promise<TensorStreamError | undefined> {
+  const { inbox, pool, limits, signal } = context;
   const reader = new StreamReader(stream, limits.stallTimeoutMs, tensorReadErrors, signal);
   const received = new Map<string, Tensor>();
   let reserved = 0;
@@ -84,14 +164,17 @@ export async function receiveTensorStream(
       inbox.reserve(header.byteLength);
       reserved += header.byteLength;
       const data = pool.take(header.byteLength);
-      const hash = createHash('sha256');
+      let digest: Buffer | undefined;
       try {
-        await reader.readInto(data, `tensor ${header.name}`, (piece) => hash.update(piece));
+        if (header.direct !== undefined) {
+          digest = await fetchDirect(header, data, sender, context);
+          stream.send(Uint8Array.of(digest === undefined ? ACK_SEND_INLINE : ACK_DIRECT_DONE));
+        }
+        digest ??= await readInline(reader, header, data);
       } catch (err) {
         pool.give(data); // nobody saw these bytes
         throw err;
       }
-      const digest = hash.digest();
       if (!digest.equals(header.sha256)) {
         pool.give(data);
         throw new TensorStreamError(

@@ -61,6 +61,32 @@ describe('tensor header codec', () => {
     assert.throws(() => decodeHeader(badDtype), code(TensorStreamErrorCode.MALFORMED_HEADER));
   });
 
+  it('round-trips a direct route, and rejects an unknown route, port 0 or a short route', () => {
+    const direct = {
+      port: 40_001,
+      token: new Uint8Array(16).fill(1),
+      key: new Uint8Array(16).fill(2),
+      iv: new Uint8Array(16).fill(3),
+    };
+    const encoded = body({ ...header, direct });
+    assert.deepEqual(decodeHeader(encoded), { ...header, direct });
+    const routeAt = body(header).byteLength - 1;
+    const unknownRoute = encoded.slice();
+    unknownRoute[routeAt] = 9;
+    assert.throws(() => decodeHeader(unknownRoute), /unknown payload route 9/);
+    const portZero = encoded.slice();
+    portZero.fill(0, routeAt + 1, routeAt + 3);
+    assert.throws(() => decodeHeader(portZero), /port 0/);
+    assert.throws(
+      () => decodeHeader(encoded.subarray(0, encoded.byteLength - 1)),
+      /truncated at direct route/,
+    );
+    assert.throws(
+      () => encodeHeader({ ...header, direct: { ...direct, key: new Uint8Array(15) } }),
+      code(TensorStreamErrorCode.INVALID_TENSOR),
+    );
+  });
+
   it('rejects random bytes', () => {
     for (let i = 0; i < 200; i++) {
       const junk = new Uint8Array(1 + (i % 60)).map(() => Math.floor(Math.random() * 256));
