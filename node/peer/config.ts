@@ -38,6 +38,8 @@ export interface NodeConfig {
   threads: number | undefined;
   /** Direct data channel serving weight blocks: 'auto' (listen host, any port), 'off', or host:port. */
   blocksDirect: string;
+  /** Direct data channel offering large tensors this peer sends: 'auto', 'off', or host:port. */
+  tensorDirect: string;
 }
 
 type Kind = 'string' | 'list' | 'int' | { oneOf: readonly string[] };
@@ -164,6 +166,13 @@ export const NODE_OPTIONS: readonly OptionSpec[] = [
     kind: 'string',
     help: 'plain socket serving weight blocks: auto (listen host, any port) | off | host:port',
   },
+  {
+    key: 'tensorDirect',
+    flag: 'tensor-direct',
+    env: 'SPLITUP_TENSOR_DIRECT',
+    kind: 'string',
+    help: 'socket offering large tensors this peer sends, AES-128-CTR encrypted: auto | off | host:port',
+  },
 ];
 
 /** Committee re-listing default: a heartbeat interval keeps the view as fresh as liveness. */
@@ -188,23 +197,38 @@ export function defaultConfig(): NodeConfig {
     tasks: [],
     threads: undefined,
     blocksDirect: 'auto',
+    tensorDirect: 'auto',
   };
 }
 
 /**
- * Where this peer serves weight blocks over a plain socket, or undefined for none. 'auto' takes
- * the IP of the first TCP listen address, with any free port.
+ * Where a direct data channel of this peer listens, or undefined for none: `value` is 'off',
+ * host:port, or 'auto' (the IP of the first TCP listen address, any free port).
  */
-export function blocksDirectListen(config: NodeConfig): { host: string; port: number } | undefined {
-  if (config.blocksDirect === 'off') return undefined;
-  if (config.blocksDirect !== 'auto') return parseHostPort(config.blocksDirect, 'blocks-direct address');
-  for (const addr of config.listen) {
+function directListen(
+  value: string,
+  what: string,
+  listen: readonly string[],
+): { host: string; port: number } | undefined {
+  if (value === 'off') return undefined;
+  if (value !== 'auto') return parseHostPort(value, what);
+  for (const addr of listen) {
     const components = multiaddr(addr).getComponents();
     const ip = components.find((c) => c.name === 'ip4' || c.name === 'ip6');
     if (ip?.value !== undefined && components.some((c) => c.name === 'tcp'))
       return { host: ip.value, port: 0 };
   }
   return undefined;
+}
+
+/** Where this peer serves weight blocks over a plain socket, or undefined for none. */
+export function blocksDirectListen(config: NodeConfig): { host: string; port: number } | undefined {
+  return directListen(config.blocksDirect, 'blocks-direct address', config.listen);
+}
+
+/** Where this peer offers the large tensors it sends, or undefined for none. */
+export function tensorDirectListen(config: NodeConfig): { host: string; port: number } | undefined {
+  return directListen(config.tensorDirect, 'tensor-direct address', config.listen);
 }
 
 type Partial_ = Partial<Record<keyof NodeConfig, unknown>>;
@@ -315,7 +339,8 @@ function checkAddresses(config: NodeConfig): void {
     throw new SplitUpError('CONFIG_INVALID', 'a worker needs both --bundle and --tasks, or neither');
   if (config.listen.length === 0)
     throw new SplitUpError('CONFIG_INVALID', 'at least one listen address is needed');
-  blocksDirectListen(config); // throws on a malformed host:port
+  blocksDirectListen(config); // these throw on a malformed host:port
+  tensorDirectListen(config);
   if (!NETWORK_NAME_PATTERN.test(config.network)) {
     throw new SplitUpError(
       'CONFIG_INVALID',

@@ -14,7 +14,7 @@ import { InferenceClient } from '../roles/client/inference-client.js';
 import { startWorkerTasks } from '../roles/worker/start-worker.js';
 import { WorkerExecutor } from '../roles/worker/worker-executor.js';
 import { BootstrapDialer } from './bootstrap-dialer.js';
-import { blocksDirectListen, type NodeConfig } from './config.js';
+import { blocksDirectListen, type NodeConfig, tensorDirectListen } from './config.js';
 import { ContentProvider } from './content-provider.js';
 import { createPeer, type SplitUpPeer } from './create-peer.js';
 import type { Logger } from './logger.js';
@@ -62,6 +62,7 @@ export async function startPeer(config: NodeConfig, logger: Logger): Promise<Run
   const worker = config.role === 'worker' ? new WorkerExecutor({ log }) : undefined;
   const client = config.role === 'client' ? new InferenceClient() : undefined;
   const blocksDirect = blocksDirectListen(config);
+  const tensorDirect = tensorDirectListen(config);
   const node = await createPeer<RoleServices>({
     privateKey: identity.privateKey,
     listen: config.listen,
@@ -83,7 +84,16 @@ export async function startPeer(config: NodeConfig, logger: Logger): Promise<Run
         refreshIntervalMs: config.committeeRefreshMs,
       }),
       blocks: blocks({ store, ...(blocksDirect === undefined ? {} : { direct: blocksDirect }) }),
-      tensorStream: tensorStream({ interfaceFor: (worker ?? client)?.interfaceFor ?? (() => undefined) }),
+      tensorStream: tensorStream({
+        interfaceFor: (worker ?? client)?.interfaceFor ?? (() => undefined),
+        ...(tensorDirect === undefined ? {} : { direct: tensorDirect }),
+        onDirectFallback: (err, from) =>
+          logger.warn('tensor.direct_fallback', {
+            from: from.toString(),
+            code: err.code,
+            reason: err.message,
+          }),
+      }),
       execution: executionControl({
         ...(worker ? { onAssign: worker.onAssign } : {}),
         ...(client ? { onReport: client.onReport } : {}),
@@ -101,6 +111,7 @@ export async function startPeer(config: NodeConfig, logger: Logger): Promise<Run
     network: config.network,
     listen: node.getMultiaddrs().map(String),
     blocksDirectPort: node.services.blocks.directPort ?? 'off',
+    tensorDirectPort: node.services.tensorStream.directPort ?? 'off',
   });
   const dialer = new BootstrapDialer(node, config.bootstrap, logger);
   dialer.start();

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { isSplitUpError } from '../../../node/errors.js';
-import { blocksDirectListen, loadNodeConfig } from '../../../node/peer/config.js';
+import { blocksDirectListen, loadNodeConfig, tensorDirectListen } from '../../../node/peer/config.js';
 import { createLogger } from '../../../node/peer/logger.js';
 
 const dir = await mkdtemp(join(tmpdir(), 'splitup-config-'));
@@ -93,5 +93,17 @@ test('the blocks direct channel follows the listen host, can be placed, or turne
   await assert.rejects(
     loadNodeConfig(['--blocks-direct', 'nowhere'], {}),
     (e) => isSplitUpError(e, 'CONFIG_INVALID') && /blocks-direct address 'nowhere'/.test(e.message),
+  );
+});
+
+test('the tensor direct channel follows the listen host, can be placed, or turned off', async () => {
+  const auto = await loadNodeConfig(['--listen', '/ip4/127.0.0.1/tcp/4001'], {});
+  assert.deepEqual(tensorDirectListen(auto), { host: '127.0.0.1', port: 0 });
+  const placed = await loadNodeConfig([], { SPLITUP_TENSOR_DIRECT: '127.0.0.2:7001' });
+  assert.deepEqual(tensorDirectListen(placed), { host: '127.0.0.2', port: 7001 });
+  assert.equal(tensorDirectListen(await loadNodeConfig(['--tensor-direct', 'off'], {})), undefined);
+  await assert.rejects(
+    loadNodeConfig(['--tensor-direct', 'x:y'], {}),
+    (e) => isSplitUpError(e, 'CONFIG_INVALID') && /tensor-direct address 'x:y'/.test(e.message),
   );
 });
