@@ -3,7 +3,7 @@
 // Files starting with `_` are scratch and skipped. Extra arguments after `--` go to each bench.
 // Usage: npm run bench [-- <name>... [-- <bench args>]]   e.g. npm run bench -- model-layer
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -27,13 +27,18 @@ for (const f of files) {
   }
 }
 
+// The binary's malloc settings (node/bin/splitup), so a bench measures what a peer runs with.
+const launcher = readFileSync(join(root, 'node', 'bin', 'splitup'), 'utf8');
+const tunables = /GLIBC_TUNABLES:=([^}]+)\}/.exec(launcher)?.[1];
+const env = { ...process.env, GLIBC_TUNABLES: process.env.GLIBC_TUNABLES ?? tunables };
+
 let failed = 0;
 for (const f of files) {
   console.log(`\n=== bench/${f} ===`);
   const result = spawnSync(
     process.execPath,
     ['--import', 'tsx', '--import', './node/runtime/polyfills.ts', join('bench', f), ...benchArgs],
-    { cwd: root, stdio: 'inherit' },
+    { cwd: root, stdio: 'inherit', env },
   );
   if (result.status !== 0) {
     console.error(`bench/${f} exited with ${result.status ?? result.signal}`);
