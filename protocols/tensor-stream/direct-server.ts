@@ -16,6 +16,8 @@ import {
 } from './constants.js';
 import type { DirectRoute } from './header.js';
 
+/** Encrypted bytes queued on a socket before the writer waits for it to drain. */
+const WRITE_AHEAD_BYTES = 4 * SEND_CHUNK_BYTES;
 /** Bytes a receiver sends before the payload flows: the magic, then the token. */
 const PREAMBLE_BYTES = DIRECT_MAGIC.byteLength + DIRECT_TOKEN_BYTES;
 
@@ -119,8 +121,9 @@ export class DirectTensorServer {
     const cipher = createCipheriv(DIRECT_CIPHER, offer.key, offer.iv);
     try {
       for (let at = 0; at < offer.data.byteLength && !socket.destroyed; at += SEND_CHUNK_BYTES) {
-        const slice = offer.data.subarray(at, at + SEND_CHUNK_BYTES);
-        if (!socket.write(cipher.update(slice))) await drainOrClose(socket);
+        socket.write(cipher.update(offer.data.subarray(at, at + SEND_CHUNK_BYTES)));
+        // Encrypt ahead: slices queued past the kernel's buffer keep it fed while this waits.
+        if (socket.writableLength >= WRITE_AHEAD_BYTES) await drainOrClose(socket);
       }
       socket.end();
     } catch {
