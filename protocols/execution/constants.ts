@@ -1,5 +1,5 @@
 // Wire limits and timings of the execution control protocol (client → worker assignments,
-// worker → client reports). Tensors never travel here: they use /splitup/tensor/1.0.0.
+// worker → client reports). Tensors never travel here: they use /splitup/tensor/2.0.0.
 
 /** 2.0.0: assignments name each input's one sender (`sources`); 1.0.0 peers could not be checked. */
 export const EXECUTION_PROTOCOL = '/splitup/execution/2.0.0';

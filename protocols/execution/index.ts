@@ -1,6 +1,6 @@
 // The execution control protocol `/splitup/execution/2.0.0`: a client assigns task instances to
 // workers (with the routes their outputs take) and workers report back. One framed request, one
-// framed verdict per stream. Tensors travel on /splitup/tensor/1.0.0, never here.
+// framed verdict per stream. Tensors travel on /splitup/tensor/2.0.0, never here.
 import type {
   AbortOptions,
   PeerId,

@@ -1,4 +1,4 @@
-// Real libp2p nodes on loopback TCP (noise + yamux) exchanging tensors over /splitup/tensor/1.0.0.
+// Real libp2p nodes on loopback TCP (noise + yamux) exchanging tensors over /splitup/tensor/2.0.0.
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
