@@ -23,7 +23,7 @@ export const DEFAULT_MAX_TENSOR_BYTES = 2 * 1024 ** 3;
 export const DEFAULT_MAX_TENSORS_PER_STREAM = 64;
 /** Bytes of received tensors held for tasks nobody awaits yet, summed over all executions. */
 export const DEFAULT_MAX_INBOX_BYTES = 4 * 1024 ** 3;
-/** Payload buffers kept for reuse after consumers hand them back (see buffer-pool.ts). */
+/** Payload buffers kept for reuse after consumers hand them back (see protocols/common/buffer-pool.ts). */
 export const DEFAULT_MAX_POOLED_BYTES = 512 * 1024 ** 2;
 /** Payloads smaller than this are allocated fresh: pooling them saves nothing measurable. */
 export const MIN_POOLED_BUFFER_BYTES = 1024 * 1024;

@@ -14,8 +14,8 @@ import type {
 } from '@libp2p/interface';
 import { peerIdFromString } from '@libp2p/peer-id';
 import type { Tensor, TensorSpec } from '../../storage/tensors/tensor.js';
+import { BufferPool } from '../common/buffer-pool.js';
 import { remoteHost } from '../common/remote-host.js';
-import { BufferPool } from './buffer-pool.js';
 import {
   DEFAULT_MAX_INBOX_BYTES,
   DEFAULT_MAX_POOLED_BYTES,

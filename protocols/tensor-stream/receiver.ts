@@ -4,8 +4,8 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { Stream } from '@libp2p/interface';
 import type { Tensor } from '../../storage/tensors/tensor.js';
+import type { BufferPool } from '../common/buffer-pool.js';
 import { StreamReader } from '../common/stream-reader.js';
-import type { BufferPool } from './buffer-pool.js';
 import {
   ACK_DIRECT_DONE,
   ACK_SEND_INLINE,

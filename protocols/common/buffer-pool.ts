@@ -1,11 +1,12 @@
-// Payload buffers handed back by consumers, reused for the next tensor of the same size.
+// Payload buffers handed back by consumers, reused for the next payload of the same size.
 //
 // Why: a fresh 64 MiB ArrayBuffer per received tensor costs page faults on first write and the
 // major GCs V8 runs for external memory; in bench/tensor-stream.ts that was about half of the
-// receive time. Inference repeats the same shapes, so the same sizes come back.
+// receive time. Inference repeats the same shapes, so the same sizes come back; a weight fetch
+// reads a thousand leaves of the same 1 MiB.
 //
 // Only buffers nobody else can reach may be given back: the engine returns the input buffers it
-// was handed (transferred to its thread and back), which makes them exclusively ours.
+// was handed (transferred to its thread and back), a fetch the leaves it has written to disk.
 
 export interface BufferPoolLimits {
   /** Bytes held at most; the oldest buffers are dropped beyond it. */

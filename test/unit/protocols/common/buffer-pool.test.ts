@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BufferPool } from '../../../../protocols/tensor-stream/buffer-pool.js';
+import { BufferPool } from '../../../../protocols/common/buffer-pool.js';
 
 const MIB = 1024 * 1024;
 
