@@ -69,8 +69,15 @@ export function encodePresentHeader(length: number): Uint8Array {
 
 export const ABSENT = Uint8Array.of(BLOCK_ABSENT);
 
-/** Reads one response entry: the block's bytes, or null when the provider does not have it. */
-export async function readResponseEntry(reader: StreamReader, cid: CID): Promise<Uint8Array | null> {
+/**
+ * Reads one response entry: the block's bytes, or null when the provider does not have it.
+ * `allocate` supplies the buffer the block is read into (a pooled one, say).
+ */
+export async function readResponseEntry(
+  reader: StreamReader,
+  cid: CID,
+  allocate: (byteLength: number) => Uint8Array = (n) => Buffer.allocUnsafeSlow(n),
+): Promise<Uint8Array | null> {
   const status = (await reader.readExactly(1, `status of ${cid}`))![0];
   if (status === BLOCK_ABSENT) return null;
   if (status !== BLOCK_PRESENT) {
@@ -84,5 +91,7 @@ export async function readResponseEntry(reader: StreamReader, cid: CID): Promise
       `block ${cid} of ${length} bytes exceeds ${MAX_BLOCK_BYTES}`,
     );
   }
-  return (await reader.readExactly(length, `block ${cid}`))!;
+  const block = allocate(length);
+  await reader.readInto(block, `block ${cid}`, () => {});
+  return block;
 }

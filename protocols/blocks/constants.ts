@@ -21,6 +21,8 @@ export const DEFAULT_CONCURRENT_REQUESTS = 4;
 export const DEFAULT_BATCH_SIZE = 16;
 /** Blocks of one response being written to the store while the next ones are read. */
 export const DEFAULT_STORES_IN_FLIGHT = 4;
+/** Leaf buffers one fetch keeps for reuse (a few in flight per request, several requests). */
+export const MAX_POOLED_LEAF_BYTES = 64 * 1024 * 1024;
 /** Children of a DAG node checked for local presence at once. */
 export const LINK_CHECK_CONCURRENCY = 64;
 /** A stream that delivers nothing for this long is abandoned. */

@@ -7,11 +7,13 @@ import { setMaxListeners } from 'node:events';
 import * as dagPb from '@ipld/dag-pb';
 import type { PeerId } from '@libp2p/interface';
 import type { CID } from 'multiformats/cid';
+import * as raw from 'multiformats/codecs/raw';
 import { type WeightStore, WeightStoreError } from '../../storage/weights/index.js';
+import { BufferPool } from '../common/buffer-pool.js';
 import type { ByteStream } from '../common/socket-stream.js';
 import { StreamReader } from '../common/stream-reader.js';
 import { encodeRequest, readResponseEntry } from './codec.js';
-import { LINK_CHECK_CONCURRENCY } from './constants.js';
+import { LINK_CHECK_CONCURRENCY, MAX_POOLED_LEAF_BYTES } from './constants.js';
 import { BlocksError, BlocksErrorCode, blocksReadErrors } from './errors.js';
 
 export type BlockSink = Pick<WeightStore, 'hasBlock' | 'getBlock' | 'putVerifiedBlock' | 'pinWhileFetching'>;
@@ -75,6 +77,10 @@ export async function fetchDag(
   const signal = options.signal === undefined ? stop.signal : AbortSignal.any([stop.signal, options.signal]);
   setMaxListeners(Number.POSITIVE_INFINITY, signal); // every stream, read and write listens on it
   const pinning = await deps.store.pinWhileFetching(root, signal);
+  // Leaves are read into reused buffers: a fresh 1 MiB buffer per block made V8 collect garbage
+  // for about a tenth of a fetch. Only raw leaves go back; a dag-pb node's links point into it.
+  const leaves = new BufferPool({ maxBytes: MAX_POOLED_LEAF_BYTES, minBufferBytes: 0 });
+  const allocate = (byteLength: number) => leaves.take(byteLength);
   let inFlight = 0;
   let next = 0;
 
@@ -99,6 +105,9 @@ export async function fetchDag(
         throw new BlocksError(BlocksErrorCode.BLOCK_HASH_MISMATCH, err.message, { cause: err });
       }
       throw err;
+    } finally {
+      // Written (or refused): nothing holds a raw leaf's bytes any more.
+      if (cid.code === raw.code) leaves.give(block);
     }
     pinning.stored(cid);
     const { links, size } = linksOf(cid, block);
@@ -176,7 +185,7 @@ export async function fetchDag(
       const reader = new StreamReader(stream, options.stallTimeoutMs, blocksReadErrors, signal);
       for (let i = 0; i < batch.length; i++) {
         const cid = batch[i]!;
-        const block = await readResponseEntry(reader, cid);
+        const block = await readResponseEntry(reader, cid, allocate);
         if (storeError !== undefined) throw storeError;
         if (block === null) {
           const key = cid.toString();
