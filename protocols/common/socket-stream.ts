@@ -28,6 +28,8 @@ export type ByteStream = Pick<
   | 'readableEnded'
   | 'readStatus'
   | 'status'
+  | 'pause'
+  | 'resume'
 >;
 
 /** After closeRead(), how long the remote may keep its write side open before the socket goes. */
@@ -143,6 +145,15 @@ export class SocketStream extends TypedEventEmitter<MessageStreamEvents> impleme
       });
     }
     this.socket.resume();
+  }
+
+  /** Stops reading from the socket (the kernel's buffer then holds the peer back). */
+  pause(): void {
+    this.socket.pause();
+  }
+
+  resume(): void {
+    if (this.reading) this.socket.resume();
   }
 
   send(data: Uint8Array): boolean {

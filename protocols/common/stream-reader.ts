@@ -19,7 +19,8 @@ export interface StreamReadErrors {
 export type ReadableStream = Pick<
   Stream,
   'addEventListener' | 'removeEventListener' | 'readableEnded' | 'readStatus' | 'status'
->;
+> &
+  Partial<Pick<Stream, 'pause' | 'resume'>>;
 
 /** A read in progress: fills `into` and feeds each piece to `onPiece`. */
 interface PendingRead {
@@ -42,6 +43,8 @@ export class StreamReader {
   private failure: Error | undefined;
   private pending: PendingRead | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** Paused by us: transient bytes arrived with no read to take them (see onMessage). */
+  private paused = false;
 
   constructor(
     private readonly stream: ReadableStream,
@@ -109,6 +112,10 @@ export class StreamReader {
     this.pending = { into, filled: 0, onPiece, resolve, reject };
     this.fill();
     this.settle();
+    if (this.pending !== undefined && this.paused) {
+      this.paused = false;
+      this.stream.resume?.();
+    }
     if (this.pending !== undefined) {
       this.timer = setTimeout(() => this.onStall(timeoutMs), timeoutMs);
     }
@@ -165,8 +172,14 @@ export class StreamReader {
       this.fill();
       this.settle();
     }
-    // A transient chunk's memory is reused once this handler returns: keep copies of what is left.
+    // A transient chunk's memory is reused once this handler returns: keep copies of what is left,
+    // and with no read waiting, stop the stream until one does. Otherwise a consumer busy
+    // elsewhere (a fetch writing blocks to disk) had most of its bytes copied and collected.
     if (evt.transient === true) {
+      if (this.pending === undefined && this.head < this.queue.length && !this.paused) {
+        this.paused = true;
+        this.stream.pause?.();
+      }
       // new Uint8Array(view) copies; a Buffer's slice() would only make another view.
       for (let i = Math.max(firstNew, this.head); i < this.queue.length; i++) {
         this.queue[i] = new Uint8Array(this.queue[i]!);

@@ -47,6 +47,25 @@ describe('socket stream', () => {
     await stream.close();
   });
 
+  it('stops reading while no read waits: the kernel holds the sender back, not our memory', async () => {
+    const payload = randomBytes(48 * 1024 * 1024);
+    let server!: net.Socket;
+    const port = await serve((socket) => {
+      server = socket;
+      socket.end(payload);
+    });
+    const stream = await dial(port);
+    const reader = new StreamReader(stream, 5_000, errors);
+    const head = (await reader.readExactly(10, 'head'))!;
+    await new Promise((r) => setTimeout(r, 300)); // nobody reads for a while
+    // Without the pause every byte would have been copied into the reader's queue by now.
+    assert.ok(server.writableLength > 8 * 1024 * 1024, `sender still holds ${server.writableLength} bytes`);
+    const rest = (await reader.readExactly(payload.byteLength - 10, 'rest'))!;
+    assert.ok(Buffer.concat([head, rest]).equals(payload));
+    assert.equal(await reader.readExactly(1, 'end', true), null);
+    await stream.close();
+  });
+
   it('half-closes: the reply still flows after our end of writing', async () => {
     const port = await serve((socket) => {
       const stream = new SocketStream(socket);
