@@ -1,5 +1,5 @@
 // Tensor stream vs raw TCP: 64 MiB from one process to another over loopback.
-//   node --import tsx bench/tensor-stream.ts [--rounds 5]
+//   node --import tsx bench/tensor-stream.ts [--rounds 5] [--only <part of a row name>]
 // The receiver runs in a child process (as a remote peer would), so sender and receiver each get
 // a core. Each round measures, back to back:
 //   - raw TCP on a fresh connection (the issue's baseline) and on a warm one;
@@ -12,7 +12,8 @@
 //   - the same over noise, what a noise-only peer gets;
 //   - the tensor stream with the sender's direct data channel (what peers use by default): the
 //     header on the libp2p stream, the payload AES-128-CTR encrypted on a plain socket.
-// Prints medians and ratios against the baselines of the same run.
+// Prints medians and ratios against the baselines of the same run. `--only direct` runs the two
+// baselines and the rows naming "direct" alone, so no other row's garbage lands in their time.
 import '../node/runtime/polyfills.js';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -162,7 +163,10 @@ async function tensorSend(node: BenchNode, to: string, tensor: Tensor): Promise<
   return mbps(tensor.data.byteLength, ms);
 }
 
-async function runSender(rounds: number): Promise<void> {
+/** The baselines every ratio needs: they run whatever `--only` says. */
+const BASELINES = ['raw TCP, fresh connection', 'libp2p stream (TLS+yamux)'];
+
+async function runSender(rounds: number, only: string | undefined): Promise<void> {
   const child: ChildProcess = spawn(
     process.execPath,
     ['--import', 'tsx', new URL(import.meta.url).pathname, '--receiver'],
@@ -180,7 +184,7 @@ async function runSender(rounds: number): Promise<void> {
     const plain: Tensor = { dtype: 'uint8', shape: [PAYLOAD_BYTES], data: payload };
     const hashed: Tensor = { ...plain, sha256: createHash('sha256').update(payload).digest() };
     const warmSocket = await tcpConnect(tcpPort);
-    const variants: Record<string, () => Promise<number>> = {
+    const allVariants: Record<string, () => Promise<number>> = {
       'raw TCP, fresh connection': () => freshTcp(tcpPort, payload),
       'raw TCP, warm connection': () => rawTcp(warmSocket, payload),
       'libp2p stream (TLS+yamux)': () => libp2pStream(tlsNode, addrs.plain!, payload),
@@ -189,6 +193,11 @@ async function runSender(rounds: number): Promise<void> {
       'tensor stream, noise, as a worker': () => tensorSend(noiseNode, addrs.noiseWorker!, hashed),
       'tensor stream, direct, as a worker': () => tensorSend(directNode, addrs.directWorker!, hashed),
     };
+    const variants = Object.fromEntries(
+      Object.entries(allVariants).filter(
+        ([name]) => only === undefined || BASELINES.includes(name) || name.includes(only),
+      ),
+    );
     const results: Record<string, number[]> = Object.fromEntries(Object.keys(variants).map((n) => [n, []]));
     // Round 0 warms up (JIT, connections, yamux windows, the buffer pool) and is not counted.
     for (let round = 0; round <= rounds; round++) {
@@ -221,6 +230,6 @@ async function runSender(rounds: number): Promise<void> {
 const args = process.argv.slice(2);
 if (args.includes('--receiver')) await runReceiver();
 else {
-  const at = args.indexOf('--rounds');
-  await runSender(at >= 0 ? Number(args[at + 1]) : DEFAULT_ROUNDS);
+  const value = (flag: string) => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
+  await runSender(Number(value('--rounds') ?? DEFAULT_ROUNDS), value('--only'));
 }
