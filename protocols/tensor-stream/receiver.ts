@@ -89,6 +89,8 @@ async function fetchDirect(
       signal: context.signal,
     });
   } catch (err) {
+    // Stopping is not a channel failure: the stream is rejected as ABORTED.
+    if (context.signal.aborted) throw tensorReadErrors.aborted();
     if (!(err instanceof DirectChannelError)) throw err;
     // The sender's port is unreachable from here: stop trying it for a while.
     if (!err.connected) direct.senders.markUnavailable(sender, DIRECT_RETRY_AFTER_MS);
