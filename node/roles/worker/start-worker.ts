@@ -5,6 +5,7 @@ import type { Blocks } from '../../../protocols/blocks/index.js';
 import { BlocksError, BlocksErrorCode } from '../../../protocols/blocks/index.js';
 import type { WeightStore } from '../../../storage/weights/index.js';
 import { SplitUpError } from '../../errors.js';
+import { FetchProgressReporter } from './fetch-progress.js';
 import { openTaskRunners } from './open-runners.js';
 import { prepareBundle } from './prepare-bundle.js';
 import type { WorkerExecutor } from './worker-executor.js';
@@ -33,21 +34,12 @@ function retriable(err: unknown): boolean {
 export async function startWorkerTasks(opts: WorkerStartOptions): Promise<{ bundleId: string }> {
   const deadline = Date.now() + FETCH_DEADLINE_MS;
   const deps = { store: opts.store, blocks: opts.blocks };
-  let lastProgressFile = '';
+  const progress = new FetchProgressReporter(opts.log);
   for (;;) {
     try {
       const prepared = await prepareBundle(opts.bundle, opts.tasks, opts.dataDir, deps, {
         ...(opts.signal ? { signal: opts.signal } : {}),
-        onProgress: (p) => {
-          if (p.file === lastProgressFile && p.bytes !== p.totalBytes) return;
-          lastProgressFile = p.file;
-          opts.log('worker.fetch', {
-            file: p.file,
-            bytes: p.bytes,
-            totalBytes: p.totalBytes,
-            cached: p.cached,
-          });
-        },
+        onProgress: (p) => progress.update(p),
       });
       opts.log('worker.loading', { bundleId: prepared.bundleId, tasks: opts.tasks, dir: prepared.dir });
       const runners = await openTaskRunners(prepared.dir, prepared.manifest, opts.tasks, {
