@@ -3,8 +3,9 @@
 // and got a token naming them. The socket carries the very request/response of
 // /splitup/blocks/1.0.0, after the magic and the token.
 import { randomBytes } from 'node:crypto';
-import net from 'node:net';
+import type net from 'node:net';
 import type { PeerId, Stream } from '@libp2p/interface';
+import { listeningPort, listenTcp } from '../common/listen-tcp.js';
 import { SocketStream } from '../common/socket-stream.js';
 import { StreamReader } from '../common/stream-reader.js';
 import {
@@ -41,22 +42,18 @@ export class DirectBlockServer {
   ) {}
 
   static async listen(init: DirectServerInit): Promise<DirectBlockServer> {
-    const server = net.createServer({ allowHalfOpen: true, noDelay: true });
-    server.maxConnections = MAX_DIRECT_CONNECTIONS;
-    const direct = new DirectBlockServer(server, init);
-    server.on('connection', (socket) => direct.serve(socket));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(init.port, init.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
+    let direct: DirectBlockServer | undefined;
+    const server = await listenTcp(init.host, init.port, {
+      allowHalfOpen: true,
+      maxConnections: MAX_DIRECT_CONNECTIONS,
+      onSocket: (socket) => (direct === undefined ? socket.destroy() : direct.serve(socket)),
     });
+    direct = new DirectBlockServer(server, init);
     return direct;
   }
 
   get port(): number {
-    return (this.server.address() as net.AddressInfo).port;
+    return listeningPort(this.server);
   }
 
   /** A fresh token that lets `peer` use this server for DIRECT_TOKEN_TTL_MS. */

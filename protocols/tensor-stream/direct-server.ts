@@ -3,7 +3,8 @@
 // offer's one-time token, and gets the payload encrypted with the offer's own AES-128-CTR key.
 // Anything else (a stray client, a wrong or spent token, a silent socket) is dropped.
 import { createCipheriv, randomBytes } from 'node:crypto';
-import net from 'node:net';
+import type net from 'node:net';
+import { listeningPort, listenTcp } from '../common/listen-tcp.js';
 import {
   DIRECT_CIPHER,
   DIRECT_CONNECT_TIMEOUT_MS,
@@ -41,22 +42,17 @@ export class DirectTensorServer {
   ) {}
 
   static async listen(init: DirectTensorServerInit): Promise<DirectTensorServer> {
-    const server = net.createServer({ noDelay: true });
-    server.maxConnections = MAX_DIRECT_CONNECTIONS;
-    const direct = new DirectTensorServer(server, init);
-    server.on('connection', (socket) => direct.serve(socket));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(init.port, init.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
+    let direct: DirectTensorServer | undefined;
+    const server = await listenTcp(init.host, init.port, {
+      maxConnections: MAX_DIRECT_CONNECTIONS,
+      onSocket: (socket) => (direct === undefined ? socket.destroy() : direct.serve(socket)),
     });
+    direct = new DirectTensorServer(server, init);
     return direct;
   }
 
   get port(): number {
-    return (this.server.address() as net.AddressInfo).port;
+    return listeningPort(this.server);
   }
 
   /** Offers `data` to whoever presents the returned route's token; withdraw() it once answered. */
