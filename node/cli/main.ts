@@ -26,6 +26,13 @@ export function helpText(): string {
   return lines.join('\n');
 }
 
+function groupHelp(name: string, group: readonly CommandEntry[]): string {
+  const width = Math.max(...group.map((c) => c.path.join(' ').length));
+  const lines = [`Usage: splitup ${name} <${group.map((c) => c.path[1]).join('|')}> [options]`, ''];
+  for (const c of group) lines.push(`  ${c.path.join(' ').padEnd(width)}  ${c.summary}`);
+  return lines.join('\n');
+}
+
 export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     io.out(helpText());
@@ -33,6 +40,16 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
   }
   const found = findCommand(argv);
   if (!found) {
+    // A group's name alone (`splitup keys`, `splitup node --help`): list what is in the group.
+    const group = commands.filter((c) => c.path.length > 1 && c.path[0] === argv[0]);
+    if (group.length > 0) {
+      const text = groupHelp(argv[0]!, group);
+      const asked = argv.length === 2 && (argv[1] === '--help' || argv[1] === '-h');
+      if (asked || argv.length === 1) {
+        (asked ? io.out : io.err)(text);
+        return asked ? 0 : 2;
+      }
+    }
     io.err(`splitup: unknown command '${argv.join(' ')}'\n\n${helpText()}`);
     return 2;
   }

@@ -25,3 +25,16 @@ test('an unknown command exits 2 and names the command', async () => {
   assert.equal(await main(['frobnicate', 'x'], io), 2);
   assert.match(io.errText(), /unknown command 'frobnicate x'/);
 });
+
+test("a group's name lists its commands: with --help on stdout (exit 0), alone on stderr (exit 2)", async () => {
+  const help = capture();
+  assert.equal(await main(['keys', '--help'], help), 0);
+  assert.match(help.outText(), /^Usage: splitup keys <generate\|show>/);
+  assert.match(help.outText(), /keys show/);
+  const bare = capture();
+  assert.equal(await main(['keys'], bare), 2);
+  assert.match(bare.errText(), /keys generate/);
+  const wrong = capture();
+  assert.equal(await main(['keys', 'rotate'], wrong), 2);
+  assert.match(wrong.errText(), /unknown command 'keys rotate'/);
+});
