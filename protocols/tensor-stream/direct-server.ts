@@ -26,6 +26,8 @@ export interface DirectTensorServerInit {
   host: string;
   /** 0 picks any free port. */
   port: number;
+  /** A socket whose receiver takes no bytes for this long is closed (a stalled reader). */
+  idleTimeoutMs: number;
   /** A socket this server dropped, and why (for logs and tests). */
   onRefused?: (reason: string) => void;
 }
@@ -85,6 +87,8 @@ export class DirectTensorServer {
   private serve(socket: net.Socket): void {
     this.sockets.add(socket);
     socket.once('close', () => this.sockets.delete(socket));
+    // Also after the token: a receiver that stops reading must not hold the payload forever.
+    socket.setTimeout(this.init.idleTimeoutMs, () => socket.destroy());
     socket.on('error', () => {}); // a receiver that goes away mid-payload is its own problem
     const refuse = (reason: string) => {
       this.init.onRefused?.(reason);

@@ -186,6 +186,7 @@ class TensorStreamService implements TensorStream, Startable {
       this.directServer = await DirectTensorServer.listen({
         host: this.init.direct.host,
         port: this.init.direct.port ?? 0,
+        idleTimeoutMs: this.limits.stallTimeoutMs,
       });
     }
     await this.components.registrar.handle(

@@ -14,6 +14,7 @@ import {
   DIRECT_MAGIC,
   DIRECT_MIN_BYTES,
 } from '../../../../protocols/tensor-stream/constants.js';
+import { DirectTensorServer } from '../../../../protocols/tensor-stream/direct-server.js';
 import { type DirectRoute, encodeHeader } from '../../../../protocols/tensor-stream/header.js';
 import {
   TENSOR_STREAM_PROTOCOL,
@@ -263,5 +264,48 @@ describe('tensor stream direct channel', () => {
     });
     assert.equal(result.direct, 1);
     assert.deepEqual((await arrived).hidden!.data, big.data);
+  });
+});
+
+describe('tensor direct server', () => {
+  it('serves a token once, closes a receiver that stops reading, and says why it refused others', async () => {
+    const refused: string[] = [];
+    const server = await DirectTensorServer.listen({
+      host: '127.0.0.1',
+      port: 0,
+      idleTimeoutMs: 200,
+      onRefused: (reason) => refused.push(reason),
+    });
+    try {
+      const route = server.offer(new Uint8Array(randomBytes(64 * 1024 * 1024)));
+      const preamble = Buffer.concat([DIRECT_MAGIC, route.token]);
+      // Takes the offer, then reads nothing for a while: the kernel buffers fill, the sender stalls.
+      const stalled = net.connect(server.port, '127.0.0.1');
+      stalled.on('error', () => {});
+      stalled.pause();
+      stalled.write(preamble);
+      await new Promise((r) => setTimeout(r, 1_000));
+      let received = 0;
+      stalled.on('data', (d: Buffer) => {
+        received += d.byteLength;
+      });
+      stalled.resume();
+      await once(stalled, 'close');
+      assert.ok(
+        received < 64 * 1024 * 1024,
+        `the sender cut the stalled socket off (${received} bytes came)`,
+      );
+      assert.equal(server.pendingOffers, 0, 'a token is honoured once');
+      // The same token again, and a bad magic: refused, with the reason.
+      for (const bytes of [preamble, Buffer.concat([randomBytes(8), route.token])]) {
+        const socket = net.connect(server.port, '127.0.0.1');
+        socket.on('error', () => {});
+        socket.write(bytes);
+        await once(socket, 'close');
+      }
+      assert.deepEqual(refused, ['unknown or spent token', 'bad magic']);
+    } finally {
+      await server.close();
+    }
   });
 });
