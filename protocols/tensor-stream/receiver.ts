@@ -1,7 +1,7 @@
 // Inbound side: reads headers and payloads from one stream, validates each header against the
 // task's declared interface before allocating, verifies each payload's sha256, hands the verified
 // set to the inbox and answers the sender with a verdict.
-import { createHash, type Hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Stream } from '@libp2p/interface';
 import type { Tensor } from '../../storage/tensors/tensor.js';
 import type { BufferPool } from '../common/buffer-pool.js';
@@ -34,8 +34,8 @@ export interface DirectReceiving {
   senders: DirectSenders;
   /** A direct fetch that failed; the payload then came inline. */
   onFallback?: (err: TensorStreamError, sender: string) => void;
-  /** A payload that arrived over the direct channel and verified. */
-  onDirect?: (bytes: number) => void;
+  /** A payload arrived over the direct channel and verified. */
+  onDirect?: () => void;
 }
 
 export interface ReceiveContext {
@@ -108,13 +108,13 @@ async function fetchDirect(
     );
     return undefined;
   }
-  direct.onDirect?.(data.byteLength);
+  direct.onDirect?.();
   return digest;
 }
 
 /** Reads an inline payload into `data`, feeding the hash. */
 async function readInline(reader: StreamReader, header: TensorHeader, data: Uint8Array): Promise<Buffer> {
-  const hash: Hash = createHash('sha256');
+  const hash = createHash('sha256');
   await reader.readInto(data, `tensor ${header.name}`, (piece) => hash.update(piece));
   return hash.digest();
 }
