@@ -246,6 +246,63 @@ describe('tensor stream direct channel', () => {
     assert.equal(sender.services.tensors.directOffers, 0);
   });
 
+  it('a sender fails with NO_REPLY when the receiver answers a direct offer with an unknown ack', async () => {
+    const liar = await createLoopbackNode();
+    await liar.handle(TENSOR_STREAM_PROTOCOL, (stream) => {
+      stream.addEventListener('message', () => stream.send(Uint8Array.of(9)), { once: true });
+    });
+    await connect(sender, liar);
+    await assert.rejects(
+      sender.services.tensors.send(liar.peerId, 'exec-13', 'task-1', { hidden: big }),
+      (err: TensorStreamError) =>
+        err.code === TensorStreamErrorCode.NO_REPLY && /unknown ack 9/.test(err.message),
+    );
+    assert.equal(sender.services.tensors.directOffers, 0);
+    await liar.stop();
+  });
+
+  it('a receiver stopped during a direct fetch rejects the stream as ABORTED, not as a fallback', async () => {
+    const stopping = (await createLoopbackNode({
+      services: {
+        tensors: tensorStream({
+          interfaceFor,
+          onDirectFallback: (err) => fallbacks.push(err),
+          onRejected: (err) => rejected.push(err),
+        }),
+      },
+    })) as Node;
+    const rejected: TensorStreamError[] = [];
+    await connect(plainSender, stopping);
+    const route = routeTo(0);
+    const { server, port } = await fakeDirect((socket) =>
+      socket.write(encrypt(route, big.data).subarray(0, 100)),
+    );
+    route.port = port;
+    const stream = await plainSender.dialProtocol(stopping.peerId, TENSOR_STREAM_PROTOCOL);
+    stream.send(
+      encodeHeader({
+        executionId: 'exec-14',
+        taskId: 'task-1',
+        name: 'hidden',
+        dtype: 'uint8',
+        shape: [big.data.byteLength],
+        byteLength: big.data.byteLength,
+        sha256: sha256(big.data),
+        direct: route,
+      }),
+    );
+    await new Promise((r) => setTimeout(r, 200)); // the fetch is under way, stalled after 100 bytes
+    const count = fallbacks.length;
+    await stopping.stop();
+    for (let i = 0; i < 50 && rejected.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(
+      rejected.map((e) => e.code),
+      [TensorStreamErrorCode.ABORTED],
+    );
+    assert.equal(fallbacks.length, count, 'a shutdown is no channel failure');
+    server.close();
+  });
+
   it("the sender's direct server drops garbage and wrong tokens, and keeps serving", async () => {
     const port = sender.services.tensors.directPort!;
     for (const junk of [randomBytes(24), Buffer.concat([DIRECT_MAGIC, randomBytes(16)]), randomBytes(4096)]) {
