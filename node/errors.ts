@@ -1,22 +1,16 @@
-// One error type for the peer binary. `code` is stable (tests and callers match on it);
-// the message says what was wrong in words a user can act on.
-export class SplitUpError extends Error {
-  readonly code: string;
-  readonly details: Record<string, unknown> | undefined;
+// The peer binary's coded error. Every domain of node/ declares its codes in a table of its own
+// (defineErrorCodes, in the domain's errors.ts); the base and its guard live in storage/errors.
+import { CodedError, type ErrorDetails, isCodedError } from '../storage/errors/index.js';
 
-  constructor(
-    code: string,
-    message: string,
-    details?: Record<string, unknown>,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'SplitUpError';
-    this.code = code;
-    this.details = details;
+export { isCodedError };
+
+export class SplitUpError extends CodedError {
+  constructor(code: string, message: string, details?: ErrorDetails, options?: { cause?: unknown }) {
+    super(code, message, details, options);
   }
 }
 
+/** @deprecated use isCodedError: every error of ours is coded. */
 export function isSplitUpError(err: unknown, code?: string): err is SplitUpError {
   return err instanceof SplitUpError && (code === undefined || err.code === code);
 }

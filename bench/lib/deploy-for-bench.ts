@@ -1,9 +1,9 @@
 // Deploys a model through the library (the same code path as `splitup deploy`) and keeps what a
 // bench needs besides the bundle: the partition graph and how long partitioning took.
 import { deployModel } from '../../node/model/bundle/deploy-model.js';
-import type { BundleManifest } from '../../node/model/manifest.js';
 import { estimateTaskMemory, partition } from '../../node/model/partition/index.js';
 import type { PartitionGraph } from '../../node/model/partition-graph.js';
+import type { BundleManifest } from '../../storage/bundle/manifest.js';
 
 export interface BenchDeploy {
   manifest: BundleManifest;

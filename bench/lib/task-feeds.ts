@@ -4,8 +4,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { planBundle, tensorKey } from '../../node/engine/bundle-plan.js';
 import { TaskRunner } from '../../node/engine/task-runner.js';
-import { type BundleManifest, MODEL_ENDPOINT } from '../../node/model/manifest.js';
 import { writeNpyFile } from '../../node/tensor/npy-file.js';
+import { type BundleManifest, MODEL_ENDPOINT } from '../../storage/bundle/manifest.js';
 import type { Tensor } from '../../storage/tensors/tensor.js';
 
 /** File name of a feed: ONNX tensor names may hold '/' and ':'. */

@@ -4,6 +4,7 @@
 import { AnchorProvider, Wallet } from '@coral-xyz/anchor';
 import { type Commitment, Connection, type Keypair } from '@solana/web3.js';
 import { SplitUpError } from '../errors.js';
+import { ChainErrorCode } from './errors.js';
 
 export const LOCALNET_URL = 'http://127.0.0.1:8899';
 export const CLUSTER_URLS = {
@@ -33,13 +34,13 @@ export function resolveClusterUrl(urlOrName?: string): string {
     url = new URL(urlOrName);
   } catch {
     throw new SplitUpError(
-      'CHAIN_BAD_URL',
+      ChainErrorCode.BAD_URL,
       `'${urlOrName}' is neither a cluster name (${Object.keys(CLUSTER_URLS).join(', ')}) nor an http(s) URL`,
     );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new SplitUpError(
-      'CHAIN_BAD_URL',
+      ChainErrorCode.BAD_URL,
       `RPC URL must be http or https, got ${url.protocol} in '${urlOrName}'`,
     );
   }

@@ -1,6 +1,7 @@
-import { isSplitUpError } from '../errors.js';
+import { isCodedError } from '../../storage/errors/index.js';
 import type { CliIo, CommandEntry } from './command.js';
 import { commands } from './commands/index.js';
+import { systemErrorLine } from './system-error.js';
 
 const defaultIo: CliIo = {
   out: (line) => process.stdout.write(`${line}\n`),
@@ -61,11 +62,23 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     }
     return await command.run(found.rest, io);
   } catch (err) {
-    if (isSplitUpError(err)) {
-      io.err(`error [${err.code}]: ${err.message}`);
-      return 1;
-    }
-    io.err(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    return 70;
+    const failure = formatFailure(err);
+    io.err(failure.line);
+    return failure.exitCode;
   }
+}
+
+/**
+ * What the CLI prints for a failure: a coded error (ours, from any layer) or an operating-system
+ * refusal is the user's to fix (exit 1, one line); anything else is a defect of ours (exit 70,
+ * with the stack so it can be reported).
+ */
+export function formatFailure(err: unknown): { line: string; exitCode: number } {
+  if (isCodedError(err)) return { line: `error [${err.code}]: ${err.message}`, exitCode: 1 };
+  const system = systemErrorLine(err);
+  if (system !== undefined) return { line: system, exitCode: 1 };
+  return {
+    line: `internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+    exitCode: 70,
+  };
 }

@@ -1,6 +1,7 @@
 // node:util parseArgs for CLI commands: a parse failure becomes CLI_BAD_ARGS with the command's usage.
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { SplitUpError } from '../errors.js';
+import { CliErrorCode } from './errors.js';
 
 export function parseCliArgs<T extends ParseArgsConfig>(
   config: T,
@@ -9,6 +10,6 @@ export function parseCliArgs<T extends ParseArgsConfig>(
   try {
     return parseArgs(config);
   } catch (err) {
-    throw new SplitUpError('CLI_BAD_ARGS', `${(err as Error).message}\n\n${usage}`);
+    throw new SplitUpError(CliErrorCode.BAD_ARGS, `${(err as Error).message}\n\n${usage}`);
   }
 }

@@ -5,6 +5,7 @@ import type { Tensor } from '../../storage/tensors/tensor.js';
 import { SplitUpError } from '../errors.js';
 import { readNpyFile, writeNpyFile } from '../tensor/npy-file.js';
 import { tensorDataSha256 } from '../tensor/tensor-hash.js';
+import { CliErrorCode } from './errors.js';
 
 /** Parses `name=file` specs; throws CLI_BAD_ARGS naming the flag on a malformed or repeated one. */
 export function parseNamedFiles(specs: readonly string[], flag: string, usage: string): Map<string, string> {
@@ -12,10 +13,10 @@ export function parseNamedFiles(specs: readonly string[], flag: string, usage: s
   for (const spec of specs) {
     const eq = spec.indexOf('=');
     if (eq <= 0 || eq === spec.length - 1)
-      throw new SplitUpError('CLI_BAD_ARGS', `${flag} '${spec}' must be name=file.npy\n\n${usage}`);
+      throw new SplitUpError(CliErrorCode.BAD_ARGS, `${flag} '${spec}' must be name=file.npy\n\n${usage}`);
     const name = spec.slice(0, eq);
     if (files.has(name))
-      throw new SplitUpError('CLI_BAD_ARGS', `${flag} '${name}' is given twice\n\n${usage}`);
+      throw new SplitUpError(CliErrorCode.BAD_ARGS, `${flag} '${name}' is given twice\n\n${usage}`);
     files.set(name, spec.slice(eq + 1));
   }
   return files;
@@ -56,7 +57,10 @@ export async function writeNamedNpy(
   try {
     await mkdir(dir, { recursive: true });
   } catch (err) {
-    throw new SplitUpError('CLI_OUT_DIR', `cannot create output folder ${dir}: ${(err as Error).message}`);
+    throw new SplitUpError(
+      CliErrorCode.OUT_DIR,
+      `cannot create output folder ${dir}: ${(err as Error).message}`,
+    );
   }
   const files = outputFileNames(Object.keys(tensors));
   const written: Record<string, WrittenTensor> = {};

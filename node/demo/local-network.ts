@@ -6,6 +6,7 @@
 import { rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { type BundleManifest, MANIFEST_FILE } from '../../storage/bundle/manifest.js';
 import type { Tensor } from '../../storage/tensors/tensor.js';
 import { publishBundle, WeightStore } from '../../storage/weights/index.js';
 import { buildCheckReport, type CheckReport } from '../engine/check-report.js';
@@ -15,12 +16,12 @@ import { bundleIdOf } from '../model/bundle/bundle-id.js';
 import { deployModel } from '../model/bundle/deploy-model.js';
 import { readManifest } from '../model/bundle/read.js';
 import { assertValidDag } from '../model/dag/index.js';
-import { type BundleManifest, MANIFEST_FILE } from '../model/manifest.js';
 import { estimateTaskMemory, partition } from '../model/partition/index.js';
 import { defaultConfig, type NodeConfig } from '../peer/config.js';
 import type { Logger } from '../peer/logger.js';
 import { type RunningPeer, startPeer } from '../peer/peer-runtime.js';
 import { PLAN_SCHEMA, parsePlan } from '../roles/plan.js';
+import { DemoErrorCode } from './errors.js';
 import { seededImage } from './seeded-input.js';
 
 /** The model the demo splits, its input shape, and a budget that gives 3 tasks. */
@@ -74,7 +75,7 @@ function awaitAdvertised(client: RunningPeer, want: Map<string, string>): Promis
       client.node.services.heartbeat.removeEventListener('heartbeat', onBeat);
       reject(
         new SplitUpError(
-          'DEMO_NOT_READY',
+          DemoErrorCode.NOT_READY,
           `no heartbeat advertised task(s) ${[...missing.keys()].join(', ')}`,
         ),
       );

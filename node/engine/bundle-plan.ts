@@ -1,8 +1,15 @@
 // Turns a manifest's connections into what the scheduler needs: where each task input and each
 // model output comes from, who consumes each produced tensor, and a topological order. Rejects
 // manifests whose wiring cannot run (dangling refs, double-fed inputs, cycles).
+
+import {
+  type BundleManifest,
+  MODEL_ENDPOINT,
+  type TaskManifest,
+  type TensorRef,
+} from '../../storage/bundle/manifest.js';
 import { SplitUpError } from '../errors.js';
-import { type BundleManifest, MODEL_ENDPOINT, type TaskManifest, type TensorRef } from '../model/manifest.js';
+import { BundleErrorCode } from '../model/bundle/errors.js';
 
 /** Key of a produced tensor: `task\0tensor` (task may be MODEL_ENDPOINT for model inputs). */
 export type TensorKey = string;
@@ -34,7 +41,7 @@ export interface BundlePlan {
 }
 
 function planError(message: string, details?: Record<string, unknown>): SplitUpError {
-  return new SplitUpError('BUNDLE_PLAN_INVALID', message, details);
+  return new SplitUpError(BundleErrorCode.PLAN_INVALID, message, details);
 }
 
 export function planBundle(manifest: BundleManifest): BundlePlan {

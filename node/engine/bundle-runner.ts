@@ -2,9 +2,9 @@
 // soon as their inputs exist, so independent tasks run concurrently. State stays in each task's
 // runner between steps; runSteps drives N decode steps.
 import { performance } from 'node:perf_hooks';
+import { type BundleManifest, MODEL_ENDPOINT } from '../../storage/bundle/manifest.js';
 import type { Tensor } from '../../storage/tensors/tensor.js';
 import { readManifest } from '../model/bundle/read.js';
-import { type BundleManifest, MODEL_ENDPOINT } from '../model/manifest.js';
 import { type BundlePlan, planBundle, type TaskPlan, type TensorKey, tensorKey } from './bundle-plan.js';
 import { checkInputs } from './check-tensors.js';
 import { TaskRunner } from './task-runner.js';

@@ -8,6 +8,7 @@ import {
   tensorByteLength,
 } from '../../storage/tensors/tensor.js';
 import { SplitUpError } from '../errors.js';
+import { EngineErrorCode } from './errors.js';
 import type { ValueInfo } from './worker-protocol.js';
 
 function specText(spec: TensorSpec): string {
@@ -24,7 +25,7 @@ export function checkTensorBytes(label: string, name: string, t: Tensor): void {
   const expected = ok ? tensorByteLength(t.dtype, t.shape) : -1;
   if (!ok || !(t.data instanceof Uint8Array) || t.data.byteLength !== expected) {
     throw new SplitUpError(
-      'ENGINE_INPUT_MISMATCH',
+      EngineErrorCode.INPUT_MISMATCH,
       `${label}: tensor '${name}' is malformed: ${tensorText(t)} needs ${expected} bytes, data has ${t.data?.byteLength}`,
       { name },
     );
@@ -45,7 +46,7 @@ export function checkInputs(
   for (const name of Object.keys(inputs)) {
     if (!byName.has(name)) {
       throw new SplitUpError(
-        'ENGINE_INPUT_UNKNOWN',
+        EngineErrorCode.INPUT_UNKNOWN,
         `${label} has no input '${name}'; its inputs are ${[...byName.keys()].join(', ')}`,
         { name },
       );
@@ -56,7 +57,7 @@ export function checkInputs(
     if (t === undefined) {
       if (optional.has(spec.name)) continue;
       throw new SplitUpError(
-        'ENGINE_INPUT_MISSING',
+        EngineErrorCode.INPUT_MISSING,
         `${label}: input '${spec.name}' (${specText(spec)}) is missing`,
         {
           name: spec.name,
@@ -65,7 +66,7 @@ export function checkInputs(
     }
     if (t.dtype !== spec.dtype || !shapeMatches(spec.shape, t.shape)) {
       throw new SplitUpError(
-        'ENGINE_INPUT_MISMATCH',
+        EngineErrorCode.INPUT_MISMATCH,
         `${label}: input '${spec.name}' must be ${specText(spec)}, got ${tensorText(t)}`,
         { name: spec.name, expected: spec, dtype: t.dtype, shape: t.shape },
       );
@@ -85,7 +86,7 @@ export function checkOutputs(
     if (t === undefined) continue; // state outputs are not always returned
     if (t.dtype !== spec.dtype || !shapeMatches(spec.shape, t.shape)) {
       throw new SplitUpError(
-        'ENGINE_OUTPUT_MISMATCH',
+        EngineErrorCode.OUTPUT_MISMATCH,
         `${label}: output '${spec.name}' should be ${specText(spec)} by the manifest, the model produced ${tensorText(t)}`,
         { name: spec.name },
       );
@@ -112,7 +113,7 @@ export function checkInterface(
   const extra = actual.filter((a) => !declaredNames.has(a.name)).map((a) => a.name);
   if (missing.length > 0 || (kind === 'input' && extra.length > 0)) {
     throw new SplitUpError(
-      'ENGINE_TASK_MISMATCH',
+      EngineErrorCode.TASK_MISMATCH,
       `${label}: model ${kind}s differ from the manifest (manifest only: ${missing.join(', ') || '-'}; model only: ${extra.join(', ') || '-'})`,
     );
   }
@@ -120,7 +121,7 @@ export function checkInterface(
     const info = actual.find((a) => a.name === spec.name)!;
     if (info.type !== spec.dtype || !dimsCompatible(spec.shape, info.shape)) {
       throw new SplitUpError(
-        'ENGINE_TASK_MISMATCH',
+        EngineErrorCode.TASK_MISMATCH,
         `${label}: ${kind} '${spec.name}' is ${info.type}[${info.shape.join(', ')}] in the model, ${specText(spec)} in the manifest`,
       );
     }

@@ -2,6 +2,7 @@
 import * as ort from 'onnxruntime-node';
 import type { DType, Tensor } from '../../storage/tensors/tensor.js';
 import { SplitUpError } from '../errors.js';
+import { EngineErrorCode } from './errors.js';
 
 type TypedArrayCtor =
   | Float32ArrayConstructor
@@ -40,7 +41,7 @@ export function toOrtTensor(name: string, tensor: Tensor): ort.Tensor {
   const { dtype } = tensor;
   if (!isOrtDType(dtype)) {
     throw new SplitUpError(
-      'ENGINE_DTYPE_UNSUPPORTED',
+      EngineErrorCode.DTYPE_UNSUPPORTED,
       `input '${name}' is ${dtype}, which onnxruntime-node cannot take`,
     );
   }
@@ -67,7 +68,7 @@ export function fromOrtTensor(name: string, value: ort.Tensor): Tensor {
   const dtype = dtypeOfOrtType(value.type);
   if (dtype === undefined) {
     throw new SplitUpError(
-      'ENGINE_DTYPE_UNSUPPORTED',
+      EngineErrorCode.DTYPE_UNSUPPORTED,
       `output '${name}' has type ${value.type}, which SplitUp cannot carry`,
     );
   }

@@ -1,10 +1,11 @@
 // Main-thread handle of one session worker thread: starts it, sends run requests, turns worker
 // failures into typed errors. A crashed host stays crashed; its owner starts a new one.
 import { Worker } from 'node:worker_threads';
+import type { StateBinding } from '../../storage/bundle/manifest.js';
 import type { Tensor } from '../../storage/tensors/tensor.js';
 import { SplitUpError } from '../errors.js';
-import type { StateBinding } from '../model/manifest.js';
 import { SESSION_DISPOSE_TIMEOUT_MS, SESSION_LOAD_TIMEOUT_MS } from './constants.js';
+import { EngineErrorCode } from './errors.js';
 import type { DeterministicSessionOptions } from './session-options.js';
 import { transferableBuffers } from './transfer.js';
 import type { SessionWorkerData, ValueInfo, WorkerReply, WorkerRequest } from './worker-protocol.js';
@@ -75,7 +76,7 @@ export class SessionHost {
         void worker.terminate();
         reject(
           new SplitUpError(
-            'ENGINE_LOAD_TIMEOUT',
+            EngineErrorCode.LOAD_TIMEOUT,
             `task ${label}: session did not load within ${SESSION_LOAD_TIMEOUT_MS} ms`,
           ),
         );
@@ -94,7 +95,7 @@ export class SessionHost {
           const message = reply.op === 'load-error' ? reply.message : `unexpected reply ${reply.op}`;
           reject(
             new SplitUpError(
-              'ENGINE_LOAD_FAILED',
+              EngineErrorCode.LOAD_FAILED,
               `task ${label}: onnxruntime cannot load ${modelPath}: ${message}`,
               { modelPath },
             ),
@@ -105,7 +106,7 @@ export class SessionHost {
         cleanup();
         reject(
           new SplitUpError(
-            'ENGINE_WORKER_CRASHED',
+            EngineErrorCode.WORKER_CRASHED,
             `task ${label}: session worker failed to start: ${err.message}`,
             {},
             { cause: err },
@@ -116,7 +117,7 @@ export class SessionHost {
         cleanup();
         reject(
           new SplitUpError(
-            'ENGINE_WORKER_CRASHED',
+            EngineErrorCode.WORKER_CRASHED,
             `task ${label}: session worker exited with code ${code} while loading`,
           ),
         );
@@ -175,7 +176,7 @@ export class SessionHost {
   }
 
   #closedError(): SplitUpError {
-    return new SplitUpError('ENGINE_RUNNER_CLOSED', `task ${this.#label}: the runner was closed`);
+    return new SplitUpError(EngineErrorCode.RUNNER_CLOSED, `task ${this.#label}: the runner was closed`);
   }
 
   #send(request: WorkerRequest): void {
@@ -196,7 +197,7 @@ export class SessionHost {
         returnedInputs: reply.returnedInputs,
       });
     } else {
-      const code = reply.code.startsWith('ENGINE_') ? reply.code : 'ENGINE_RUN_FAILED';
+      const code = reply.code.startsWith('ENGINE_') ? reply.code : EngineErrorCode.RUN_FAILED;
       pending.reject(new SplitUpError(code, `task ${this.#label}: ${reply.message}`));
     }
   }
@@ -204,7 +205,7 @@ export class SessionHost {
   #fail(what: string, cause?: unknown): void {
     if (this.#failure) return;
     this.#failure = new SplitUpError(
-      'ENGINE_WORKER_CRASHED',
+      EngineErrorCode.WORKER_CRASHED,
       `task ${this.#label}: session worker ${what}`,
       {},
       { cause },

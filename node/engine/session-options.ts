@@ -1,6 +1,6 @@
 // The onnxruntime session settings every runner of a task uses, so that a task's outputs are
 // bit-identical on every peer (a verifier compares sha256 of outputs).
-import type { BundleManifest } from '../model/manifest.js';
+import type { BundleManifest } from '../../storage/bundle/manifest.js';
 
 export type GraphOptimizationLevel = BundleManifest['runtime']['graphOptimizationLevel'];
 

@@ -5,11 +5,12 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import type { BundleManifest, StateBinding, TaskManifest } from '../../storage/bundle/manifest.js';
 import type { Tensor, TensorSpec } from '../../storage/tensors/tensor.js';
 import { SplitUpError } from '../errors.js';
-import type { BundleManifest, StateBinding, TaskManifest } from '../model/manifest.js';
 import { checkInputs, checkInterface, checkOutputs } from './check-tensors.js';
 import { DEFAULT_INTRA_OP_THREADS, MAX_INTRA_OP_THREADS } from './constants.js';
+import { EngineErrorCode } from './errors.js';
 import { DEFAULT_STATE_KEY, type HostRunResult, SessionHost } from './session-host.js';
 import { deterministicSessionOptions } from './session-options.js';
 
@@ -51,13 +52,13 @@ async function checkFileHash(label: string, path: string, sha256: string | undef
   try {
     await access(path);
   } catch {
-    throw new SplitUpError('ENGINE_MODEL_MISSING', `${label}: file ${path} does not exist`, { path });
+    throw new SplitUpError(EngineErrorCode.MODEL_MISSING, `${label}: file ${path} does not exist`, { path });
   }
   if (sha256 === undefined) return;
   const actual = await sha256File(path);
   if (actual !== sha256) {
     throw new SplitUpError(
-      'ENGINE_MODEL_HASH_MISMATCH',
+      EngineErrorCode.MODEL_HASH_MISMATCH,
       `${label}: ${path} has sha256 ${actual}, the manifest says ${sha256}; the file changed since deploy`,
       { path, expected: sha256, actual },
     );
@@ -67,7 +68,7 @@ async function checkFileHash(label: string, path: string, sha256: string | undef
 function checkThreads(threads: number): number {
   if (!Number.isInteger(threads) || threads < 1 || threads > MAX_INTRA_OP_THREADS) {
     throw new SplitUpError(
-      'ENGINE_THREADS_INVALID',
+      EngineErrorCode.THREADS_INVALID,
       `thread count must be an integer from 1 to ${MAX_INTRA_OP_THREADS}, got ${threads}`,
     );
   }
@@ -174,10 +175,11 @@ export class TaskRunner {
 
   /** Like run(), with the milliseconds spent inside onnxruntime. */
   async execute(inputs: Record<string, Tensor>, opts: TaskRunOptions = {}): Promise<HostRunResult> {
-    if (this.#closed) throw new SplitUpError('ENGINE_RUNNER_CLOSED', `${this.#label}: the runner was closed`);
+    if (this.#closed)
+      throw new SplitUpError(EngineErrorCode.RUNNER_CLOSED, `${this.#label}: the runner was closed`);
     if (this.#host.failure) {
       throw new SplitUpError(
-        'ENGINE_RUNNER_CRASHED',
+        EngineErrorCode.RUNNER_CRASHED,
         `${this.#label}: the session worker crashed earlier; call restart()`,
         {},
         {
@@ -204,7 +206,8 @@ export class TaskRunner {
 
   /** Starts a fresh worker and session (after a crash, or to drop everything); state is lost. */
   async restart(): Promise<void> {
-    if (this.#closed) throw new SplitUpError('ENGINE_RUNNER_CLOSED', `${this.#label}: the runner was closed`);
+    if (this.#closed)
+      throw new SplitUpError(EngineErrorCode.RUNNER_CLOSED, `${this.#label}: the runner was closed`);
     await this.#host.dispose();
     this.#stateKeys.clear();
     this.#host = await TaskRunner.#startHost(this.spec, this.modelPath, this.#runtime, this.#threads);

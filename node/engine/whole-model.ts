@@ -1,8 +1,9 @@
 // The unsplit model a bundle came from, run with the bundle's runtime settings: the reference
 // `splitup run --check` compares the split run against.
 import { access } from 'node:fs/promises';
+import type { BundleManifest } from '../../storage/bundle/manifest.js';
 import { SplitUpError } from '../errors.js';
-import type { BundleManifest } from '../model/manifest.js';
+import { EngineErrorCode } from './errors.js';
 import { sha256File, TaskRunner } from './task-runner.js';
 
 /** Opens manifest.model.sourcePath after checking it is the file deploy split (same sha256). */
@@ -13,7 +14,7 @@ export async function openWholeModel(
   const { sourcePath, sourceSha256 } = manifest.model;
   if (typeof sourcePath !== 'string' || sourcePath === '') {
     throw new SplitUpError(
-      'ENGINE_SOURCE_MISSING',
+      EngineErrorCode.SOURCE_MISSING,
       'the manifest does not record the source model path (model.sourcePath)',
     );
   }
@@ -21,7 +22,7 @@ export async function openWholeModel(
     await access(sourcePath);
   } catch {
     throw new SplitUpError(
-      'ENGINE_SOURCE_MISSING',
+      EngineErrorCode.SOURCE_MISSING,
       `source model ${sourcePath} (recorded at deploy) does not exist`,
       {
         sourcePath,
@@ -31,7 +32,7 @@ export async function openWholeModel(
   const actual = await sha256File(sourcePath);
   if (actual !== sourceSha256) {
     throw new SplitUpError(
-      'ENGINE_SOURCE_CHANGED',
+      EngineErrorCode.SOURCE_CHANGED,
       `source model ${sourcePath} has sha256 ${actual}, but the bundle was deployed from ${sourceSha256}; it changed since deploy`,
       { sourcePath, expected: sourceSha256, actual },
     );

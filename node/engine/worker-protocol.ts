@@ -1,6 +1,7 @@
 // Messages between a SessionHost (main thread) and its session worker thread.
+
+import type { StateBinding } from '../../storage/bundle/manifest.js';
 import type { Dim, DType, Tensor } from '../../storage/tensors/tensor.js';
-import type { StateBinding } from '../model/manifest.js';
 import type { DeterministicSessionOptions } from './session-options.js';
 
 /** Passed as workerData when the worker starts; the worker creates its session from it. */

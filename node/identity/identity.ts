@@ -6,6 +6,7 @@ import type { Ed25519PrivateKey, PeerId } from '@libp2p/interface';
 import { peerIdFromPrivateKey } from '@libp2p/peer-id';
 import { base58btc } from 'multiformats/bases/base58';
 import { SplitUpError } from '../errors.js';
+import { KeypairErrorCode } from './errors.js';
 
 export const ED25519_SEED_BYTES = 32;
 export const ED25519_PUBLIC_KEY_BYTES = 32;
@@ -30,7 +31,7 @@ export function solanaAddress(publicKey: Uint8Array): string {
 export async function identityFromSeed(seed: Uint8Array): Promise<Identity> {
   if (seed.length !== ED25519_SEED_BYTES) {
     throw new SplitUpError(
-      'KEYPAIR_INVALID',
+      KeypairErrorCode.INVALID,
       `an ed25519 seed is ${ED25519_SEED_BYTES} bytes, got ${seed.length}`,
     );
   }
@@ -46,7 +47,7 @@ export async function generateIdentity(): Promise<Identity> {
 export async function identityFromSolanaBytes(bytes: Uint8Array): Promise<Identity> {
   if (bytes.length !== SOLANA_KEYPAIR_BYTES) {
     throw new SplitUpError(
-      'KEYPAIR_INVALID',
+      KeypairErrorCode.INVALID,
       `a keypair is ${SOLANA_KEYPAIR_BYTES} bytes (seed then public key), got ${bytes.length}`,
     );
   }
@@ -54,7 +55,7 @@ export async function identityFromSolanaBytes(bytes: Uint8Array): Promise<Identi
   const storedPublic = bytes.subarray(ED25519_SEED_BYTES);
   if (!equalBytes(storedPublic, identity.publicKey)) {
     throw new SplitUpError(
-      'KEYPAIR_MISMATCH',
+      KeypairErrorCode.MISMATCH,
       `the keypair's public key ${solanaAddress(storedPublic)} does not match its seed (which gives ${identity.address})`,
     );
   }

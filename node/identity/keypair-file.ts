@@ -4,6 +4,7 @@ import { constants } from 'node:fs';
 import { mkdir, open, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { SplitUpError } from '../errors.js';
+import { KeypairErrorCode } from './errors.js';
 import {
   type Identity,
   identityFromSolanaBytes,
@@ -21,12 +22,12 @@ export async function readKeypairFile(path: string): Promise<Identity> {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new SplitUpError(
-        'KEYPAIR_NOT_FOUND',
+        KeypairErrorCode.NOT_FOUND,
         `no keypair file at ${path} (create one with \`splitup keys generate --keypair ${path}\`)`,
       );
     }
     throw new SplitUpError(
-      'KEYPAIR_UNREADABLE',
+      KeypairErrorCode.UNREADABLE,
       `cannot read keypair file ${path}: ${(err as Error).message}`,
       undefined,
       { cause: err },
@@ -36,7 +37,9 @@ export async function readKeypairFile(path: string): Promise<Identity> {
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    throw new SplitUpError('KEYPAIR_INVALID', `keypair file ${path} is not JSON`, undefined, { cause: err });
+    throw new SplitUpError(KeypairErrorCode.INVALID, `keypair file ${path} is not JSON`, undefined, {
+      cause: err,
+    });
   }
   if (
     !Array.isArray(parsed) ||
@@ -44,7 +47,7 @@ export async function readKeypairFile(path: string): Promise<Identity> {
     !parsed.every((b) => Number.isInteger(b) && b >= 0 && b <= 255)
   ) {
     throw new SplitUpError(
-      'KEYPAIR_INVALID',
+      KeypairErrorCode.INVALID,
       `keypair file ${path} must be a JSON array of ${SOLANA_KEYPAIR_BYTES} integers 0..255 (Solana CLI format)`,
     );
   }
@@ -70,12 +73,12 @@ export async function writeKeypairFile(path: string, identity: Identity, overwri
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
       throw new SplitUpError(
-        'KEYPAIR_EXISTS',
+        KeypairErrorCode.EXISTS,
         `a keypair file already exists at ${path}; refusing to overwrite it (pass --force to replace it)`,
       );
     }
     throw new SplitUpError(
-      'KEYPAIR_UNWRITABLE',
+      KeypairErrorCode.UNWRITABLE,
       `cannot write keypair file ${path}: ${(err as Error).message}`,
       undefined,
       { cause: err },
@@ -96,7 +99,7 @@ export async function loadOrCreateKeypairFile(
   try {
     return { identity: await readKeypairFile(path), created: false };
   } catch (err) {
-    if (!(err instanceof SplitUpError) || err.code !== 'KEYPAIR_NOT_FOUND') throw err;
+    if (!(err instanceof SplitUpError) || err.code !== KeypairErrorCode.NOT_FOUND) throw err;
   }
   const identity = await create();
   await writeKeypairFile(path, identity);

@@ -5,6 +5,7 @@ import type { ModelProto } from 'onnx-buf';
 import { DTYPE_BYTES } from '../../storage/tensors/tensor.js';
 import { SplitUpError } from '../errors.js';
 import { nodeComputeUnits } from './compute-units.js';
+import { ModelErrorCode } from './errors.js';
 import { nodeReads } from './onnx/graph-walk.js';
 import { initializerBytes } from './onnx/tensor-bytes.js';
 import type { PartitionGraph, PGNode, PGTensor } from './partition-graph.js';
@@ -49,9 +50,13 @@ function topologicalOrder(model: ModelProto): number[] {
         top[1]++;
         const j = d[k] as number;
         if (state[j] === 1) {
-          throw new SplitUpError('MODEL_CORRUPT', `the graph has a cycle through node '${nodes[j]?.name}'`, {
-            node: nodes[j]?.name,
-          });
+          throw new SplitUpError(
+            ModelErrorCode.CORRUPT,
+            `the graph has a cycle through node '${nodes[j]?.name}'`,
+            {
+              node: nodes[j]?.name,
+            },
+          );
         }
         if (state[j] === 0) {
           state[j] = 1;
@@ -73,7 +78,7 @@ export function buildPartitionGraph(
   naming?: StateNaming,
 ): BuiltGraph {
   const g = model.graph;
-  if (!g) throw new SplitUpError('MODEL_CORRUPT', 'model has no graph');
+  if (!g) throw new SplitUpError(ModelErrorCode.CORRUPT, 'model has no graph');
   const order = topologicalOrder(model);
   const tensors = new Map<string, PGTensor>();
   const unsized: string[] = [];

@@ -21,9 +21,10 @@ import {
   ValueInfoProtoSchema,
 } from 'onnx-buf';
 import * as ort from 'onnxruntime-node';
+import type { BundleManifest } from '../../storage/bundle/manifest.js';
 import { SplitUpError } from '../errors.js';
 import { readBundle } from './bundle/read.js';
-import type { BundleManifest } from './manifest.js';
+import { ShapeErrorCode } from './errors.js';
 
 export interface TaskMemoryMeasurement {
   task: string;
@@ -61,7 +62,7 @@ export function declaredInputShapes(manifest: BundleManifest): Map<string, numbe
     const dims = input.shape.map((d) => (typeof d === 'number' ? d : symbols.get(d)));
     if (dims.some((d) => d === undefined)) {
       throw new SplitUpError(
-        'SHAPE_UNKNOWN',
+        ShapeErrorCode.UNKNOWN,
         `input '${input.name}' has dims the declared shapes do not fix`,
         { input: input.name },
       );

@@ -7,8 +7,10 @@ import { parseArgs } from 'node:util';
 import { multiaddr } from '@multiformats/multiaddr';
 import { DEFAULT_NETWORK, NETWORK_NAME_PATTERN } from '../../protocols/committee/index.js';
 import { DEFAULT_HEARTBEAT_INTERVAL_MS } from '../../protocols/heartbeat/index.js';
+import { CliErrorCode } from '../cli/errors.js';
 import { SplitUpError } from '../errors.js';
 import { DEFAULT_LISTEN } from './constants.js';
+import { ConfigErrorCode } from './errors.js';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './logger.js';
 import { parseHostPort } from './metrics.js';
 
@@ -235,7 +237,7 @@ type Partial_ = Partial<Record<keyof NodeConfig, unknown>>;
 
 function coerce(spec: OptionSpec, raw: unknown, source: string): unknown {
   const bad = (why: string) =>
-    new SplitUpError('CONFIG_INVALID', `${source}: ${spec.key} ${why}`, { option: spec.key, source });
+    new SplitUpError(ConfigErrorCode.INVALID, `${source}: ${spec.key} ${why}`, { option: spec.key, source });
   const kind = spec.kind;
   if (kind === 'list') {
     const list = typeof raw === 'string' ? raw.split(',') : raw;
@@ -271,7 +273,7 @@ export async function configFromFile(path: string): Promise<Partial_> {
     text = await readFile(path, 'utf8');
   } catch (err) {
     throw new SplitUpError(
-      'CONFIG_FILE_NOT_FOUND',
+      ConfigErrorCode.FILE_NOT_FOUND,
       `cannot read config file ${path}: ${(err as Error).message}`,
     );
   }
@@ -280,19 +282,19 @@ export async function configFromFile(path: string): Promise<Partial_> {
     parsed = JSON.parse(text);
   } catch (err) {
     throw new SplitUpError(
-      'CONFIG_INVALID',
+      ConfigErrorCode.INVALID,
       `config file ${path} is not valid JSON: ${(err as Error).message}`,
     );
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new SplitUpError('CONFIG_INVALID', `config file ${path} must hold a JSON object`);
+    throw new SplitUpError(ConfigErrorCode.INVALID, `config file ${path} must hold a JSON object`);
   }
   const out: Partial_ = {};
   for (const [key, value] of Object.entries(parsed)) {
     const spec = NODE_OPTIONS.find((o) => o.key === key);
     if (!spec) {
       throw new SplitUpError(
-        'CONFIG_INVALID',
+        ConfigErrorCode.INVALID,
         `config file ${path}: unknown option '${key}' (known: ${NODE_OPTIONS.map((o) => o.key).join(', ')})`,
       );
     }
@@ -309,7 +311,7 @@ export function configFromFlags(args: string[]): { values: Partial_; configFile:
   try {
     parsed = parseArgs({ args, options, strict: true, allowPositionals: false }).values;
   } catch (err) {
-    throw new SplitUpError('CLI_BAD_ARGS', (err as Error).message);
+    throw new SplitUpError(CliErrorCode.BAD_ARGS, (err as Error).message);
   }
   const values: Partial_ = {};
   for (const spec of NODE_OPTIONS) {
@@ -329,21 +331,21 @@ function checkAddresses(config: NodeConfig): void {
         multiaddr(addr);
       } catch (err) {
         throw new SplitUpError(
-          'CONFIG_INVALID',
+          ConfigErrorCode.INVALID,
           `${key} address '${addr}' is not a multiaddr: ${(err as Error).message}`,
         );
       }
     }
   }
   if (config.role === 'worker' && (config.bundle === undefined) !== (config.tasks.length === 0))
-    throw new SplitUpError('CONFIG_INVALID', 'a worker needs both --bundle and --tasks, or neither');
+    throw new SplitUpError(ConfigErrorCode.INVALID, 'a worker needs both --bundle and --tasks, or neither');
   if (config.listen.length === 0)
-    throw new SplitUpError('CONFIG_INVALID', 'at least one listen address is needed');
+    throw new SplitUpError(ConfigErrorCode.INVALID, 'at least one listen address is needed');
   blocksDirectListen(config); // these throw on a malformed host:port
   tensorDirectListen(config);
   if (!NETWORK_NAME_PATTERN.test(config.network)) {
     throw new SplitUpError(
-      'CONFIG_INVALID',
+      ConfigErrorCode.INVALID,
       `network name '${config.network}' must match ${NETWORK_NAME_PATTERN}`,
     );
   }

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { HeartbeatMetrics } from '../../protocols/heartbeat/index.js';
 import { SplitUpError } from '../errors.js';
+import { ConfigErrorCode, MetricsErrorCode } from './errors.js';
 
 export interface NodeMetrics {
   registry: Registry;
@@ -59,7 +60,10 @@ export function parseHostPort(text: string, what = 'metrics address'): { host: s
   const match = /^(.+):(\d{1,5})$/.exec(text);
   const port = match ? Number(match[2]) : Number.NaN;
   if (!match || port > 65_535) {
-    throw new SplitUpError('CONFIG_INVALID', `${what} '${text}' must be host:port, e.g. 127.0.0.1:9464`);
+    throw new SplitUpError(
+      ConfigErrorCode.INVALID,
+      `${what} '${text}' must be host:port, e.g. 127.0.0.1:9464`,
+    );
   }
   return { host: match[1]!.replace(/^\[(.*)\]$/, '$1'), port };
 }
@@ -79,7 +83,12 @@ export async function startMetricsServer(registry: Registry, address: string): P
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err) =>
-      reject(new SplitUpError('METRICS_LISTEN_FAILED', `cannot serve metrics on ${address}: ${err.message}`)),
+      reject(
+        new SplitUpError(
+          MetricsErrorCode.LISTEN_FAILED,
+          `cannot serve metrics on ${address}: ${err.message}`,
+        ),
+      ),
     );
     server.listen(port, host, () => resolve());
   });

@@ -3,8 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { peerIdFromString } from '@libp2p/peer-id';
 import { multiaddr } from '@multiformats/multiaddr';
+import type { BundleManifest } from '../../storage/bundle/manifest.js';
 import { SplitUpError } from '../errors.js';
-import type { BundleManifest } from '../model/manifest.js';
+import { PlanErrorCode } from './errors.js';
 
 export const PLAN_SCHEMA = 'splitup.plan/1';
 
@@ -22,7 +23,7 @@ export interface ExecutionPlan {
 }
 
 function invalid(message: string, details?: Record<string, unknown>): SplitUpError {
-  return new SplitUpError('PLAN_INVALID', message, details);
+  return new SplitUpError(PlanErrorCode.INVALID, message, details);
 }
 
 function parseAssignment(value: unknown, i: number): TaskAssignment {

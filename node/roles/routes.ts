@@ -2,7 +2,7 @@
 // each task's outputs to the peers of the consuming tasks (or to the client for model outputs),
 // and the model inputs from the client to the tasks that read them.
 import type { PeerRef, Route, Source } from '../../protocols/execution/index.js';
-import { type BundleManifest, MODEL_ENDPOINT } from '../model/manifest.js';
+import { type BundleManifest, MODEL_ENDPOINT } from '../../storage/bundle/manifest.js';
 import { assignmentOf, type ExecutionPlan } from './plan.js';
 
 function peerOf(plan: ExecutionPlan, task: string, client: PeerRef): PeerRef {

@@ -2,6 +2,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Tensor } from '../../storage/tensors/tensor.js';
 import { SplitUpError } from '../errors.js';
+import { NpyErrorCode } from './errors.js';
 import { decodeNpy, encodeNpy } from './npy.js';
 
 export async function readNpyFile(path: string): Promise<Tensor> {
@@ -10,7 +11,7 @@ export async function readNpyFile(path: string): Promise<Tensor> {
     bytes = await readFile(path);
   } catch (err) {
     throw new SplitUpError(
-      'NPY_READ_FAILED',
+      NpyErrorCode.READ_FAILED,
       `cannot read ${path}: ${(err as Error).message}`,
       { path },
       { cause: err },
@@ -27,7 +28,7 @@ export async function writeNpyFile(path: string, tensor: Tensor): Promise<void> 
   } catch (err) {
     if (err instanceof SplitUpError) throw err;
     throw new SplitUpError(
-      'NPY_WRITE_FAILED',
+      NpyErrorCode.WRITE_FAILED,
       `cannot write ${path}: ${(err as Error).message}`,
       { path },
       { cause: err },

@@ -4,6 +4,7 @@
 import { endianness } from 'node:os';
 import { DTYPE_BYTES, elementCount, type Tensor, tensorByteLength } from '../../storage/tensors/tensor.js';
 import { SplitUpError } from '../errors.js';
+import { NpyErrorCode } from './errors.js';
 import { NPY_DESCR_OF, parseNpyDescr } from './npy-dtype.js';
 
 const MAGIC = Uint8Array.of(0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59); // \x93NUMPY
@@ -34,7 +35,7 @@ export function encodeNpy(tensor: Tensor): Uint8Array {
   const expected = tensorByteLength(tensor.dtype, tensor.shape);
   if (tensor.data.byteLength !== expected) {
     throw npyError(
-      'NPY_SIZE_MISMATCH',
+      NpyErrorCode.SIZE_MISMATCH,
       `tensor of ${tensor.dtype}${JSON.stringify(tensor.shape)} needs ${expected} bytes, has ${tensor.data.byteLength}`,
       { dtype: tensor.dtype, shape: tensor.shape, bytes: tensor.data.byteLength },
     );
@@ -76,13 +77,13 @@ function parseHeader(text: string): NpyHeader {
   const trimmed = text.trim();
   if (!trimmed.startsWith('{') || !trimmed.endsWith('}')) {
     throw npyError(
-      'NPY_BAD_HEADER',
+      NpyErrorCode.BAD_HEADER,
       `.npy header is not a dictionary literal: ${JSON.stringify(trimmed.slice(0, 80))}`,
     );
   }
   if (LIST_DESCR_PATTERN.test(trimmed)) {
     throw npyError(
-      'NPY_UNSUPPORTED_DTYPE',
+      NpyErrorCode.UNSUPPORTED_DTYPE,
       '.npy holds a structured (record) array; only plain numeric arrays are supported',
     );
   }
@@ -90,7 +91,7 @@ function parseHeader(text: string): NpyHeader {
   const fortran = FORTRAN_PATTERN.exec(trimmed)?.[1];
   const shapeText = SHAPE_PATTERN.exec(trimmed)?.[1];
   if (descr === undefined || fortran === undefined || shapeText === undefined) {
-    throw npyError('NPY_BAD_HEADER', `.npy header lacks descr, fortran_order or shape: ${trimmed}`);
+    throw npyError(NpyErrorCode.BAD_HEADER, `.npy header lacks descr, fortran_order or shape: ${trimmed}`);
   }
   const parts = shapeText
     .split(',')
@@ -98,7 +99,10 @@ function parseHeader(text: string): NpyHeader {
     .filter((p) => p !== '');
   const shape = parts.map((p) => (/^\d+$/.test(p) ? Number(p) : Number.NaN));
   if (shape.some((d) => !Number.isSafeInteger(d))) {
-    throw npyError('NPY_BAD_HEADER', `.npy shape (${shapeText}) is not a tuple of non-negative integers`);
+    throw npyError(
+      NpyErrorCode.BAD_HEADER,
+      `.npy shape (${shapeText}) is not a tuple of non-negative integers`,
+    );
   }
   return { descr, fortranOrder: fortran === 'True', shape };
 }
@@ -120,9 +124,13 @@ function swapBytes(data: Uint8Array, width: number): void {
  */
 export function decodeNpy(bytes: Uint8Array, source = '.npy'): Tensor {
   if (bytes.length < MAGIC.length + 4 || !MAGIC.every((b, i) => bytes[i] === b)) {
-    throw npyError('NPY_BAD_MAGIC', `${source} is not a .npy file (it does not start with \\x93NUMPY)`, {
-      source,
-    });
+    throw npyError(
+      NpyErrorCode.BAD_MAGIC,
+      `${source} is not a .npy file (it does not start with \\x93NUMPY)`,
+      {
+        source,
+      },
+    );
   }
   const major = bytes[6]!;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -132,12 +140,13 @@ export function decodeNpy(bytes: Uint8Array, source = '.npy'): Tensor {
     headerLength = view.getUint16(8, true);
     prefix = 10;
   } else if (major === 2 || major === 3) {
-    if (bytes.length < 12) throw npyError('NPY_TRUNCATED', `${source} ends inside its header`, { source });
+    if (bytes.length < 12)
+      throw npyError(NpyErrorCode.TRUNCATED, `${source} ends inside its header`, { source });
     headerLength = view.getUint32(8, true);
     prefix = 12;
   } else {
     throw npyError(
-      'NPY_BAD_VERSION',
+      NpyErrorCode.BAD_VERSION,
       `${source} uses .npy format version ${major}.${bytes[7]}; 1.0-3.0 are supported`,
       {
         source,
@@ -146,10 +155,10 @@ export function decodeNpy(bytes: Uint8Array, source = '.npy'): Tensor {
     );
   }
   if (headerLength > MAX_HEADER_LENGTH) {
-    throw npyError('NPY_BAD_HEADER', `${source} declares a ${headerLength}-byte header`, { source });
+    throw npyError(NpyErrorCode.BAD_HEADER, `${source} declares a ${headerLength}-byte header`, { source });
   }
   if (bytes.length < prefix + headerLength) {
-    throw npyError('NPY_TRUNCATED', `${source} ends inside its header`, { source });
+    throw npyError(NpyErrorCode.TRUNCATED, `${source} ends inside its header`, { source });
   }
   // Versions 1 and 2 are latin1, version 3 utf-8; the fields we read are ASCII either way.
   const text = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(
@@ -159,7 +168,7 @@ export function decodeNpy(bytes: Uint8Array, source = '.npy'): Tensor {
   const parsed = parseNpyDescr(header.descr);
   if (!parsed) {
     throw npyError(
-      'NPY_UNSUPPORTED_DTYPE',
+      NpyErrorCode.UNSUPPORTED_DTYPE,
       `${source} has dtype '${header.descr}', which SplitUp cannot carry`,
       {
         source,
@@ -169,7 +178,7 @@ export function decodeNpy(bytes: Uint8Array, source = '.npy'): Tensor {
   }
   if (header.fortranOrder && header.shape.filter((d) => d > 1).length > 1) {
     throw npyError(
-      'NPY_FORTRAN_ORDER',
+      NpyErrorCode.FORTRAN_ORDER,
       `${source} is stored in Fortran (column-major) order; save it C-contiguous (np.ascontiguousarray)`,
       { source },
     );
@@ -179,14 +188,14 @@ export function decodeNpy(bytes: Uint8Array, source = '.npy'): Tensor {
   const actual = bytes.length - dataStart;
   if (actual < expected) {
     throw npyError(
-      'NPY_TRUNCATED',
+      NpyErrorCode.TRUNCATED,
       `${source} is truncated: shape ${shapeLiteral(header.shape)} of ${parsed.dtype} needs ${expected} data bytes, file has ${actual}`,
       { source, expected, actual },
     );
   }
   if (actual > expected) {
     throw npyError(
-      'NPY_SIZE_MISMATCH',
+      NpyErrorCode.SIZE_MISMATCH,
       `${source} has ${actual - expected} bytes after the data its shape ${shapeLiteral(header.shape)} declares`,
       { source, expected, actual },
     );

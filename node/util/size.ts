@@ -1,5 +1,6 @@
 // Byte sizes as users type them (`12GB`, `512MiB`, `1.5 GiB`, `4096`) and as we print them.
 import { SplitUpError } from '../errors.js';
+import { SizeErrorCode } from './errors.js';
 
 const UNITS: Readonly<Record<string, number>> = {
   b: 1,
@@ -25,14 +26,14 @@ export function parseSize(text: string): number {
   const factor = m ? (unit === '' ? 1 : UNITS[unit]) : undefined;
   if (!m || factor === undefined) {
     throw new SplitUpError(
-      'SIZE_INVALID',
+      SizeErrorCode.INVALID,
       `'${text}' is not a size; write a number with an optional unit, e.g. 12GB, 512MiB or 1048576`,
       { text },
     );
   }
   const bytes = Math.round(Number(m[1]) * factor);
   if (!Number.isSafeInteger(bytes) || bytes <= 0) {
-    throw new SplitUpError('SIZE_INVALID', `'${text}' must be a positive size`, { text });
+    throw new SplitUpError(SizeErrorCode.INVALID, `'${text}' must be a positive size`, { text });
   }
   return bytes;
 }

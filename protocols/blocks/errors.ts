@@ -1,5 +1,7 @@
 // Typed errors of the block fetch protocol; `code` is stable.
-export const BlocksErrorCode = {
+import { CodedError, type CodeOf, defineErrorCodes } from '../../storage/errors/index.js';
+
+export const BlocksErrorCode = defineErrorCodes('BLOCKS', {
   MALFORMED_REQUEST: 'BLOCKS_MALFORMED_REQUEST',
   MALFORMED_RESPONSE: 'BLOCKS_MALFORMED_RESPONSE',
   /** A provider sent bytes that do not hash to the CID asked for. */
@@ -17,17 +19,13 @@ export const BlocksErrorCode = {
   STALLED: 'BLOCKS_STALLED',
   TRUNCATED: 'BLOCKS_TRUNCATED',
   ABORTED: 'BLOCKS_ABORTED',
-} as const;
+});
 
-export type BlocksErrorCode = (typeof BlocksErrorCode)[keyof typeof BlocksErrorCode];
+export type BlocksErrorCode = CodeOf<typeof BlocksErrorCode>;
 
-export class BlocksError extends Error {
-  readonly code: BlocksErrorCode;
-
+export class BlocksError extends CodedError<BlocksErrorCode> {
   constructor(code: BlocksErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'BlocksError';
-    this.code = code;
+    super(code, message, undefined, options);
   }
 }
 

@@ -1,17 +1,14 @@
 // What a worker does before it reports ready for a task: for every file of the task (the .onnx and
 // its weights), fetch the DAG by CID from providers found over the DHT unless it is already pinned,
 // then assemble the file under `destDir` with its manifest name, checking its sha256.
-import { isAbsolute, join, normalize, sep } from 'node:path';
+import type { WeightFile } from '../../storage/bundle/manifest.js';
+import { resolveInside } from '../../storage/paths/safe-path.js';
 import { parseCid, type WeightStore } from '../../storage/weights/index.js';
 import { BlocksError, BlocksErrorCode } from './errors.js';
 import type { Blocks } from './index.js';
 
-/** A task file as the bundle manifest lists it (structural: protocols/ does not import node/). */
-export interface TaskFileRef {
-  file: string;
-  sha256: string;
-  cid?: string;
-}
+/** A task file as the bundle manifest lists it (the .onnx or a weights file). */
+export type TaskFileRef = Pick<WeightFile, 'file' | 'sha256' | 'cid'>;
 
 export interface TaskFileProgress {
   file: string;
@@ -35,12 +32,9 @@ export async function fetchTaskFiles(
         `task file ${ref.file} has no CID (deploy with --publish)`,
       );
     }
-    const name = normalize(ref.file);
-    if (isAbsolute(name) || name.startsWith(`..${sep}`) || name === '..') {
-      throw new BlocksError(
-        BlocksErrorCode.MALFORMED_RESPONSE,
-        `task file ${ref.file} escapes the task folder`,
-      );
+    const checked = resolveInside(destDir, ref.file);
+    if (!checked.ok) {
+      throw new BlocksError(BlocksErrorCode.MALFORMED_RESPONSE, `task file ${ref.file} ${checked.reason}`);
     }
     const cid = parseCid(ref.cid);
     if (await deps.store.isPinned(cid)) {
@@ -53,7 +47,7 @@ export async function fetchTaskFiles(
     }
     paths[ref.file] = await deps.store.exportFile(cid, {
       sha256: ref.sha256,
-      destination: join(destDir, name),
+      destination: checked.path,
       ...(options.signal ? { signal: options.signal } : {}),
     });
   }

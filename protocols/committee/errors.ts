@@ -1,16 +1,17 @@
 // Typed errors of committee discovery, with stable codes.
-export type CommitteeErrorCode =
-  | 'COMMITTEE_BAD_NETWORK_NAME'
-  | 'COMMITTEE_ANNOUNCE_UNREACHED'
-  | 'COMMITTEE_NOT_RUNNING';
+import { CodedError, type CodeOf, defineErrorCodes } from '../../storage/errors/index.js';
 
-export class CommitteeError extends Error {
-  readonly code: CommitteeErrorCode;
+export const CommitteeErrorCode = defineErrorCodes('COMMITTEE', {
+  BAD_NETWORK_NAME: 'COMMITTEE_BAD_NETWORK_NAME',
+  ANNOUNCE_UNREACHED: 'COMMITTEE_ANNOUNCE_UNREACHED',
+  NOT_RUNNING: 'COMMITTEE_NOT_RUNNING',
+});
 
+export type CommitteeErrorCode = CodeOf<typeof CommitteeErrorCode>;
+
+export class CommitteeError extends CodedError<CommitteeErrorCode> {
   constructor(code: CommitteeErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'CommitteeError';
-    this.code = code;
+    super(code, message, undefined, options);
   }
 }
 

@@ -7,6 +7,9 @@
 // more time in that machinery and its garbage than in decryption).
 import type { Stream } from '@libp2p/interface';
 import type { Uint8ArrayList } from 'uint8arraylist';
+import { StreamResetError } from './errors.js';
+
+export { StreamResetError };
 
 /** The typed errors a protocol wants for each way a read can fail. */
 export interface StreamReadErrors {
@@ -221,11 +224,3 @@ export class StreamReader {
 }
 
 const EMPTY = new Uint8Array(0);
-
-/** The stream was reset (by the remote) or aborted (locally) while a read still wanted bytes. */
-export class StreamResetError extends Error {
-  constructor(status: string) {
-    super(`the stream was ${status === 'reset' ? 'reset by the remote' : 'aborted'}`);
-    this.name = 'StreamResetError';
-  }
-}

@@ -1,6 +1,7 @@
 // Typed errors of the execution control protocol; `code` is stable and travels in rejections.
+import { CodedError, type CodeOf, defineErrorCodes } from '../../storage/errors/index.js';
 
-export const ExecutionErrorCode = {
+export const ExecutionErrorCode = defineErrorCodes('EXECUTION', {
   /** Bytes that are not a well-formed control message (JSON, fields, sizes). */
   MALFORMED_MESSAGE: 'EXECUTION_MALFORMED_MESSAGE',
   MESSAGE_TOO_LARGE: 'EXECUTION_MESSAGE_TOO_LARGE',
@@ -11,18 +12,15 @@ export const ExecutionErrorCode = {
   /** The peer closed the stream without a verdict. */
   NO_REPLY: 'EXECUTION_NO_REPLY',
   TIMEOUT: 'EXECUTION_TIMEOUT',
-} as const;
+});
 
-export type ExecutionErrorCode = (typeof ExecutionErrorCode)[keyof typeof ExecutionErrorCode];
+export type ExecutionErrorCode = CodeOf<typeof ExecutionErrorCode>;
 
-export class ExecutionError extends Error {
-  readonly code: ExecutionErrorCode;
+export class ExecutionError extends CodedError<ExecutionErrorCode> {
   readonly remoteCode: string | undefined;
 
   constructor(code: ExecutionErrorCode, message: string, options?: { cause?: unknown; remoteCode?: string }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'ExecutionError';
-    this.code = code;
+    super(code, message, undefined, options);
     this.remoteCode = options?.remoteCode;
   }
 }
@@ -32,12 +30,8 @@ export function isExecutionError(err: unknown, code?: ExecutionErrorCode): err i
 }
 
 /** A handler's refusal: its `code` is sent back to the requesting peer. */
-export class ExecutionRejection extends Error {
-  readonly code: string;
-
+export class ExecutionRejection extends CodedError {
   constructor(code: string, message: string) {
-    super(message);
-    this.name = 'ExecutionRejection';
-    this.code = code;
+    super(code, message);
   }
 }

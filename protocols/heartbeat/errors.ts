@@ -1,15 +1,20 @@
 // Typed errors of the heartbeat protocol. `code` is stable; `action` says what gossip does with the
 // message: 'reject' penalises the peer that sent it, 'ignore' drops it without penalty.
 
-export type HeartbeatErrorCode =
-  | 'HEARTBEAT_OVERSIZED'
-  | 'HEARTBEAT_MALFORMED'
-  | 'HEARTBEAT_UNSIGNED_ENVELOPE'
-  | 'HEARTBEAT_KEY_MISMATCH'
-  | 'HEARTBEAT_BAD_SIGNATURE'
-  | 'HEARTBEAT_CLOCK_SKEW'
-  | 'HEARTBEAT_REPLAY'
-  | 'HEARTBEAT_INVALID_FIELD';
+import { CodedError, type CodeOf, defineErrorCodes } from '../../storage/errors/index.js';
+
+export const HeartbeatErrorCode = defineErrorCodes('HEARTBEAT', {
+  OVERSIZED: 'HEARTBEAT_OVERSIZED',
+  MALFORMED: 'HEARTBEAT_MALFORMED',
+  UNSIGNED_ENVELOPE: 'HEARTBEAT_UNSIGNED_ENVELOPE',
+  KEY_MISMATCH: 'HEARTBEAT_KEY_MISMATCH',
+  BAD_SIGNATURE: 'HEARTBEAT_BAD_SIGNATURE',
+  CLOCK_SKEW: 'HEARTBEAT_CLOCK_SKEW',
+  REPLAY: 'HEARTBEAT_REPLAY',
+  INVALID_FIELD: 'HEARTBEAT_INVALID_FIELD',
+});
+
+export type HeartbeatErrorCode = CodeOf<typeof HeartbeatErrorCode>;
 
 export type GossipAction = 'reject' | 'ignore';
 
@@ -26,14 +31,11 @@ const ACTIONS: Record<HeartbeatErrorCode, GossipAction> = {
   HEARTBEAT_INVALID_FIELD: 'reject',
 };
 
-export class HeartbeatError extends Error {
-  readonly code: HeartbeatErrorCode;
+export class HeartbeatError extends CodedError<HeartbeatErrorCode> {
   readonly action: GossipAction;
 
   constructor(code: HeartbeatErrorCode, message: string) {
-    super(message);
-    this.name = 'HeartbeatError';
-    this.code = code;
+    super(code, message);
     this.action = ACTIONS[code];
   }
 }

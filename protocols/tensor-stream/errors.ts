@@ -1,7 +1,8 @@
 // Typed errors of the tensor stream. `code` is stable: callers, tests and metrics match on it,
 // and a receiver sends it back to the sender in its reply.
+import { CodedError, type CodeOf, defineErrorCodes } from '../../storage/errors/index.js';
 
-export const TensorStreamErrorCode = {
+export const TensorStreamErrorCode = defineErrorCodes('TENSOR_STREAM', {
   /** Bytes that do not parse as a header (bad version, lengths, dtype, truncated fields). */
   MALFORMED_HEADER: 'TENSOR_STREAM_MALFORMED_HEADER',
   HEADER_TOO_LARGE: 'TENSOR_STREAM_HEADER_TOO_LARGE',
@@ -38,12 +39,11 @@ export const TensorStreamErrorCode = {
   INVALID_TENSOR: 'TENSOR_STREAM_INVALID_TENSOR',
   ABORTED: 'TENSOR_STREAM_ABORTED',
   STOPPED: 'TENSOR_STREAM_STOPPED',
-} as const;
+});
 
-export type TensorStreamErrorCode = (typeof TensorStreamErrorCode)[keyof typeof TensorStreamErrorCode];
+export type TensorStreamErrorCode = CodeOf<typeof TensorStreamErrorCode>;
 
-export class TensorStreamError extends Error {
-  readonly code: TensorStreamErrorCode;
+export class TensorStreamError extends CodedError<TensorStreamErrorCode> {
   /** Set on REMOTE_REJECTED: the code the receiver gave. */
   readonly remoteCode: string | undefined;
 
@@ -52,9 +52,7 @@ export class TensorStreamError extends Error {
     message: string,
     options?: { cause?: unknown; remoteCode?: string },
   ) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'TensorStreamError';
-    this.code = code;
+    super(code, message, undefined, options);
     this.remoteCode = options?.remoteCode;
   }
 }

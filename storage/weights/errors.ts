@@ -1,5 +1,7 @@
 // Typed errors of the weight store; `code` is stable.
-export const WeightStoreErrorCode = {
+import { CodedError, type CodeOf, defineErrorCodes } from '../errors/index.js';
+
+export const WeightStoreErrorCode = defineErrorCodes('WEIGHTS', {
   INVALID_CID: 'WEIGHTS_INVALID_CID',
   /** A block's bytes do not hash to the digest in its CID. */
   BLOCK_HASH_MISMATCH: 'WEIGHTS_BLOCK_HASH_MISMATCH',
@@ -9,16 +11,12 @@ export const WeightStoreErrorCode = {
   FILE_HASH_MISMATCH: 'WEIGHTS_FILE_HASH_MISMATCH',
   NOT_A_FILE: 'WEIGHTS_NOT_A_FILE',
   BAD_BUNDLE: 'WEIGHTS_BAD_BUNDLE',
-} as const;
+});
 
-export type WeightStoreErrorCode = (typeof WeightStoreErrorCode)[keyof typeof WeightStoreErrorCode];
+export type WeightStoreErrorCode = CodeOf<typeof WeightStoreErrorCode>;
 
-export class WeightStoreError extends Error {
-  readonly code: WeightStoreErrorCode;
-
+export class WeightStoreError extends CodedError<WeightStoreErrorCode> {
   constructor(code: WeightStoreErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'WeightStoreError';
-    this.code = code;
+    super(code, message, undefined, options);
   }
 }

@@ -2,7 +2,8 @@
 // deployer's weight store and records each file's CID in manifest.json.
 // Reads the manifest structurally (storage/ imports nothing of ours) and keeps every other field.
 import { readFile, rename, writeFile } from 'node:fs/promises';
-import { isAbsolute, join, normalize, sep } from 'node:path';
+import { join, normalize } from 'node:path';
+import { resolveInside } from '../paths/safe-path.js';
 import { WeightStoreError, WeightStoreErrorCode } from './errors.js';
 import type { AddProgress, WeightStore } from './store.js';
 
@@ -27,15 +28,12 @@ export interface PublishResult {
   manifestPath: string;
 }
 
-function checkRelative(file: string): string {
-  const normal = normalize(file);
-  if (isAbsolute(normal) || normal === '..' || normal.startsWith(`..${sep}`)) {
-    throw new WeightStoreError(
-      WeightStoreErrorCode.BAD_BUNDLE,
-      `bundle file ${file} lies outside the bundle folder`,
-    );
+function checkRelative(dir: string, file: string): string {
+  const result = resolveInside(dir, file);
+  if (!result.ok) {
+    throw new WeightStoreError(WeightStoreErrorCode.BAD_BUNDLE, `bundle file ${file} ${result.reason}`);
   }
-  return normal;
+  return normalize(file);
 }
 
 function parseManifest(text: string, path: string): PublishableManifest {
@@ -67,7 +65,7 @@ export async function publishBundle(
   const manifest = parseManifest(await readFile(manifestPath, 'utf8'), manifestPath);
   const cids: Record<string, string> = {};
   const publish = async (entry: PublishableFile) => {
-    const file = checkRelative(entry.file);
+    const file = checkRelative(bundleDir, entry.file);
     cids[file] ??= (
       await store.addFile(join(bundleDir, file), {
         ...(options.signal ? { signal: options.signal } : {}),

@@ -80,13 +80,13 @@ describe('splitup deploy refuses broken models with typed errors', () => {
   const cases: [string, ModelProto | Uint8Array, RegExp, string?][] = [
     ['truncated file', truncatedModelBytes(), /error \[MODEL_TRUNCATED\]/],
     ['garbage bytes', garbageModelBytes(), /error \[MODEL_CORRUPT\]/],
-    ['foreign-domain operator', foreignOperatorModel(), /error \[FOREIGN_OPERATOR\].*com\.evil/],
+    ['foreign-domain operator', foreignOperatorModel(), /error \[MODEL_FOREIGN_OPERATOR\].*com\.evil/],
     ['external data ../x.bin', escapingExternalDataModel('../x.bin'), /error \[EXTERNAL_DATA_ESCAPE\]/],
     ['external data absolute path', escapingExternalDataModel(outside), /error \[EXTERNAL_DATA_ESCAPE\]/],
     [
       'budget below the largest node',
       hugeNodeModel(),
-      /error \[NODE_TOO_LARGE\].*huge\/MatMul/,
+      /error \[PARTITION_NODE_TOO_LARGE\].*huge\/MatMul/,
       BELOW_HUGE_NODE,
     ],
     ['cycle', cyclicModel(), /error \[MODEL_INVALID\].*not acyclic/],

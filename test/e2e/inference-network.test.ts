@@ -12,9 +12,9 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { openWholeModel } from '../../node/engine/whole-model.js';
 import { readManifest } from '../../node/model/bundle/read.js';
-import type { BundleManifest } from '../../node/model/manifest.js';
 import { PLAN_SCHEMA } from '../../node/roles/plan.js';
 import { readNpyFile, writeNpyFile } from '../../node/tensor/npy-file.js';
+import type { BundleManifest } from '../../storage/bundle/manifest.js';
 import { ocrInput, ocrModel, shapeArg } from '../fixtures/ocr-models.js';
 import { type LogLine, PeerProcess, ROOT } from './peer-process.js';
 

@@ -2,15 +2,16 @@
 // a model into tasks that each fit the VRAM target and writes the task bundle.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { MANIFEST_FILE } from '../../../storage/bundle/manifest.js';
 import { publishBundle, WeightStore } from '../../../storage/weights/index.js';
 import { SplitUpError } from '../../errors.js';
 import { deployModel } from '../../model/bundle/deploy-model.js';
 import { planTable } from '../../model/bundle/plan-table.js';
 import { assertValidDag } from '../../model/dag/index.js';
-import { MANIFEST_FILE } from '../../model/manifest.js';
 import { estimateTaskMemory, partition } from '../../model/partition/index.js';
 import { formatSize, parseSize } from '../../util/size.js';
 import type { Command } from '../command.js';
+import { CliErrorCode } from '../errors.js';
 import { parseCliArgs } from '../parse-args.js';
 
 const usage = `Usage: splitup deploy <model.onnx> --target-vram <size> --out <dir> [--shape name=AxB ...] [--force]
@@ -44,10 +45,11 @@ function parseDeployArgs(args: string[]) {
     usage,
   );
   const { values, positionals } = parsed;
-  if (positionals.length !== 1) throw new SplitUpError('CLI_BAD_ARGS', `expected one model file\n\n${usage}`);
+  if (positionals.length !== 1)
+    throw new SplitUpError(CliErrorCode.BAD_ARGS, `expected one model file\n\n${usage}`);
   if (!values['target-vram'])
-    throw new SplitUpError('CLI_BAD_ARGS', `--target-vram <size> is required\n\n${usage}`);
-  if (!values.out) throw new SplitUpError('CLI_BAD_ARGS', `--out <dir> is required\n\n${usage}`);
+    throw new SplitUpError(CliErrorCode.BAD_ARGS, `--target-vram <size> is required\n\n${usage}`);
+  if (!values.out) throw new SplitUpError(CliErrorCode.BAD_ARGS, `--out <dir> is required\n\n${usage}`);
   return {
     model: positionals[0] as string,
     targetVramBytes: parseSize(values['target-vram']),

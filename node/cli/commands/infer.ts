@@ -10,6 +10,7 @@ import { DEFAULT_INFERENCE_TIMEOUT_MS, InferenceClient } from '../../roles/clien
 import { readPlanFile } from '../../roles/plan.js';
 import { createClientPeer } from '../../roles/role-peer.js';
 import type { CliIo, Command } from '../command.js';
+import { CliErrorCode } from '../errors.js';
 import { parseCliArgs } from '../parse-args.js';
 import { parseNamedFiles, readNamedNpy, writeNamedNpy } from '../tensor-files.js';
 
@@ -29,7 +30,7 @@ of every task: {"schema":"splitup.plan/1","assignments":[{"task":"task-00","peer
   --json                 print the result as JSON`;
 
 function badArgs(message: string): SplitUpError {
-  return new SplitUpError('CLI_BAD_ARGS', `${message}\n\n${usage}`);
+  return new SplitUpError(CliErrorCode.BAD_ARGS, `${message}\n\n${usage}`);
 }
 
 function parseInferArgs(args: string[]) {

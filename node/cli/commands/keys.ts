@@ -4,6 +4,7 @@ import { SplitUpError } from '../../errors.js';
 import { generateIdentity, type Identity } from '../../identity/identity.js';
 import { readKeypairFile, writeKeypairFile } from '../../identity/keypair-file.js';
 import type { CliIo, Command } from '../command.js';
+import { CliErrorCode } from '../errors.js';
 import { parseCliArgs } from '../parse-args.js';
 
 function parseKeyArgs(args: string[], usage: string, allowForce: boolean) {
@@ -20,8 +21,9 @@ function parseKeyArgs(args: string[], usage: string, allowForce: boolean) {
     usage,
   );
   if (values.force && !allowForce)
-    throw new SplitUpError('CLI_BAD_ARGS', `unknown option '--force'\n\n${usage}`);
-  if (!values.keypair) throw new SplitUpError('CLI_BAD_ARGS', `--keypair <file> is required\n\n${usage}`);
+    throw new SplitUpError(CliErrorCode.BAD_ARGS, `unknown option '--force'\n\n${usage}`);
+  if (!values.keypair)
+    throw new SplitUpError(CliErrorCode.BAD_ARGS, `--keypair <file> is required\n\n${usage}`);
   return { keypair: values.keypair, json: values.json === true, force: values.force === true };
 }
 

@@ -4,6 +4,7 @@ import { loadNodeConfig, optionsHelp } from '../../peer/config.js';
 import { createLogger } from '../../peer/logger.js';
 import { startPeer } from '../../peer/peer-runtime.js';
 import type { Command } from '../command.js';
+import { CliErrorCode } from '../errors.js';
 
 /** A second signal during shutdown exits at once with this code. */
 const FORCED_EXIT_CODE = 130;
@@ -32,7 +33,7 @@ export const nodeStartCommand: Command = {
     try {
       config = await loadNodeConfig(args);
     } catch (err) {
-      if (err instanceof SplitUpError && err.code === 'CLI_BAD_ARGS') {
+      if (err instanceof SplitUpError && err.code === CliErrorCode.BAD_ARGS) {
         throw new SplitUpError(err.code, `${err.message}\n\n${usage}`);
       }
       throw err;

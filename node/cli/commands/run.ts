@@ -7,6 +7,7 @@ import { openWholeModel } from '../../engine/whole-model.js';
 import { SplitUpError } from '../../errors.js';
 import { readManifest } from '../../model/bundle/read.js';
 import type { CliIo, Command } from '../command.js';
+import { CliErrorCode } from '../errors.js';
 import { parseCliArgs } from '../parse-args.js';
 import { parseNamedFiles, readNamedNpy, type WrittenTensor, writeNamedNpy } from '../tensor-files.js';
 
@@ -38,7 +39,7 @@ interface RunArgs {
 }
 
 function badArgs(message: string): SplitUpError {
-  return new SplitUpError('CLI_BAD_ARGS', `${message}\n\n${usage}`);
+  return new SplitUpError(CliErrorCode.BAD_ARGS, `${message}\n\n${usage}`);
 }
 
 function positiveInt(flag: string, text: string | undefined, max: number): number | undefined {

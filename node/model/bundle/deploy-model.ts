@@ -5,16 +5,23 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { toBinary } from '@bufbuild/protobuf';
 import { ModelProtoSchema } from 'onnx-buf';
+import {
+  type BundleManifest,
+  MANIFEST_FILE,
+  MANIFEST_SCHEMA,
+  type TaskManifest,
+} from '../../../storage/bundle/manifest.js';
 import { SplitUpError } from '../../errors.js';
 import { buildPartitionGraph, onnxNodeOrder } from '../build-partition-graph.js';
+import { ModelErrorCode, OutDirErrorCode, ShapeErrorCode } from '../errors.js';
 import { type ExtractedTask, extractTasks } from '../extract/extract-tasks.js';
-import { type BundleManifest, MANIFEST_FILE, MANIFEST_SCHEMA, type TaskManifest } from '../manifest.js';
 import { constantsToInitializers } from '../onnx/constants.js';
 import { dedupeInitializers } from '../onnx/dedupe-initializers.js';
 import { loadOnnxModel } from '../onnx/load.js';
 import { DEPLOY_OPTIMIZATION_LEVEL } from '../onnx/optimize.js';
 import { assertStandardOperators } from '../onnx/safety.js';
 import { runOrtJob } from '../ort-worker/run-in-worker.js';
+import { PartitionErrorCode } from '../partition/errors.js';
 import type { PartitionGraph, PartitionPlan } from '../partition-graph.js';
 import { parseShapeDeclarations, type ShapeDeclarations } from '../shapes/declare.js';
 import type { InferredShapes } from '../shapes/infer.js';
@@ -64,7 +71,7 @@ function prepareOut(outDir: string, overwrite: boolean, modelPath: string): stri
   const rel = relative(out, resolve(modelPath));
   if (!rel.startsWith('..') && !isAbsolute(rel)) {
     throw new SplitUpError(
-      'OUT_DIR_CONTAINS_MODEL',
+      OutDirErrorCode.CONTAINS_MODEL,
       `${out} holds the source model; write the bundle to another folder`,
       {
         dir: out,
@@ -74,7 +81,7 @@ function prepareOut(outDir: string, overwrite: boolean, modelPath: string): stri
   const entries = existsSync(out) ? readdirSync(out) : [];
   if (entries.length > 0 && !(overwrite && entries.includes(MANIFEST_FILE))) {
     throw new SplitUpError(
-      'OUT_DIR_NOT_EMPTY',
+      OutDirErrorCode.NOT_EMPTY,
       overwrite
         ? `${out} is not empty and holds no earlier bundle (${MANIFEST_FILE}); --force replaces only a bundle folder`
         : `${out} exists and is not empty; choose a new folder or pass --force to replace an earlier bundle`,
@@ -94,7 +101,7 @@ export async function deployModel(opts: DeployOptions): Promise<DeployResult> {
   assertStandardOperators(source.model, { allowOrtFusions: true });
   // Check the declarations against the source before the (slow) optimization.
   const sourceGraph = source.model.graph;
-  if (!sourceGraph) throw new SplitUpError('MODEL_CORRUPT', 'model has no graph');
+  if (!sourceGraph) throw new SplitUpError(ModelErrorCode.CORRUPT, 'model has no graph');
   resolveInputShapes(sourceGraph, decl);
 
   const work = mkdtempSync(join(tmpdir(), 'splitup-deploy-'));
@@ -110,7 +117,7 @@ export async function deployModel(opts: DeployOptions): Promise<DeployResult> {
     );
     const optimized = loadOnnxModel(optimizedPath);
     const graph = optimized.model.graph;
-    if (!graph) throw new SplitUpError('MODEL_CORRUPT', 'optimized model has no graph');
+    if (!graph) throw new SplitUpError(ModelErrorCode.CORRUPT, 'optimized model has no graph');
     dedupeInitializers(graph);
     constantsToInitializers(graph);
     assertStandardOperators(optimized.model, { allowOrtFusions: true });
@@ -148,7 +155,7 @@ export async function deployModel(opts: DeployOptions): Promise<DeployResult> {
     for (const t of tasks) {
       if (t.vramBytes > opts.targetVramBytes) {
         throw new SplitUpError(
-          'TASK_OVER_BUDGET',
+          PartitionErrorCode.TASK_OVER_BUDGET,
           `task '${t.id}' needs an estimated ${t.vramBytes} bytes, over the target of ${opts.targetVramBytes}`,
           { task: t.id, vramBytes: t.vramBytes, targetVramBytes: opts.targetVramBytes },
         );
@@ -184,7 +191,9 @@ function specFrom(name: string, shapes: InferredShapes) {
   const sym = shapes.symbolic.get(name);
   const dtype = sym?.dtype ?? shapes.fixed.get(name)?.dtype;
   if (!dtype)
-    throw new SplitUpError('SHAPE_UNKNOWN', `the type of model value '${name}' is unknown`, { tensor: name });
+    throw new SplitUpError(ShapeErrorCode.UNKNOWN, `the type of model value '${name}' is unknown`, {
+      tensor: name,
+    });
   return { name, dtype, shape: sym?.shape ?? [] };
 }
 

@@ -1,8 +1,9 @@
 // The plan as a text table: one row per task (id, nodes, weights, VRAM estimate, compute units,
 // inputs, outputs), then totals.
+
+import type { BundleManifest } from '../../../storage/bundle/manifest.js';
 import type { TensorSpec } from '../../../storage/tensors/tensor.js';
 import { formatSize } from '../../util/size.js';
-import type { BundleManifest } from '../manifest.js';
 
 /** Longest tensor list printed in full; longer lists show the first ones and a count. */
 const MAX_LISTED_TENSORS = 3;

@@ -2,16 +2,22 @@
 // hashes of every task file and weights file, and the external-data locations inside each task.
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import {
+  type BundleManifest,
+  MANIFEST_FILE,
+  MANIFEST_SCHEMA,
+  type TaskManifest,
+} from '../../../storage/bundle/manifest.js';
 import { isDType } from '../../../storage/tensors/tensor.js';
 import { SplitUpError } from '../../errors.js';
-import { type BundleManifest, MANIFEST_FILE, MANIFEST_SCHEMA, type TaskManifest } from '../manifest.js';
 import { safeExternalPath } from '../onnx/external-data.js';
 import { loadOnnxModel } from '../onnx/load.js';
 import { assertStandardOperators } from '../onnx/safety.js';
+import { BundleErrorCode } from './errors.js';
 import { sha256File } from './hash.js';
 
 function invalid(message: string, details?: Record<string, unknown>): SplitUpError {
-  return new SplitUpError('BUNDLE_MANIFEST_INVALID', message, details);
+  return new SplitUpError(BundleErrorCode.MANIFEST_INVALID, message, details);
 }
 
 function checkTaskShape(t: TaskManifest, i: number): void {
@@ -32,9 +38,13 @@ function checkTaskShape(t: TaskManifest, i: number): void {
 export function readManifest(dir: string): BundleManifest {
   const path = join(dir, MANIFEST_FILE);
   if (!existsSync(path)) {
-    throw new SplitUpError('BUNDLE_FILE_MISSING', `${dir} has no ${MANIFEST_FILE}; is it a bundle folder?`, {
-      file: path,
-    });
+    throw new SplitUpError(
+      BundleErrorCode.FILE_MISSING,
+      `${dir} has no ${MANIFEST_FILE}; is it a bundle folder?`,
+      {
+        file: path,
+      },
+    );
   }
   let manifest: BundleManifest;
   try {
@@ -57,12 +67,14 @@ export function readManifest(dir: string): BundleManifest {
 function verifyFile(dir: string, file: string, sha256: string, what: string): void {
   const full = safeExternalPath(dir, file, what);
   if (!existsSync(full)) {
-    throw new SplitUpError('BUNDLE_FILE_MISSING', `${what}: file '${file}' is missing from ${dir}`, { file });
+    throw new SplitUpError(BundleErrorCode.FILE_MISSING, `${what}: file '${file}' is missing from ${dir}`, {
+      file,
+    });
   }
   const actual = sha256File(full);
   if (actual !== sha256) {
     throw new SplitUpError(
-      'BUNDLE_HASH_MISMATCH',
+      BundleErrorCode.HASH_MISMATCH,
       `${what}: '${file}' has sha256 ${actual}, but the manifest says ${sha256} (modified or corrupt file)`,
       { file, expected: sha256, actual },
     );

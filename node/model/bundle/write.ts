@@ -1,7 +1,7 @@
 // Writes manifest.json into a bundle folder (task files are already there, written by extract).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type BundleManifest, MANIFEST_FILE } from '../manifest.js';
+import { type BundleManifest, MANIFEST_FILE } from '../../../storage/bundle/manifest.js';
 
 export function writeManifest(dir: string, manifest: BundleManifest): string {
   const path = join(dir, MANIFEST_FILE);

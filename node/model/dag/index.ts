@@ -5,6 +5,6 @@
 //   validateDag(model): DagViolation[]   all violations, in the documented order
 //   assertValidDag(model): void          throws SplitUpError(code of the first violation)
 // `model` is any DagModel; a BundleManifest qualifies.
-export { DAG_ERROR_CODES, DAG_ERROR_NUMBERS, type DagErrorCode } from './codes.js';
+export { DAG_ERROR_CODES, DAG_ERROR_NUMBERS, type DagErrorCode, DagErrorCodes } from './codes.js';
 export type { DagModel, DagTask, DagViolation } from './types.js';
 export { assertValidDag, validateDag } from './validate.js';

@@ -51,8 +51,10 @@
 //   rank, or at some axis where the sink's dim is a number and the source's dim is not that same
 //   number (a symbolic sink dim accepts any size; a symbolic source dim into a fixed sink dim
 //   does not). Reported at the sink (`to.task`, `to.tensor`).
+
+import { type Connection, MODEL_ENDPOINT } from '../../../storage/bundle/manifest.js';
 import type { Dim, TensorSpec } from '../../../storage/tensors/tensor.js';
-import { type Connection, MODEL_ENDPOINT } from '../manifest.js';
+import { DagErrorCodes } from './codes.js';
 import type { DagModel, DagTask, DagViolation } from './types.js';
 
 const show = (task: string, tensor: string) =>
@@ -99,14 +101,14 @@ export function checkTaskIds(model: DagModel, out: DagViolation[]): void {
   for (const t of model.tasks) {
     if (t.id === '' || t.id === MODEL_ENDPOINT) {
       out.push({
-        code: 'DAG_BAD_TASK_ID',
+        code: DagErrorCodes.BAD_TASK_ID,
         task: t.id,
         tensor: '',
         message: `task id '${t.id}' is empty or reserved`,
       });
     } else if (seen.has(t.id)) {
       out.push({
-        code: 'DAG_DUPLICATE_TASK',
+        code: DagErrorCodes.DUPLICATE_TASK,
         task: t.id,
         tensor: '',
         message: `task id '${t.id}' is declared twice`,
@@ -123,14 +125,14 @@ export function checkTensorNames(model: DagModel, out: DagViolation[]): void {
     for (const s of specs) {
       if (s.name === '') {
         out.push({
-          code: 'DAG_BAD_TENSOR_NAME',
+          code: DagErrorCodes.BAD_TENSOR_NAME,
           task,
           tensor: '',
           message: `an ${what} of ${task} has an empty name`,
         });
       } else if (seen.has(s.name)) {
         out.push({
-          code: 'DAG_DUPLICATE_TENSOR',
+          code: DagErrorCodes.DUPLICATE_TENSOR,
           task,
           tensor: s.name,
           message: `${what} '${s.name}' of ${task} is declared twice`,
@@ -157,7 +159,7 @@ export function checkStateBindings(model: DagModel, out: DagViolation[]): void {
       const output = t.outputs.find((s) => s.name === b.output);
       const bad = (tensor: string, why: string) =>
         out.push({
-          code: 'DAG_BAD_STATE_BINDING',
+          code: DagErrorCodes.BAD_STATE_BINDING,
           task: t.id,
           tensor,
           message: `state binding ${b.input} → ${b.output} of '${t.id}': ${why}`,
@@ -195,7 +197,7 @@ export function checkConnections(model: DagModel, ix: DagIndex, out: DagViolatio
     for (const end of [c.from, c.to]) {
       if (end.task !== MODEL_ENDPOINT && !ix.tasks.has(end.task)) {
         out.push({
-          code: 'DAG_UNKNOWN_TASK',
+          code: DagErrorCodes.UNKNOWN_TASK,
           task: end.task,
           tensor: end.tensor,
           connection,
@@ -206,7 +208,7 @@ export function checkConnections(model: DagModel, ix: DagIndex, out: DagViolatio
     }
     if (!sourceSpec(ix, c.from.task, c.from.tensor)) {
       out.push({
-        code: 'DAG_UNKNOWN_TENSOR',
+        code: DagErrorCodes.UNKNOWN_TENSOR,
         task: c.from.task,
         tensor: c.from.tensor,
         connection,
@@ -216,7 +218,7 @@ export function checkConnections(model: DagModel, ix: DagIndex, out: DagViolatio
     }
     if (!sinkSpec(ix, c.to.task, c.to.tensor)) {
       out.push({
-        code: 'DAG_UNKNOWN_TENSOR',
+        code: DagErrorCodes.UNKNOWN_TENSOR,
         task: c.to.task,
         tensor: c.to.tensor,
         connection,
@@ -227,7 +229,7 @@ export function checkConnections(model: DagModel, ix: DagIndex, out: DagViolatio
     const key = `${c.to.task}\u0000${c.to.tensor}`;
     if (fed.has(key)) {
       out.push({
-        code: 'DAG_DUPLICATE_CONNECTION',
+        code: DagErrorCodes.DUPLICATE_CONNECTION,
         task: c.to.task,
         tensor: c.to.tensor,
         connection,
@@ -235,7 +237,7 @@ export function checkConnections(model: DagModel, ix: DagIndex, out: DagViolatio
       });
     } else if (ix.stateInputs.get(c.to.task)?.has(c.to.tensor) && c.from.task !== MODEL_ENDPOINT) {
       out.push({
-        code: 'DAG_DUPLICATE_CONNECTION',
+        code: DagErrorCodes.DUPLICATE_CONNECTION,
         task: c.to.task,
         tensor: c.to.tensor,
         connection,
@@ -257,7 +259,7 @@ export function checkInputsSatisfied(model: DagModel, ix: DagIndex, out: DagViol
     for (const s of t.inputs) {
       if (ix.stateInputs.get(t.id)!.has(s.name) || fed.has(endpointKey(t.id, s.name))) continue;
       out.push({
-        code: 'DAG_INPUT_UNSATISFIED',
+        code: DagErrorCodes.INPUT_UNSATISFIED,
         task: t.id,
         tensor: s.name,
         message: `input ${show(t.id, s.name)} is not fed by any connection`,
@@ -267,7 +269,7 @@ export function checkInputsSatisfied(model: DagModel, ix: DagIndex, out: DagViol
   for (const s of model.model.outputs) {
     if (fed.has(endpointKey(MODEL_ENDPOINT, s.name))) continue;
     out.push({
-      code: 'DAG_INPUT_UNSATISFIED',
+      code: DagErrorCodes.INPUT_UNSATISFIED,
       task: MODEL_ENDPOINT,
       tensor: s.name,
       message: `model output '${s.name}' is not produced by any task`,
@@ -281,7 +283,7 @@ export function checkNoOrphanOutputs(model: DagModel, ix: DagIndex, out: DagViol
   for (const s of model.model.inputs) {
     if (used.has(endpointKey(MODEL_ENDPOINT, s.name))) continue;
     out.push({
-      code: 'DAG_ORPHAN_OUTPUT',
+      code: DagErrorCodes.ORPHAN_OUTPUT,
       task: MODEL_ENDPOINT,
       tensor: s.name,
       message: `model input '${s.name}' is not read by any task`,
@@ -291,7 +293,7 @@ export function checkNoOrphanOutputs(model: DagModel, ix: DagIndex, out: DagViol
     for (const s of t.outputs) {
       if (ix.stateOutputs.get(t.id)!.has(s.name) || used.has(endpointKey(t.id, s.name))) continue;
       out.push({
-        code: 'DAG_ORPHAN_OUTPUT',
+        code: DagErrorCodes.ORPHAN_OUTPUT,
         task: t.id,
         tensor: s.name,
         message: `output ${show(t.id, s.name)} feeds nothing`,
@@ -329,7 +331,7 @@ export function checkNoRedundantTasks(model: DagModel, out: DagViolation[]): voi
   for (const t of model.tasks) {
     if (useful.has(t.id)) continue;
     out.push({
-      code: 'DAG_REDUNDANT_TASK',
+      code: DagErrorCodes.REDUNDANT_TASK,
       task: t.id,
       tensor: '',
       message: `task '${t.id}' contributes to no model output`,
@@ -376,7 +378,7 @@ export function checkNoCycles(model: DagModel, out: DagViolation[]): void {
   const cycle = loop.map((p) => p.via.from.task);
   const leaving = loop[0]!.via; // the edge leaving `cur` along the cycle
   out.push({
-    code: 'DAG_CYCLE',
+    code: DagErrorCodes.CYCLE,
     task: cur,
     tensor: leaving.from.tensor,
     cycle,
@@ -403,7 +405,7 @@ export function checkTypes(model: DagModel, ix: DagIndex, out: DagViolation[]): 
             : null;
     if (why) {
       out.push({
-        code: 'DAG_TYPE_MISMATCH',
+        code: DagErrorCodes.TYPE_MISMATCH,
         task: c.to.task,
         tensor: c.to.tensor,
         connection,

@@ -1,7 +1,8 @@
 // What DAG validation reads: the parts of a BundleManifest that describe the task graph. A
 // BundleManifest is assignable to DagModel.
+
+import type { Connection, StateBinding } from '../../../storage/bundle/manifest.js';
 import type { TensorSpec } from '../../../storage/tensors/tensor.js';
-import type { Connection, StateBinding } from '../manifest.js';
 import type { DagErrorCode } from './codes.js';
 
 export interface DagTask {

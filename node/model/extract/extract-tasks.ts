@@ -16,12 +16,19 @@ import {
   TensorProto_DataLocation,
   TensorProtoSchema,
 } from 'onnx-buf';
+import {
+  type Connection,
+  MODEL_ENDPOINT,
+  type StateBinding,
+  type WeightFile,
+} from '../../../storage/bundle/manifest.js';
 import type { TensorSpec } from '../../../storage/tensors/tensor.js';
 import { SplitUpError } from '../../errors.js';
-import { type Connection, MODEL_ENDPOINT, type StateBinding, type WeightFile } from '../manifest.js';
+import { ModelErrorCode, ShapeErrorCode } from '../errors.js';
 import { isExternal, readExternalBytes } from '../onnx/external-data.js';
 import { forEachGraph, subgraphsOf } from '../onnx/graph-walk.js';
 import { EXTERNAL_INITIALIZER_MIN_BYTES } from '../onnx/optimize.js';
+import { PartitionErrorCode } from '../partition/errors.js';
 import type { PartitionGraph, PartitionPlan } from '../partition-graph.js';
 import type { InferredShapes } from '../shapes/infer.js';
 import { specToValueInfo, UNNAMED_DIM } from './value-info.js';
@@ -65,7 +72,7 @@ function specOf(name: string, shapes: InferredShapes): TensorSpec {
   const dtype = sym?.dtype ?? fixed?.dtype;
   if (!dtype) {
     throw new SplitUpError(
-      'SHAPE_UNKNOWN',
+      ShapeErrorCode.UNKNOWN,
       `the type of tensor '${name}' (a task input or output) is unknown`,
       { tensor: name },
     );
@@ -123,20 +130,20 @@ export function extractTasks(
 ): ExtractionResult {
   const { model, graph } = source;
   const g = model.graph;
-  if (!g) throw new SplitUpError('MODEL_CORRUPT', 'model has no graph');
+  if (!g) throw new SplitUpError(ModelErrorCode.CORRUPT, 'model has no graph');
   const count = plan.tasks.length;
   const taskOfNode = new Int32Array(graph.nodes.length).fill(-1);
   plan.tasks.forEach((t, ti) => {
     for (const n of t.nodes) {
       if (taskOfNode[n] !== -1)
-        throw new SplitUpError('PLAN_INVALID', `node ${n} is in two tasks`, { node: n });
+        throw new SplitUpError(PartitionErrorCode.BAD_PLAN, `node ${n} is in two tasks`, { node: n });
       taskOfNode[n] = ti;
     }
   });
   const missing = taskOfNode.indexOf(-1);
   if (missing !== -1)
     throw new SplitUpError(
-      'PLAN_INVALID',
+      PartitionErrorCode.BAD_PLAN,
       `node ${missing} ('${graph.nodes[missing]?.name}') is in no task`,
       { node: missing },
     );
@@ -173,7 +180,8 @@ export function extractTasks(
     const writer = new WeightsWriter(outDir, `${id}.weights`);
     const initializers = weights.map((w) => {
       const t = initByName.get(w);
-      if (!t) throw new SplitUpError('MODEL_CORRUPT', `weight '${w}' is not an initializer`, { tensor: w });
+      if (!t)
+        throw new SplitUpError(ModelErrorCode.CORRUPT, `weight '${w}' is not an initializer`, { tensor: w });
       return taskInitializer(t, source, writer);
     });
     const taskNodes = nodes.map((n) =>

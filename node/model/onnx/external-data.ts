@@ -1,9 +1,10 @@
 // External data (weights outside the protobuf): where a tensor's bytes live and whether that place
 // is safe. A location must be a plain relative file name that stays inside the model's folder.
-import { closeSync, existsSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { type GraphProto, type ModelProto, type TensorProto, TensorProto_DataLocation } from 'onnx-buf';
+import { resolveInside } from '../../../storage/paths/safe-path.js';
 import { SplitUpError } from '../../errors.js';
+import { ExternalDataErrorCode, ModelErrorCode } from '../errors.js';
 import { forEachGraph } from './graph-walk.js';
 
 export interface ExternalRef {
@@ -21,9 +22,13 @@ export function externalRef(t: TensorProto): ExternalRef {
   const kv = new Map(t.externalData.map((e) => [e.key, e.value]));
   const location = kv.get('location');
   if (!location) {
-    throw new SplitUpError('MODEL_CORRUPT', `tensor '${t.name}' is marked external but has no location`, {
-      tensor: t.name,
-    });
+    throw new SplitUpError(
+      ModelErrorCode.CORRUPT,
+      `tensor '${t.name}' is marked external but has no location`,
+      {
+        tensor: t.name,
+      },
+    );
   }
   const offset = Number(kv.get('offset') ?? '0');
   const lengthText = kv.get('length');
@@ -34,7 +39,7 @@ export function externalRef(t: TensorProto): ExternalRef {
     (length !== undefined && (!Number.isSafeInteger(length) || length < 0))
   ) {
     throw new SplitUpError(
-      'MODEL_CORRUPT',
+      ModelErrorCode.CORRUPT,
       `tensor '${t.name}' has an invalid external-data offset or length`,
       {
         tensor: t.name,
@@ -45,38 +50,19 @@ export function externalRef(t: TensorProto): ExternalRef {
 }
 
 /**
- * Resolves `location` against `dir`, refusing absolute paths, `..` segments and anything outside
- * `dir`. `owner` names what refers to the file in the error, e.g. "tensor 'W1'" or "task 't0'".
+ * Resolves `location` inside `dir` (storage/paths: no absolute paths, `..` segments or symbolic
+ * links). `owner` names what refers to the file in the error, e.g. "tensor 'W1'" or "task 't0'".
  */
 export function safeExternalPath(dir: string, location: string, owner: string): string {
-  const parts = location.split(/[\\/]/);
-  const full = resolve(dir, location);
-  const rel = relative(resolve(dir), full);
-  if (
-    escapes(location, parts, rel) ||
-    // A link inside the folder may still point outside it: compare the real paths too.
-    (existsSync(full) && escapes(location, parts, relative(realpathSync(dir), realpathSync(full))))
-  ) {
+  const result = resolveInside(dir, location);
+  if (!result.ok) {
     throw new SplitUpError(
-      'EXTERNAL_DATA_ESCAPE',
-      `${owner} refers to '${location}', outside the folder ${dir}; external-data locations and bundle files must be relative file names inside it`,
+      ExternalDataErrorCode.ESCAPE,
+      `${owner} refers to '${location}', which ${result.reason}; external-data locations and bundle files must be relative file names inside ${dir}`,
       { owner, location, dir },
     );
   }
-  return full;
-}
-
-function escapes(location: string, parts: string[], rel: string): boolean {
-  return (
-    isAbsolute(location) ||
-    /^[a-zA-Z]:/.test(location) ||
-    parts.includes('..') ||
-    location.includes('\0') ||
-    rel === '' ||
-    rel.startsWith(`..${sep}`) ||
-    rel === '..' ||
-    isAbsolute(rel)
-  );
+  return result.path;
 }
 
 function* allTensors(graph: GraphProto): Iterable<TensorProto> {
@@ -104,7 +90,7 @@ export function checkExternalData(model: ModelProto, dir: string): void {
           size = statSync(file).size;
         } catch {
           throw new SplitUpError(
-            'EXTERNAL_DATA_MISSING',
+            ExternalDataErrorCode.MISSING,
             `tensor '${t.name}' stores its data in '${ref.location}', which does not exist in ${dir}`,
             { tensor: t.name, location: ref.location },
           );
@@ -114,7 +100,7 @@ export function checkExternalData(model: ModelProto, dir: string): void {
       const end = ref.offset + (ref.length ?? 0);
       if (end > size) {
         throw new SplitUpError(
-          'EXTERNAL_DATA_TRUNCATED',
+          ExternalDataErrorCode.TRUNCATED,
           `tensor '${t.name}' needs bytes ${ref.offset}..${end} of '${ref.location}', but the file has only ${size} bytes (truncated copy?)`,
           { tensor: t.name, location: ref.location, size, end },
         );
@@ -136,7 +122,7 @@ export function readExternalBytes(dir: string, t: TensorProto): Uint8Array {
       const n = readSync(fd, out, done, length - done, ref.offset + done);
       if (n === 0) {
         throw new SplitUpError(
-          'EXTERNAL_DATA_TRUNCATED',
+          ExternalDataErrorCode.TRUNCATED,
           `'${ref.location}' ends before tensor '${t.name}' does`,
           {
             tensor: t.name,

@@ -7,6 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { fromBinary } from '@bufbuild/protobuf';
 import { type ModelProto, ModelProtoSchema } from 'onnx-buf';
 import { SplitUpError } from '../../errors.js';
+import { ModelErrorCode } from '../errors.js';
 import { checkExternalData } from './external-data.js';
 import { assertGraphWellFormed } from './well-formed.js';
 
@@ -32,14 +33,14 @@ export function parseModelBytes(bytes: Uint8Array, label: string): ModelProto {
     const message = err instanceof Error ? err.message : String(err);
     if (TRUNCATION_MESSAGES.test(message)) {
       throw new SplitUpError(
-        'MODEL_TRUNCATED',
+        ModelErrorCode.TRUNCATED,
         `${label} is truncated: the ONNX protobuf ends early (${message}); copy the file again`,
         { file: label },
         { cause: err },
       );
     }
     throw new SplitUpError(
-      'MODEL_CORRUPT',
+      ModelErrorCode.CORRUPT,
       `${label} is not a valid ONNX model: the protobuf does not decode (${message})`,
       { file: label },
       { cause: err },
@@ -47,7 +48,7 @@ export function parseModelBytes(bytes: Uint8Array, label: string): ModelProto {
   }
   if (!model.graph || model.graph.node.length === 0 || model.opsetImport.length === 0) {
     throw new SplitUpError(
-      'MODEL_CORRUPT',
+      ModelErrorCode.CORRUPT,
       `${label} is not a valid ONNX model: it has no graph nodes or no opset imports`,
       { file: label },
     );
@@ -63,9 +64,13 @@ export function loadOnnxModel(path: string): LoadedModel {
     if (!statSync(abs).isFile()) throw new Error('not a regular file');
     bytes = readFileSync(abs);
   } catch (err) {
-    throw new SplitUpError('MODEL_NOT_FOUND', `cannot read model file ${abs}: ${(err as Error).message}`, {
-      file: abs,
-    });
+    throw new SplitUpError(
+      ModelErrorCode.NOT_FOUND,
+      `cannot read model file ${abs}: ${(err as Error).message}`,
+      {
+        file: abs,
+      },
+    );
   }
   const model = parseModelBytes(bytes, abs);
   const graph = model.graph;

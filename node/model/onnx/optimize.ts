@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { SplitUpError } from '../../errors.js';
+import { ModelErrorCode } from '../errors.js';
 
 /** The level deploy records in the manifest and every runner uses. 'basic' makes only
  * provider-independent rewrites (constant folding, redundant-node elimination, Conv+BN style
@@ -47,7 +48,7 @@ export async function optimizeModel(
     await session.release();
   } catch (err) {
     throw new SplitUpError(
-      'MODEL_INVALID',
+      ModelErrorCode.INVALID,
       `onnxruntime cannot load ${sourcePath}: ${(err as Error).message}`,
       { file: sourcePath },
       { cause: err },

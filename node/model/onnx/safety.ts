@@ -3,6 +3,7 @@
 // model-local functions (their bodies could hide anything a worker would then have to trust).
 import type { ModelProto } from 'onnx-buf';
 import { SplitUpError } from '../../errors.js';
+import { ModelErrorCode } from '../errors.js';
 import { forEachGraph } from './graph-walk.js';
 
 export const STANDARD_DOMAINS: ReadonlySet<string> = new Set(['', 'ai.onnx', 'ai.onnx.ml']);
@@ -61,7 +62,7 @@ export function assertStandardOperators(model: ModelProto, policy: OperatorPolic
   if (model.functions.length > 0) {
     const f = model.functions[0];
     throw new SplitUpError(
-      'FOREIGN_OPERATOR',
+      ModelErrorCode.FOREIGN_OPERATOR,
       `the model defines local function '${f?.domain}:${f?.name}'; only standard ONNX operators are allowed in a task`,
       { domain: f?.domain, opType: f?.name },
     );
@@ -73,7 +74,7 @@ export function assertStandardOperators(model: ModelProto, policy: OperatorPolic
       if (STANDARD_DOMAINS.has(domain)) continue;
       if (policy.allowOrtFusions && domain === ORT_FUSION_DOMAIN && ORT_FUSION_OPS.has(node.opType)) continue;
       throw new SplitUpError(
-        'FOREIGN_OPERATOR',
+        ModelErrorCode.FOREIGN_OPERATOR,
         `node '${node.name || '(unnamed)'}' uses operator '${node.opType}' from domain '${domain}', which is not a standard ONNX operator (allowed: ai.onnx, ai.onnx.ml, and onnxruntime's own fusions); custom-op libraries are not supported`,
         { node: node.name, domain, opType: node.opType },
       );

@@ -2,6 +2,7 @@
 // a node reads must be defined somewhere, and every graph output produced; otherwise it is corrupt.
 import type { GraphProto } from 'onnx-buf';
 import { SplitUpError } from '../../errors.js';
+import { ModelErrorCode } from '../errors.js';
 import { nodeReads } from './graph-walk.js';
 
 export function assertGraphWellFormed(graph: GraphProto, label: string): void {
@@ -14,7 +15,7 @@ export function assertGraphWellFormed(graph: GraphProto, label: string): void {
     for (const name of nodeReads(node)) {
       if (!defined.has(name)) {
         throw new SplitUpError(
-          'MODEL_CORRUPT',
+          ModelErrorCode.CORRUPT,
           `${label}: node '${node.name || node.opType}' reads '${name}', which no input, initializer or node defines (truncated or corrupt model)`,
           { node: node.name, tensor: name },
         );
@@ -24,7 +25,7 @@ export function assertGraphWellFormed(graph: GraphProto, label: string): void {
   for (const o of graph.output) {
     if (!defined.has(o.name)) {
       throw new SplitUpError(
-        'MODEL_CORRUPT',
+        ModelErrorCode.CORRUPT,
         `${label}: model output '${o.name}' is never produced (truncated or corrupt model)`,
         {
           tensor: o.name,

@@ -2,6 +2,7 @@
 // progress ("still optimizing, 40 s") while a multi-GB model loads.
 import { Worker } from 'node:worker_threads';
 import { SplitUpError } from '../../errors.js';
+import { ModelErrorCode } from '../errors.js';
 import type { OrtJob, OrtJobResult } from './protocol.js';
 
 /** Registers tsx inside the worker, then imports the entry (shared with the engine's workers). */
@@ -27,13 +28,13 @@ export async function runOrtJob<K extends OrtJob['kind']>(
       worker.once('exit', (code) => reject(new Error(`onnxruntime worker exited with code ${code}`)));
     });
     if (!result.ok) {
-      throw new SplitUpError(result.code ?? 'MODEL_INVALID', result.message, result.details);
+      throw new SplitUpError(result.code ?? ModelErrorCode.INVALID, result.message, result.details);
     }
     return result as Extract<OrtJobResult, { ok: true; kind: K }>;
   } catch (err) {
     if (err instanceof SplitUpError) throw err;
     throw new SplitUpError(
-      'MODEL_INVALID',
+      ModelErrorCode.INVALID,
       `onnxruntime failed on the model: ${(err as Error).message}`,
       {},
       { cause: err },

@@ -3,11 +3,12 @@
 // every task within the target. Used by tests and by deploy as a last safety net.
 import { SplitUpError } from '../../errors.js';
 import type { PartitionGraph, TaskPlan } from '../partition-graph.js';
+import { PartitionErrorCode } from './errors.js';
 import { indexGraph } from './graph-index.js';
 import { estimateTaskMemory, RUNTIME_MARGIN, type RuntimeMargin } from './memory.js';
 
 function bad(message: string, details: Record<string, unknown>): SplitUpError {
-  return new SplitUpError('PARTITION_BAD_PLAN', message, details);
+  return new SplitUpError(PartitionErrorCode.BAD_PLAN, message, details);
 }
 
 export function checkPlan(

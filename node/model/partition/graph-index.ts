@@ -2,6 +2,7 @@
 // instead of names, node→node edges, and state groups. Built once per graph (cached).
 import { SplitUpError } from '../../errors.js';
 import type { PartitionGraph } from '../partition-graph.js';
+import { PartitionErrorCode } from './errors.js';
 
 export const TENSOR_MODEL_INPUT = 0;
 export const TENSOR_WEIGHT = 1;
@@ -42,7 +43,7 @@ export interface IndexedGraph {
 const cache = new WeakMap<PartitionGraph, IndexedGraph>();
 
 function badGraph(message: string, details: Record<string, unknown>): SplitUpError {
-  return new SplitUpError('PARTITION_BAD_GRAPH', message, details);
+  return new SplitUpError(PartitionErrorCode.BAD_GRAPH, message, details);
 }
 
 /** Returns the (cached) indexed view; validates that nodes are in topological order. */

@@ -4,6 +4,7 @@
 // polished by single-node moves on graphs up to LOCAL_SEARCH_MAX_NODES nodes.
 import { SplitUpError } from '../../errors.js';
 import type { PartitionGraph, PartitionPlan } from '../partition-graph.js';
+import { PartitionErrorCode } from './errors.js';
 import { type IndexedGraph, indexGraph } from './graph-index.js';
 import { DEFAULT_MAX_EXACT_IDEALS, exactPartition } from './ideal-dp.js';
 import { LOCAL_SEARCH_MAX_NODES, polishPlan } from './local-search.js';
@@ -37,7 +38,7 @@ export interface PartitionResult extends PartitionPlan {
 function checkTarget(targetBytes: number): void {
   if (!(targetBytes > 0) || !Number.isFinite(targetBytes)) {
     throw new SplitUpError(
-      'PARTITION_BAD_TARGET',
+      PartitionErrorCode.BAD_TARGET,
       `target memory must be a positive number of bytes, got ${targetBytes}`,
       {
         targetBytes,
@@ -63,7 +64,7 @@ function checkSingleNodes(ix: IndexedGraph, targetBytes: number, margin: Readonl
     const { inputBytes: _, ...mem } = estimateIndexed(ix, [v], margin);
     const node = ix.graph.nodes[v]!;
     throw new SplitUpError(
-      'NODE_TOO_LARGE',
+      PartitionErrorCode.NODE_TOO_LARGE,
       `node '${node.name}' (${node.opType}) needs ${mem.totalBytes} bytes on its own, more than the target of ${targetBytes} bytes`,
       {
         node: node.name,
@@ -83,14 +84,14 @@ function infeasible(ix: IndexedGraph, targetBytes: number, margin: Readonly<Runt
     if (mem.totalBytes > targetBytes) {
       const names = g.bindings.map((b) => `${b.input}→${b.output}`).join(', ');
       return new SplitUpError(
-        'STATE_GROUP_TOO_LARGE',
+        PartitionErrorCode.STATE_GROUP_TOO_LARGE,
         `state binding(s) ${names} must stay in one task, whose nodes need ${mem.totalBytes} bytes, more than the target of ${targetBytes} bytes`,
         { bindings: g.bindings, bytes: mem.totalBytes, targetBytes },
       );
     }
   }
   return new SplitUpError(
-    'PARTITION_INFEASIBLE',
+    PartitionErrorCode.INFEASIBLE,
     `no partition fits the target of ${targetBytes} bytes while keeping each state binding in one task`,
     { targetBytes },
   );
@@ -162,7 +163,7 @@ export function partition(graph: PartitionGraph, options: PartitionOptions): Par
     if (exact === 'too-wide') {
       if (method === 'exact') {
         throw new SplitUpError(
-          'PARTITION_TOO_WIDE',
+          PartitionErrorCode.TOO_WIDE,
           `the graph has more than ${cap} ideals; the exact method is out of reach`,
           {
             maxExactIdeals: cap,

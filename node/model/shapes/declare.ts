@@ -1,6 +1,7 @@
 // `--shape name=AxB` declarations: a model input's full shape (`input_ids=1x128`), or the value of
 // one symbolic dimension by its name (`past_sequence_length=0`).
 import { SplitUpError } from '../../errors.js';
+import { ShapeErrorCode } from '../errors.js';
 
 export interface ShapeDeclarations {
   /** Input name -> full shape. */
@@ -18,7 +19,7 @@ export function parseShapeDeclarations(texts: readonly string[]): ShapeDeclarati
     const m = DECLARATION.exec(text.trim());
     if (!m) {
       throw new SplitUpError(
-        'SHAPE_DECLARATION_INVALID',
+        ShapeErrorCode.DECLARATION_INVALID,
         `'${text}' is not a shape declaration; write name=AxB (e.g. input_ids=1x128) or dim_name=N`,
         { text },
       );
@@ -26,7 +27,7 @@ export function parseShapeDeclarations(texts: readonly string[]): ShapeDeclarati
     const name = m[1] as string;
     const dims = (m[2] as string).split('x').map(Number);
     if (tensors.has(name)) {
-      throw new SplitUpError('SHAPE_DECLARATION_INVALID', `'${name}' is declared twice`, { name });
+      throw new SplitUpError(ShapeErrorCode.DECLARATION_INVALID, `'${name}' is declared twice`, { name });
     }
     tensors.set(name, dims);
     if (dims.length === 1) scalars.set(name, dims[0] as number);

@@ -21,6 +21,7 @@ import {
 import * as ort from 'onnxruntime-node';
 import { type Dim, type DType, isDType } from '../../../storage/tensors/tensor.js';
 import { SplitUpError } from '../../errors.js';
+import { ModelErrorCode, ShapeErrorCode } from '../errors.js';
 import { dtypeOfElemType } from '../onnx/dtype.js';
 import { baseSessionOptions } from '../onnx/optimize.js';
 import { initializerBytes } from '../onnx/tensor-bytes.js';
@@ -126,7 +127,7 @@ async function probe(model: ModelProto, dir: string): Promise<ort.InferenceSessi
     return await ort.InferenceSession.create(file, baseSessionOptions('disabled'));
   } catch (err) {
     throw new SplitUpError(
-      'MODEL_INVALID',
+      ModelErrorCode.INVALID,
       `onnxruntime cannot load the model for shape inference: ${(err as Error).message}`,
       {},
       { cause: err },
@@ -177,9 +178,13 @@ function zeroTensor(type: string, dims: number[]): ort.Tensor {
     case 'bool':
       return new ort.Tensor('bool', new Uint8Array(n), dims);
     default:
-      throw new SplitUpError('SHAPE_UNKNOWN', `cannot make a zero input of type ${type} to size the model`, {
-        type,
-      });
+      throw new SplitUpError(
+        ShapeErrorCode.UNKNOWN,
+        `cannot make a zero input of type ${type} to size the model`,
+        {
+          type,
+        },
+      );
   }
 }
 
@@ -195,7 +200,7 @@ export async function inferShapes(
 ): Promise<InferredShapes> {
   const dir = dirname(modelPath);
   const graph = model.graph;
-  if (!graph) throw new SplitUpError('MODEL_CORRUPT', 'model has no graph');
+  if (!graph) throw new SplitUpError(ModelErrorCode.CORRUPT, 'model has no graph');
   const exposed = exposeAllOutputs(model);
 
   const symSession = await probe(weightsAsInputs(exposed), dir);
@@ -237,7 +242,7 @@ export async function inferShapes(
     } catch (err) {
       await fixedSession.release();
       throw new SplitUpError(
-        'SHAPE_UNKNOWN',
+        ShapeErrorCode.UNKNOWN,
         `could not size ${pending.length} tensors (e.g. '${pending[0]}') by running the model on zero inputs of the declared shapes: ${(err as Error).message}`,
         { tensors: pending.slice(0, 20) },
         { cause: err },

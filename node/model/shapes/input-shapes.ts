@@ -3,6 +3,7 @@
 import type { GraphProto, ValueInfoProto } from 'onnx-buf';
 import type { Dim } from '../../../storage/tensors/tensor.js';
 import { SplitUpError } from '../../errors.js';
+import { ShapeErrorCode } from '../errors.js';
 import type { ShapeDeclarations } from './declare.js';
 
 export interface ResolvedInputs {
@@ -39,7 +40,7 @@ export function resolveInputShapes(graph: GraphProto, decl: ShapeDeclarations): 
     const prior = symbols.get(symbol);
     if (prior !== undefined && prior !== value) {
       throw new SplitUpError(
-        'SHAPE_DECLARATION_INVALID',
+        ShapeErrorCode.DECLARATION_INVALID,
         `dimension '${symbol}' is ${prior} by one declaration and ${value} by ${source}`,
         { symbol, values: [prior, value] },
       );
@@ -53,7 +54,7 @@ export function resolveInputShapes(graph: GraphProto, decl: ShapeDeclarations): 
     if (!declared) continue;
     if (dims && dims.length !== declared.length) {
       throw new SplitUpError(
-        'SHAPE_DECLARATION_INVALID',
+        ShapeErrorCode.DECLARATION_INVALID,
         `input '${input.name}' has rank ${dims.length} (shape [${dims.join(', ')}]) but was declared as ${declared.join('x')}`,
         { input: input.name, expected: dims, declared },
       );
@@ -62,7 +63,7 @@ export function resolveInputShapes(graph: GraphProto, decl: ShapeDeclarations): 
       const v = declared[i] as number;
       if (typeof d === 'number' && d !== v) {
         throw new SplitUpError(
-          'SHAPE_DECLARATION_INVALID',
+          ShapeErrorCode.DECLARATION_INVALID,
           `input '${input.name}' has fixed size ${d} in dim ${i}, but was declared as ${declared.join('x')}`,
           { input: input.name, expected: dims, declared },
         );
@@ -78,7 +79,7 @@ export function resolveInputShapes(graph: GraphProto, decl: ShapeDeclarations): 
   for (const name of decl.tensors.keys()) {
     if (!knownNames.has(name)) {
       throw new SplitUpError(
-        'SHAPE_DECLARATION_INVALID',
+        ShapeErrorCode.DECLARATION_INVALID,
         `'${name}' is neither a model input nor a symbolic dimension; inputs are: ${inputs.map((i) => `${i.name} [${(valueInfoDims(i) ?? []).join(', ')}]`).join('; ')}`,
         { name },
       );
@@ -105,7 +106,7 @@ export function resolveInputShapes(graph: GraphProto, decl: ShapeDeclarations): 
   }
   if (unknown.length > 0) {
     throw new SplitUpError(
-      'SHAPE_UNKNOWN',
+      ShapeErrorCode.UNKNOWN,
       `these input dimensions are still unknown; declare them with --shape name=AxB (whole input) or --shape dim_name=N:\n  ${unknown.join('\n  ')}`,
       { unknown },
     );

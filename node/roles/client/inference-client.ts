@@ -5,12 +5,13 @@ import { randomBytes } from 'node:crypto';
 import type { Libp2p, PeerId } from '@libp2p/interface';
 import type { ExecutionControl, ReportMessage } from '../../../protocols/execution/index.js';
 import type { TensorStream } from '../../../protocols/tensor-stream/index.js';
+import { type BundleManifest, MODEL_ENDPOINT } from '../../../storage/bundle/manifest.js';
 import { shapeMatches, type Tensor, type TensorSpec } from '../../../storage/tensors/tensor.js';
 import { SplitUpError } from '../../errors.js';
-import { type BundleManifest, MODEL_ENDPOINT } from '../../model/manifest.js';
 import { knownPeer, selfRef } from '../dial.js';
 import type { ExecutionPlan } from '../plan.js';
 import { modelInputDeliveries, modelOutputSenders, routesForTask, sourcesForTask } from '../routes.js';
+import { InferenceErrorCode } from './errors.js';
 
 /** Default time an inference may take end to end. */
 export const DEFAULT_INFERENCE_TIMEOUT_MS = 120_000;
@@ -49,12 +50,12 @@ function checkModelInputs(specs: readonly TensorSpec[], inputs: Record<string, T
   for (const spec of specs) {
     const t = inputs[spec.name];
     if (t === undefined)
-      throw new SplitUpError('INFERENCE_INPUT_MISSING', `model input '${spec.name}' was not given`, {
+      throw new SplitUpError(InferenceErrorCode.INPUT_MISSING, `model input '${spec.name}' was not given`, {
         tensor: spec.name,
       });
     if (t.dtype !== spec.dtype || !shapeMatches(spec.shape, t.shape))
       throw new SplitUpError(
-        'INFERENCE_INPUT_MISMATCH',
+        InferenceErrorCode.INPUT_MISMATCH,
         `model input '${spec.name}' is ${t.dtype}[${t.shape.join('x')}], the model declares ${spec.dtype}[${spec.shape.join('x')}]`,
         { tensor: spec.name },
       );
@@ -62,7 +63,9 @@ function checkModelInputs(specs: readonly TensorSpec[], inputs: Record<string, T
   const known = new Set(specs.map((s) => s.name));
   const extra = Object.keys(inputs).find((n) => !known.has(n));
   if (extra !== undefined)
-    throw new SplitUpError('INFERENCE_INPUT_UNKNOWN', `the model has no input '${extra}'`, { tensor: extra });
+    throw new SplitUpError(InferenceErrorCode.INPUT_UNKNOWN, `the model has no input '${extra}'`, {
+      tensor: extra,
+    });
 }
 
 export class InferenceClient {
@@ -88,7 +91,7 @@ export class InferenceClient {
     }
     pending.fail(
       new SplitUpError(
-        'INFERENCE_TASK_FAILED',
+        InferenceErrorCode.TASK_FAILED,
         `task '${msg.taskId}' failed on its worker: ${msg.code ?? 'UNKNOWN'}: ${msg.message ?? ''}`,
         { task: msg.taskId, remoteCode: msg.code },
       ),
@@ -97,7 +100,8 @@ export class InferenceClient {
 
   async infer(req: InferenceRequest): Promise<InferenceResult> {
     const node = this.#node;
-    if (node === undefined) throw new SplitUpError('INFERENCE_NOT_READY', 'the client peer is not started');
+    if (node === undefined)
+      throw new SplitUpError(InferenceErrorCode.NOT_READY, 'the client peer is not started');
     checkModelInputs(req.manifest.model.inputs, req.inputs);
     const started = performance.now();
     const executionId = randomBytes(16).toString('hex');
@@ -123,7 +127,7 @@ export class InferenceClient {
       if (tasks.length > 0)
         fail(
           new SplitUpError(
-            'INFERENCE_WORKER_LOST',
+            InferenceErrorCode.WORKER_LOST,
             `worker ${peer} running task(s) ${tasks.map((t) => t.task).join(', ')} disconnected`,
             { peer, tasks: tasks.map((t) => t.task) },
           ),
@@ -133,7 +137,9 @@ export class InferenceClient {
     const timer = setTimeout(
       () =>
         fail(
-          new SplitUpError('INFERENCE_TIMEOUT', `no model outputs within ${timeoutMs} ms`, { executionId }),
+          new SplitUpError(InferenceErrorCode.TIMEOUT, `no model outputs within ${timeoutMs} ms`, {
+            executionId,
+          }),
         ),
       timeoutMs,
     );
@@ -171,7 +177,7 @@ export class InferenceClient {
       if (err instanceof SplitUpError) throw err;
       const e = err as { code?: string; remoteCode?: string; message?: string };
       throw new SplitUpError(
-        'INFERENCE_DISPATCH_FAILED',
+        InferenceErrorCode.DISPATCH_FAILED,
         `${what} for task '${task}' failed: ${e.remoteCode ?? e.code ?? ''} ${e.message ?? String(err)}`,
         { task, remoteCode: e.remoteCode ?? e.code },
         { cause: err },

@@ -1,9 +1,10 @@
 // Loads the sessions of the tasks a worker specializes in, so they stay loaded between task
 // instances (weights resident, as the seeds ask of a specialized node).
 
+import type { BundleManifest } from '../../../storage/bundle/manifest.js';
 import { TaskRunner } from '../../engine/task-runner.js';
 import { SplitUpError } from '../../errors.js';
-import type { BundleManifest } from '../../model/manifest.js';
+import { WorkerErrorCode } from './errors.js';
 
 export async function openTaskRunners(
   bundleDir: string,
@@ -12,16 +13,20 @@ export async function openTaskRunners(
   opts: { threads?: number; onLoaded?: (taskId: string) => void } = {},
 ): Promise<Map<string, TaskRunner>> {
   if (taskIds.length === 0)
-    throw new SplitUpError('WORKER_NO_TASKS', 'a worker needs at least one task to run');
+    throw new SplitUpError(WorkerErrorCode.NO_TASKS, 'a worker needs at least one task to run');
   const runners = new Map<string, TaskRunner>();
   try {
     for (const id of taskIds) {
       const task = manifest.tasks.find((t) => t.id === id);
       if (task === undefined) {
         const known = manifest.tasks.map((t) => t.id).join(', ');
-        throw new SplitUpError('WORKER_UNKNOWN_TASK', `the bundle has no task '${id}' (it has ${known})`, {
-          task: id,
-        });
+        throw new SplitUpError(
+          WorkerErrorCode.UNKNOWN_TASK,
+          `the bundle has no task '${id}' (it has ${known})`,
+          {
+            task: id,
+          },
+        );
       }
       if (runners.has(id)) continue;
       runners.set(

@@ -5,12 +5,13 @@ import { existsSync, statSync } from 'node:fs';
 import { copyFile, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { type Blocks, fetchTaskFiles, type TaskFileProgress } from '../../../protocols/blocks/index.js';
+import { type BundleManifest, MANIFEST_FILE, type TaskManifest } from '../../../storage/bundle/manifest.js';
 import { parseCid, type WeightStore } from '../../../storage/weights/index.js';
 import { SplitUpError } from '../../errors.js';
 import { bundleIdOf } from '../../model/bundle/bundle-id.js';
 import { sha256File } from '../../model/bundle/hash.js';
 import { readManifest } from '../../model/bundle/read.js';
-import { type BundleManifest, MANIFEST_FILE, type TaskManifest } from '../../model/manifest.js';
+import { WorkerErrorCode } from './errors.js';
 
 /** Folder under the data dir where fetched bundles are assembled, one per bundle id. */
 export const BUNDLES_DIR = 'bundles';
@@ -40,7 +41,7 @@ function chosenTasks(manifest: BundleManifest, taskIds: readonly string[]): Task
     const task = manifest.tasks.find((t) => t.id === id);
     if (task === undefined)
       throw new SplitUpError(
-        'WORKER_UNKNOWN_TASK',
+        WorkerErrorCode.UNKNOWN_TASK,
         `the bundle has no task '${id}' (it has ${manifest.tasks.map((t) => t.id).join(', ')})`,
         { task: id },
       );
@@ -59,7 +60,7 @@ async function manifestByCid(
     cid = parseCid(text);
   } catch {
     throw new SplitUpError(
-      'WORKER_BUNDLE_NOT_FOUND',
+      WorkerErrorCode.BUNDLE_NOT_FOUND,
       `--bundle '${text}' is neither a bundle folder (with ${MANIFEST_FILE}) nor a CID`,
     );
   }

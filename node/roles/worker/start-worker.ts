@@ -5,6 +5,7 @@ import type { Blocks } from '../../../protocols/blocks/index.js';
 import { BlocksError, BlocksErrorCode } from '../../../protocols/blocks/index.js';
 import type { WeightStore } from '../../../storage/weights/index.js';
 import { SplitUpError } from '../../errors.js';
+import { WorkerErrorCode } from './errors.js';
 import { FetchProgressReporter } from './fetch-progress.js';
 import { openTaskRunners } from './open-runners.js';
 import { prepareBundle } from './prepare-bundle.js';
@@ -51,7 +52,7 @@ export async function startWorkerTasks(opts: WorkerStartOptions): Promise<{ bund
       if (!retriable(err) || Date.now() + FETCH_RETRY_MS > deadline || opts.signal?.aborted) {
         if (retriable(err))
           throw new SplitUpError(
-            'WORKER_BUNDLE_UNAVAILABLE',
+            WorkerErrorCode.BUNDLE_UNAVAILABLE,
             `no peer provided bundle ${opts.bundle} within ${FETCH_DEADLINE_MS / 1000} s`,
             {},
             { cause: err },

@@ -9,11 +9,12 @@ import {
   type ReportMessage,
 } from '../../../protocols/execution/index.js';
 import type { TensorStream } from '../../../protocols/tensor-stream/index.js';
+import type { BundleManifest } from '../../../storage/bundle/manifest.js';
 import type { Tensor, TensorSpec } from '../../../storage/tensors/tensor.js';
 import type { TaskRunner } from '../../engine/task-runner.js';
-import type { BundleManifest } from '../../model/manifest.js';
 import { knownPeer } from '../dial.js';
 import { groupRoutes } from '../routes.js';
+import { WorkerErrorCode } from './errors.js';
 
 /** Longest a worker waits for an assignment's inputs, whatever deadline the client asked for. */
 export const MAX_INPUT_WAIT_MS = 10 * 60_000;
@@ -41,7 +42,7 @@ type WorkerNode = Pick<Libp2p<WorkerServices>, 'services' | 'peerStore'>;
 function errorFields(err: unknown): { code: string; message: string } {
   const e = err as { code?: unknown; message?: unknown };
   return {
-    code: typeof e?.code === 'string' ? e.code : 'WORKER_TASK_FAILED',
+    code: typeof e?.code === 'string' ? e.code : WorkerErrorCode.TASK_FAILED,
     message: typeof e?.message === 'string' ? e.message : String(err),
   };
 }
@@ -82,15 +83,22 @@ export class WorkerExecutor {
   readonly onAssign = (msg: AssignMessage, _from: PeerId): void => {
     const bundle = this.#bundle;
     if (this.#node === undefined || bundle === undefined)
-      throw new ExecutionRejection('WORKER_NOT_READY', 'worker is still loading its tasks');
+      throw new ExecutionRejection(WorkerErrorCode.NOT_READY, 'worker is still loading its tasks');
     if (msg.bundleId !== bundle.bundleId)
-      throw new ExecutionRejection('WORKER_WRONG_BUNDLE', `this worker runs bundle ${bundle.bundleId}`);
+      throw new ExecutionRejection(
+        WorkerErrorCode.WRONG_BUNDLE,
+        `this worker runs bundle ${bundle.bundleId}`,
+      );
     const runner = bundle.runners.get(msg.taskId);
     if (runner === undefined)
-      throw new ExecutionRejection('WORKER_TASK_NOT_LOADED', `task '${msg.taskId}' is not loaded here`);
+      throw new ExecutionRejection(
+        WorkerErrorCode.TASK_NOT_LOADED,
+        `task '${msg.taskId}' is not loaded here`,
+      );
     const outputs = new Set(runner.spec.outputs.map((o) => o.name));
     const unknown = msg.routes.find((r) => !outputs.has(r.output));
-    if (unknown) throw new ExecutionRejection('WORKER_BAD_ROUTE', `task has no output '${unknown.output}'`);
+    if (unknown)
+      throw new ExecutionRejection(WorkerErrorCode.BAD_ROUTE, `task has no output '${unknown.output}'`);
     // Every input needs its one sender named, or any peer could feed this task.
     const inputs = runner.spec.inputs.map((i) => i.name);
     const sourced = new Set(msg.sources.map((s) => s.tensor));
@@ -98,7 +106,7 @@ export class WorkerExecutor {
     const foreign = msg.sources.find((s) => !inputs.includes(s.tensor));
     if (unsourced !== undefined || foreign !== undefined) {
       throw new ExecutionRejection(
-        'WORKER_BAD_SOURCES',
+        WorkerErrorCode.BAD_SOURCES,
         unsourced !== undefined
           ? `assignment names no sender for input '${unsourced}'`
           : `task has no input '${foreign!.tensor}'`,

@@ -65,7 +65,7 @@ test('deploy without --target-vram or with a bad size exits 1 with a coded error
   assert.match(io2.errText(), /SIZE_INVALID/);
 });
 
-test('a target below one node names the node (NODE_TOO_LARGE)', async () => {
+test('a target below one node names the node (PARTITION_NODE_TOO_LARGE)', async () => {
   const io = capture();
   assert.equal(
     await main(
@@ -74,7 +74,7 @@ test('a target below one node names the node (NODE_TOO_LARGE)', async () => {
     ),
     1,
   );
-  assert.match(io.errText(), /NODE_TOO_LARGE.*node '/);
+  assert.match(io.errText(), /PARTITION_NODE_TOO_LARGE.*node '/);
 });
 
 test('an undeclared symbolic dim is SHAPE_UNKNOWN and says which', async () => {

@@ -10,8 +10,8 @@ import { parseRunArgs } from '../../../node/cli/commands/run.js';
 import { main } from '../../../node/cli/main.js';
 import { outputFileNames } from '../../../node/cli/tensor-files.js';
 import { isSplitUpError } from '../../../node/errors.js';
-import { MANIFEST_FILE } from '../../../node/model/manifest.js';
 import { readNpyFile, writeNpyFile } from '../../../node/tensor/npy-file.js';
+import { MANIFEST_FILE } from '../../../storage/bundle/manifest.js';
 import {
   f32,
   floatInit,

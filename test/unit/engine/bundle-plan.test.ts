@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { planBundle } from '../../../node/engine/bundle-plan.js';
 import { isSplitUpError } from '../../../node/errors.js';
-import type { BundleManifest, Connection } from '../../../node/model/manifest.js';
+import type { BundleManifest, Connection } from '../../../storage/bundle/manifest.js';
 import { parallelBundle, stateBundle } from './tiny-bundles.js';
 
 const invalid = (pattern: RegExp) => (err: unknown) =>

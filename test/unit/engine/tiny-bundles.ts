@@ -22,6 +22,7 @@ import {
   type ValueInfoProto,
   ValueInfoProtoSchema,
 } from 'onnx-buf';
+import { elemTypeOfDtype } from '../../../node/model/onnx/dtype.js';
 import {
   type BundleManifest,
   type Connection,
@@ -30,8 +31,7 @@ import {
   MODEL_ENDPOINT,
   type StateBinding,
   type TaskManifest,
-} from '../../../node/model/manifest.js';
-import { elemTypeOfDtype } from '../../../node/model/onnx/dtype.js';
+} from '../../../storage/bundle/manifest.js';
 import type { Tensor, TensorSpec } from '../../../storage/tensors/tensor.js';
 
 const OPSET = 17n;

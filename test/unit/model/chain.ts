@@ -2,7 +2,7 @@
 // bit-identity checks in tests.
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import type { BundleManifest } from '../../../node/model/manifest.js';
+import type { BundleManifest } from '../../../storage/bundle/manifest.js';
 
 const OPTIONS = (
   level: BundleManifest['runtime']['graphOptimizationLevel'],

@@ -7,7 +7,6 @@ import { lpStream } from '@libp2p/utils';
 import { TaskRunner } from '../../../node/engine/task-runner.js';
 import { openWholeModel } from '../../../node/engine/whole-model.js';
 import { isSplitUpError } from '../../../node/errors.js';
-import type { BundleManifest } from '../../../node/model/manifest.js';
 import { createPeer, type SplitUpPeer } from '../../../node/peer/create-peer.js';
 import { type ClientServices, InferenceClient } from '../../../node/roles/client/inference-client.js';
 import { type ExecutionPlan, PLAN_SCHEMA, parsePlan } from '../../../node/roles/plan.js';
@@ -16,6 +15,7 @@ import { modelOutputSenders, sourcesForTask } from '../../../node/roles/routes.j
 import { WorkerExecutor, type WorkerServices } from '../../../node/roles/worker/worker-executor.js';
 import { EXECUTION_PROTOCOL, executionControl } from '../../../protocols/execution/index.js';
 import { tensorStream } from '../../../protocols/tensor-stream/index.js';
+import type { BundleManifest } from '../../../storage/bundle/manifest.js';
 import { floatTensor, parallelBundle } from '../engine/tiny-bundles.js';
 
 const BUNDLE_ID = 'a'.repeat(64);

@@ -6,7 +6,7 @@ import * as ort from 'onnxruntime-node';
 import { isSplitUpError } from '../../../../node/errors.js';
 import { deployModel } from '../../../../node/model/bundle/deploy-model.js';
 import { readBundle } from '../../../../node/model/bundle/read.js';
-import { MODEL_ENDPOINT } from '../../../../node/model/manifest.js';
+import { MODEL_ENDPOINT } from '../../../../storage/bundle/manifest.js';
 import { runChain, runWhole, sameBits } from '../chain.js';
 import { contiguousPlan, countingEstimate } from '../plans.js';
 import { externalMlpModel, ifModel, seeded, tempDir, WIDTH, writeModel } from '../tiny-models.js';
@@ -110,7 +110,7 @@ test('an If whose branch reads an outer weight: the task carries the weight and 
   assert.ok(sameBits(whole.y as ort.Tensor, chain.get('y') as ort.Tensor));
 });
 
-test('a task over the target is TASK_OVER_BUDGET; a non-empty out folder is OUT_DIR_NOT_EMPTY', async () => {
+test('a task over the target is PARTITION_TASK_OVER_BUDGET; a non-empty out folder is OUT_DIR_NOT_EMPTY', async () => {
   const { model, weights } = externalMlpModel('weights.bin');
   const modelPath = writeModel(model, { 'weights.bin': weights });
   const base = {
@@ -120,7 +120,7 @@ test('a task over the target is TASK_OVER_BUDGET; a non-empty out folder is OUT_
     estimate: countingEstimate,
   };
   await assert.rejects(deployModel({ ...base, outDir: join(tempDir(), 'b'), targetVramBytes: 1 }), (e) =>
-    isSplitUpError(e, 'TASK_OVER_BUDGET'),
+    isSplitUpError(e, 'PARTITION_TASK_OVER_BUDGET'),
   );
   const full = tempDir();
   writeFileSync(join(full, 'keep.txt'), 'x');
@@ -154,7 +154,7 @@ test('a model with a foreign operator is refused before anything is written', as
       partition: (g) => contiguousPlan(g, 1),
       estimate: countingEstimate,
     }),
-    (e) => isSplitUpError(e, 'FOREIGN_OPERATOR'),
+    (e) => isSplitUpError(e, 'MODEL_FOREIGN_OPERATOR'),
   );
 });
 
@@ -168,7 +168,7 @@ test('a plan that puts a node in two tasks or in none is PLAN_INVALID', async ()
       outDir: join(tempDir(), 'b'),
       partition: () => ({ tasks: [{ nodes: [0, 1] }, { nodes: [1, 2, 3] }], cutBytes: 0 }),
     }),
-    (e) => isSplitUpError(e, 'PLAN_INVALID') && /two tasks/.test(e.message),
+    (e) => isSplitUpError(e, 'PARTITION_BAD_PLAN') && /two tasks/.test(e.message),
   );
   await assert.rejects(
     deployModel({
@@ -176,7 +176,7 @@ test('a plan that puts a node in two tasks or in none is PLAN_INVALID', async ()
       outDir: join(tempDir(), 'b'),
       partition: () => ({ tasks: [{ nodes: [0, 1] }], cutBytes: 0 }),
     }),
-    (e) => isSplitUpError(e, 'PLAN_INVALID') && /in no task/.test(e.message),
+    (e) => isSplitUpError(e, 'PARTITION_BAD_PLAN') && /in no task/.test(e.message),
   );
 });
 

@@ -3,10 +3,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type DagModel, type DagTask, validateDag } from '../../../../node/model/dag/index.js';
-import { type Connection, MODEL_ENDPOINT } from '../../../../node/model/manifest.js';
 import { NO_MARGIN, partition } from '../../../../node/model/partition/index.js';
 import { randomDag, seededRandom } from '../../../../node/model/partition/synthetic.js';
 import type { PartitionGraph, TaskPlan } from '../../../../node/model/partition-graph.js';
+import { type Connection, MODEL_ENDPOINT } from '../../../../storage/bundle/manifest.js';
 import type { TensorSpec } from '../../../../storage/tensors/tensor.js';
 
 function toDag(graph: PartitionGraph, plan: TaskPlan[]): DagModel & { connections: Connection[] } {

@@ -14,7 +14,7 @@ import {
   type Connection,
   MODEL_ENDPOINT,
   type StateBinding,
-} from '../../../../node/model/manifest.js';
+} from '../../../../storage/bundle/manifest.js';
 import type { TensorSpec } from '../../../../storage/tensors/tensor.js';
 
 const M = MODEL_ENDPOINT;

@@ -17,12 +17,12 @@ test('standard operators pass; a real model passes', () => {
   );
 });
 
-test('a custom-domain operator is FOREIGN_OPERATOR naming node, domain and op', () => {
+test('a custom-domain operator is MODEL_FOREIGN_OPERATOR naming node, domain and op', () => {
   const model = mlpModel({ customOp: { domain: 'com.example.custom', opType: 'Frobnicate' } });
   assert.throws(
     () => assertStandardOperators(model, ALLOW),
     (e) =>
-      isSplitUpError(e, 'FOREIGN_OPERATOR') &&
+      isSplitUpError(e, 'MODEL_FOREIGN_OPERATOR') &&
       e.message.includes("'weird'") &&
       e.message.includes('com.example.custom') &&
       e.message.includes('Frobnicate') &&
@@ -35,20 +35,20 @@ test('onnxruntime fusions are allowed only when the policy says so; unknown com.
   assertStandardOperators(fused, ALLOW);
   assert.throws(
     () => assertStandardOperators(fused, { allowOrtFusions: false }),
-    (e) => isSplitUpError(e, 'FOREIGN_OPERATOR'),
+    (e) => isSplitUpError(e, 'MODEL_FOREIGN_OPERATOR'),
   );
   const other = mlpModel({ customOp: { domain: 'com.microsoft', opType: 'SomethingHandWritten' } });
   assert.throws(
     () => assertStandardOperators(other, ALLOW),
-    (e) => isSplitUpError(e, 'FOREIGN_OPERATOR'),
+    (e) => isSplitUpError(e, 'MODEL_FOREIGN_OPERATOR'),
   );
 });
 
-test('a model-local function is FOREIGN_OPERATOR', () => {
+test('a model-local function is MODEL_FOREIGN_OPERATOR', () => {
   const model = mlpModel();
   model.functions.push(create(FunctionProtoSchema, { name: 'MyFn', domain: 'local' }));
   assert.throws(
     () => assertStandardOperators(model, ALLOW),
-    (e) => isSplitUpError(e, 'FOREIGN_OPERATOR') && e.message.includes('MyFn'),
+    (e) => isSplitUpError(e, 'MODEL_FOREIGN_OPERATOR') && e.message.includes('MyFn'),
   );
 });

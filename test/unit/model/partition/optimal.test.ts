@@ -48,7 +48,7 @@ function tryPartition(
   try {
     return partition(graph, { targetBytes: target, margin, method });
   } catch (err) {
-    if (isSplitUpError(err, 'PARTITION_INFEASIBLE') || isSplitUpError(err, 'STATE_GROUP_TOO_LARGE'))
+    if (isSplitUpError(err, 'PARTITION_INFEASIBLE') || isSplitUpError(err, 'PARTITION_STATE_GROUP_TOO_LARGE'))
       return null;
     throw err;
   }

@@ -111,7 +111,7 @@ test('a state binding keeps reader and writer in one task even when cutting betw
   }
   assert.equal(
     codeOf(() => partition(graph, { targetBytes: 62, margin: NO_MARGIN })),
-    'STATE_GROUP_TOO_LARGE',
+    'PARTITION_STATE_GROUP_TOO_LARGE',
   );
 });
 
@@ -121,7 +121,7 @@ test('a node larger than the budget is an error naming the node and its size', (
     () => partition(graph, { targetBytes: 100, margin: NO_MARGIN }),
     (err: unknown) =>
       err instanceof SplitUpError &&
-      err.code === 'NODE_TOO_LARGE' &&
+      err.code === 'PARTITION_NODE_TOO_LARGE' &&
       err.details?.node === 'split' &&
       err.details.bytes === 154 &&
       err.details.targetBytes === 100 &&

@@ -1,6 +1,6 @@
 // The task bundle manifest: the contract between deploy (which writes it), the engine and the
 // roles (which run it) and on-chain registration (which records the same facts).
-import type { TensorSpec } from '../../storage/tensors/tensor.js';
+import type { TensorSpec } from '../tensors/tensor.js';
 
 export const MANIFEST_SCHEMA = 'splitup.bundle/1';
 export const MANIFEST_FILE = 'manifest.json';

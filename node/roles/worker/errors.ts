@@ -1,0 +1,18 @@
+// Codes of the worker role: its start-up and its refusals of assignments (sent back to the peer).
+import { type CodeOf, defineErrorCodes } from '../../../storage/errors/index.js';
+
+export const WorkerErrorCode = defineErrorCodes('WORKER', {
+  BAD_ROUTE: 'WORKER_BAD_ROUTE',
+  /** An assignment that leaves an input without its one sender, or names an input the task lacks. */
+  BAD_SOURCES: 'WORKER_BAD_SOURCES',
+  BUNDLE_NOT_FOUND: 'WORKER_BUNDLE_NOT_FOUND',
+  /** No provider of the bundle answered within the fetch deadline. */
+  BUNDLE_UNAVAILABLE: 'WORKER_BUNDLE_UNAVAILABLE',
+  NOT_READY: 'WORKER_NOT_READY',
+  NO_TASKS: 'WORKER_NO_TASKS',
+  TASK_FAILED: 'WORKER_TASK_FAILED',
+  TASK_NOT_LOADED: 'WORKER_TASK_NOT_LOADED',
+  UNKNOWN_TASK: 'WORKER_UNKNOWN_TASK',
+  WRONG_BUNDLE: 'WORKER_WRONG_BUNDLE',
+});
+export type WorkerErrorCode = CodeOf<typeof WorkerErrorCode>;
