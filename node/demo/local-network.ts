@@ -20,7 +20,7 @@ import { estimateTaskMemory, partition } from '../model/partition/index.js';
 import { defaultConfig, type NodeConfig } from '../peer/config.js';
 import type { Logger } from '../peer/logger.js';
 import { type RunningPeer, startPeer } from '../peer/peer-runtime.js';
-import { PLAN_SCHEMA, parsePlan } from '../roles/plan.js';
+import { PLACEMENT_SCHEMA, parsePlacement } from '../scheduling/placement.js';
 import { DemoErrorCode } from './errors.js';
 import { seededImage } from './seeded-input.js';
 
@@ -155,9 +155,9 @@ export async function runLocalNetworkDemo(opts: DemoOptions): Promise<DemoResult
     await awaitAdvertised(client, new Map(workers.map((w) => [w.task, w.peer.identity.peerId.toString()])));
     say(`4. liveness: every task is advertised in a signed heartbeat by its worker (${elapsed()})`);
 
-    const plan = parsePlan(
+    const plan = parsePlacement(
       {
-        schema: PLAN_SCHEMA,
+        schema: PLACEMENT_SCHEMA,
         assignments: workers.map((w) => ({
           task: w.task,
           peer: w.peer.identity.peerId.toString(),

@@ -240,10 +240,14 @@ function coerce(spec: OptionSpec, raw: unknown, source: string): unknown {
     new SplitUpError(ConfigErrorCode.INVALID, `${source}: ${spec.key} ${why}`, { option: spec.key, source });
   const kind = spec.kind;
   if (kind === 'list') {
-    const list = typeof raw === 'string' ? raw.split(',') : raw;
+    // Every source may separate items by commas: a repeated flag, one flag 'a,b', SPLITUP_TASKS=a,b.
+    const list = typeof raw === 'string' ? [raw] : raw;
     if (!Array.isArray(list) || !list.every((v) => typeof v === 'string'))
       throw bad('must be a list of strings');
-    return list.map((v) => v.trim()).filter((v) => v.length > 0);
+    return list
+      .flatMap((v) => v.split(','))
+      .map((v) => v.trim())
+      .filter((v) => v.length > 0);
   }
   if (kind === 'int') {
     const n = typeof raw === 'string' && /^\d+$/.test(raw.trim()) ? Number(raw) : raw;

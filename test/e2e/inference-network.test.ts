@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { openWholeModel } from '../../node/engine/whole-model.js';
 import { readManifest } from '../../node/model/bundle/read.js';
-import { PLAN_SCHEMA } from '../../node/roles/plan.js';
+import { PLACEMENT_SCHEMA } from '../../node/scheduling/placement.js';
 import { readNpyFile, writeNpyFile } from '../../node/tensor/npy-file.js';
 import type { BundleManifest } from '../../storage/bundle/manifest.js';
 import { ocrInput, ocrModel, shapeArg } from '../fixtures/ocr-models.js';
@@ -76,7 +76,7 @@ function runClient(
 async function writePlan(name: string): Promise<string> {
   const path = join(dir, name);
   const assignments = workers.map((w, i) => ({ task: TASKS[i], peer: w.peerId, addrs: [w.addr] }));
-  await writeFile(path, JSON.stringify({ schema: PLAN_SCHEMA, assignments }));
+  await writeFile(path, JSON.stringify({ schema: PLACEMENT_SCHEMA, assignments }));
   return path;
 }
 

@@ -7,8 +7,8 @@ import { readKeypairFile } from '../../identity/keypair-file.js';
 import { bundleIdOf } from '../../model/bundle/bundle-id.js';
 import { readManifest } from '../../model/bundle/read.js';
 import { DEFAULT_INFERENCE_TIMEOUT_MS, InferenceClient } from '../../roles/client/inference-client.js';
-import { readPlanFile } from '../../roles/plan.js';
 import { createClientPeer } from '../../roles/role-peer.js';
+import { readPlacementFile } from '../../scheduling/placement.js';
 import type { CliIo, Command } from '../command.js';
 import { CliErrorCode } from '../errors.js';
 import { parseCliArgs } from '../parse-args.js';
@@ -80,7 +80,7 @@ export const inferCommand: Command = {
   async run(args: string[], io: CliIo): Promise<number> {
     const opts = parseInferArgs(args);
     const manifest = readManifest(opts.bundle);
-    const plan = readPlanFile(opts.plan, manifest);
+    const plan = readPlacementFile(opts.plan, manifest);
     const inputs = await readNamedNpy(opts.inputs);
     const identity = opts.keypair ? await readKeypairFile(opts.keypair) : await generateIdentity();
     const client = new InferenceClient();

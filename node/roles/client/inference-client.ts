@@ -8,9 +8,14 @@ import type { TensorStream } from '../../../protocols/tensor-stream/index.js';
 import { type BundleManifest, MODEL_ENDPOINT } from '../../../storage/bundle/manifest.js';
 import { shapeMatches, type Tensor, type TensorSpec } from '../../../storage/tensors/tensor.js';
 import { SplitUpError } from '../../errors.js';
-import { knownPeer, selfRef } from '../dial.js';
-import type { ExecutionPlan } from '../plan.js';
-import { modelInputDeliveries, modelOutputSenders, routesForTask, sourcesForTask } from '../routes.js';
+import { knownPeer, selfRef } from '../../scheduling/dial.js';
+import type { Placement } from '../../scheduling/placement.js';
+import {
+  modelInputDeliveries,
+  modelOutputSenders,
+  routesForTask,
+  sourcesForTask,
+} from '../../scheduling/routes.js';
 import { InferenceErrorCode } from './errors.js';
 
 /** Default time an inference may take end to end. */
@@ -29,7 +34,7 @@ type ClientNode = Pick<
 export interface InferenceRequest {
   manifest: BundleManifest;
   bundleId: string;
-  plan: ExecutionPlan;
+  plan: Placement;
   inputs: Record<string, Tensor>;
   timeoutMs?: number;
   signal?: AbortSignal;

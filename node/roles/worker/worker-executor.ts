@@ -12,8 +12,8 @@ import type { TensorStream } from '../../../protocols/tensor-stream/index.js';
 import type { BundleManifest } from '../../../storage/bundle/manifest.js';
 import type { Tensor, TensorSpec } from '../../../storage/tensors/tensor.js';
 import type { TaskRunner } from '../../engine/task-runner.js';
-import { knownPeer } from '../dial.js';
-import { groupRoutes } from '../routes.js';
+import { knownPeer } from '../../scheduling/dial.js';
+import { groupRoutes } from '../../scheduling/routes.js';
 import { WorkerErrorCode } from './errors.js';
 
 /** Longest a worker waits for an assignment's inputs, whatever deadline the client asked for. */

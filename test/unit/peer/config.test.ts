@@ -34,6 +34,16 @@ test('lists come from repeated flags or comma-separated environment values', asy
   assert.deepEqual(b.listen, ['/ip4/127.0.0.1/tcp/5', '/ip4/127.0.0.1/tcp/6']);
 });
 
+test('a list flag splits on commas as the help says, alone or repeated, like the environment', async () => {
+  const bundle = ['--role', 'worker', '--bundle', 'b'];
+  const one = await loadNodeConfig([...bundle, '--tasks', 'task-00,task-01'], {});
+  assert.deepEqual(one.tasks, ['task-00', 'task-01']);
+  const mixed = await loadNodeConfig([...bundle, '--tasks', 'task-00, task-01', '--tasks', 'task-02'], {});
+  assert.deepEqual(mixed.tasks, ['task-00', 'task-01', 'task-02']);
+  const env = await loadNodeConfig(bundle, { SPLITUP_TASKS: 'task-00,task-01' });
+  assert.deepEqual(env.tasks, one.tasks);
+});
+
 test('bad values fail with typed errors naming the source', async () => {
   await assert.rejects(
     loadNodeConfig(['--role', 'miner'], {}),

@@ -9,10 +9,10 @@ import { openWholeModel } from '../../../node/engine/whole-model.js';
 import { isSplitUpError } from '../../../node/errors.js';
 import { createPeer, type SplitUpPeer } from '../../../node/peer/create-peer.js';
 import { type ClientServices, InferenceClient } from '../../../node/roles/client/inference-client.js';
-import { type ExecutionPlan, PLAN_SCHEMA, parsePlan } from '../../../node/roles/plan.js';
 import { createClientPeer, createWorkerPeer } from '../../../node/roles/role-peer.js';
-import { modelOutputSenders, sourcesForTask } from '../../../node/roles/routes.js';
 import { WorkerExecutor, type WorkerServices } from '../../../node/roles/worker/worker-executor.js';
+import { PLACEMENT_SCHEMA, type Placement, parsePlacement } from '../../../node/scheduling/placement.js';
+import { modelOutputSenders, sourcesForTask } from '../../../node/scheduling/routes.js';
 import { EXECUTION_PROTOCOL, executionControl } from '../../../protocols/execution/index.js';
 import { tensorStream } from '../../../protocols/tensor-stream/index.js';
 import type { BundleManifest } from '../../../storage/bundle/manifest.js';
@@ -46,10 +46,10 @@ async function startWorker(taskIds: string[], bundleId = BUNDLE_ID) {
 
 let healthy: Record<'tA' | 'tB' | 'tC', SplitUpPeer<WorkerServices>>;
 
-function planFor(assign: Record<string, SplitUpPeer<WorkerServices>>): ExecutionPlan {
-  return parsePlan(
+function planFor(assign: Record<string, SplitUpPeer<WorkerServices>>): Placement {
+  return parsePlacement(
     {
-      schema: PLAN_SCHEMA,
+      schema: PLACEMENT_SCHEMA,
       assignments: Object.entries(assign).map(([task, node]) => ({
         task,
         peer: node.peerId.toString(),
@@ -210,13 +210,14 @@ test('an assignment that names no sender for an input is refused with WORKER_BAD
 test('a plan that leaves a task unassigned or names a bad peer id is refused', () => {
   const peer = healthy.tA.peerId.toString();
   assert.throws(
-    () => parsePlan({ schema: PLAN_SCHEMA, assignments: [{ task: 'tA', peer, addrs: [] }] }, manifest),
+    () =>
+      parsePlacement({ schema: PLACEMENT_SCHEMA, assignments: [{ task: 'tA', peer, addrs: [] }] }, manifest),
     (err) => isSplitUpError(err, 'PLAN_INVALID') && /tB, tC/.test(err.message),
   );
   assert.throws(
     () =>
-      parsePlan(
-        { schema: PLAN_SCHEMA, assignments: [{ task: 'tA', peer: 'not-a-peer', addrs: [] }] },
+      parsePlacement(
+        { schema: PLACEMENT_SCHEMA, assignments: [{ task: 'tA', peer: 'not-a-peer', addrs: [] }] },
         manifest,
       ),
     (err) => isSplitUpError(err, 'PLAN_INVALID') && /not a PeerId/.test(err.message),

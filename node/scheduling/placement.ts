@@ -1,5 +1,7 @@
-// An execution plan says which peer runs which task of a bundle. Today it comes from a file
-// (`splitup infer --plan`); the oracle committee's on-chain assignment produces the same type.
+// A placement says which peer runs which task of a bundle, and where to reach it. Today it comes
+// from a plan file (`splitup infer --plan`); the committee's on-chain assignment will produce the
+// same type. (Not to be confused with a partition, which cuts a model into tasks, or the engine's
+// schedule, which orders tasks in one process.)
 import { readFileSync } from 'node:fs';
 import { peerIdFromString } from '@libp2p/peer-id';
 import { multiaddr } from '@multiformats/multiaddr';
@@ -7,27 +9,27 @@ import type { BundleManifest } from '../../storage/bundle/manifest.js';
 import { SplitUpError } from '../errors.js';
 import { PlanErrorCode } from './errors.js';
 
-export const PLAN_SCHEMA = 'splitup.plan/1';
+export const PLACEMENT_SCHEMA = 'splitup.plan/1';
 
-export interface TaskAssignment {
+export interface TaskPlacement {
   task: string;
   /** PeerId string of the worker. */
   peer: string;
-  /** Multiaddrs the worker listens on (may be empty when the peer is already connected). */
+  /** Multiaddrs the worker listens on: at least one, or a fresh client cannot reach it. */
   addrs: string[];
 }
 
-export interface ExecutionPlan {
-  schema: typeof PLAN_SCHEMA;
-  assignments: TaskAssignment[];
+export interface Placement {
+  schema: typeof PLACEMENT_SCHEMA;
+  assignments: TaskPlacement[];
 }
 
 function invalid(message: string, details?: Record<string, unknown>): SplitUpError {
   return new SplitUpError(PlanErrorCode.INVALID, message, details);
 }
 
-function parseAssignment(value: unknown, i: number): TaskAssignment {
-  const a = value as Partial<TaskAssignment> | null;
+function parseAssignment(value: unknown, i: number): TaskPlacement {
+  const a = value as Partial<TaskPlacement> | null;
   if (typeof a !== 'object' || a === null || typeof a.task !== 'string' || typeof a.peer !== 'string')
     throw invalid(`assignments[${i}] must be {task, peer, addrs}`);
   try {
@@ -48,10 +50,10 @@ function parseAssignment(value: unknown, i: number): TaskAssignment {
 }
 
 /** Checks a plan against the bundle: every task assigned exactly once, no unknown tasks. */
-export function parsePlan(value: unknown, manifest: BundleManifest): ExecutionPlan {
-  const raw = value as Partial<ExecutionPlan> | null;
-  if (typeof raw !== 'object' || raw === null || raw.schema !== PLAN_SCHEMA)
-    throw invalid(`a plan must be a JSON object with schema '${PLAN_SCHEMA}'`);
+export function parsePlacement(value: unknown, manifest: BundleManifest): Placement {
+  const raw = value as Partial<Placement> | null;
+  if (typeof raw !== 'object' || raw === null || raw.schema !== PLACEMENT_SCHEMA)
+    throw invalid(`a plan must be a JSON object with schema '${PLACEMENT_SCHEMA}'`);
   if (!Array.isArray(raw.assignments)) throw invalid('a plan needs an assignments array');
   const assignments = raw.assignments.map(parseAssignment);
   const known = new Set(manifest.tasks.map((t) => t.id));
@@ -65,20 +67,27 @@ export function parsePlan(value: unknown, manifest: BundleManifest): ExecutionPl
   const missing = [...known].filter((t) => !seen.has(t));
   if (missing.length > 0)
     throw invalid(`the plan assigns no peer to task(s) ${missing.join(', ')}`, { missing });
-  return { schema: PLAN_SCHEMA, assignments };
+  // Checked last, so a plan with several faults names the coarser one first.
+  const unreachable = assignments.find((a) => a.addrs.length === 0);
+  if (unreachable !== undefined)
+    throw invalid(
+      `the plan gives no addrs for task '${unreachable.task}': list the worker's listen multiaddrs, e.g. ["/ip4/127.0.0.1/tcp/4001"] (its worker.ready log line prints them)`,
+      { task: unreachable.task },
+    );
+  return { schema: PLACEMENT_SCHEMA, assignments };
 }
 
-export function readPlanFile(path: string, manifest: BundleManifest): ExecutionPlan {
+export function readPlacementFile(path: string, manifest: BundleManifest): Placement {
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
     throw invalid(`cannot read plan ${path}: ${(err as Error).message}`, { path });
   }
-  return parsePlan(json, manifest);
+  return parsePlacement(json, manifest);
 }
 
-export function assignmentOf(plan: ExecutionPlan, task: string): TaskAssignment {
+export function placementOf(plan: Placement, task: string): TaskPlacement {
   const a = plan.assignments.find((x) => x.task === task);
   if (!a) throw invalid(`the plan assigns no peer to task '${task}'`, { task });
   return a;

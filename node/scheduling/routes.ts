@@ -3,18 +3,18 @@
 // and the model inputs from the client to the tasks that read them.
 import type { PeerRef, Route, Source } from '../../protocols/execution/index.js';
 import { type BundleManifest, MODEL_ENDPOINT } from '../../storage/bundle/manifest.js';
-import { assignmentOf, type ExecutionPlan } from './plan.js';
+import { type Placement, placementOf } from './placement.js';
 
-function peerOf(plan: ExecutionPlan, task: string, client: PeerRef): PeerRef {
+function peerOf(plan: Placement, task: string, client: PeerRef): PeerRef {
   if (task === MODEL_ENDPOINT) return client;
-  const a = assignmentOf(plan, task);
+  const a = placementOf(plan, task);
   return { peer: a.peer, addrs: a.addrs };
 }
 
 /** Routes of every output of `taskId`: one per consuming connection. */
 export function routesForTask(
   manifest: BundleManifest,
-  plan: ExecutionPlan,
+  plan: Placement,
   taskId: string,
   client: PeerRef,
 ): Route[] {
@@ -29,7 +29,7 @@ export function routesForTask(
 /** Who sends each input of `taskId`: the peer of the producing task, or the client for model inputs. */
 export function sourcesForTask(
   manifest: BundleManifest,
-  plan: ExecutionPlan,
+  plan: Placement,
   taskId: string,
   client: PeerRef,
 ): Source[] {
@@ -39,11 +39,11 @@ export function sourcesForTask(
 }
 
 /** Who sends each model output to the client: the peer of the task that produces it. */
-export function modelOutputSenders(manifest: BundleManifest, plan: ExecutionPlan): Record<string, string> {
+export function modelOutputSenders(manifest: BundleManifest, plan: Placement): Record<string, string> {
   const senders: Record<string, string> = {};
   for (const c of manifest.connections) {
     if (c.to.task === MODEL_ENDPOINT && c.from.task !== MODEL_ENDPOINT) {
-      senders[c.to.tensor] = assignmentOf(plan, c.from.task).peer;
+      senders[c.to.tensor] = placementOf(plan, c.from.task).peer;
     }
   }
   return senders;
@@ -57,13 +57,13 @@ export interface InputDelivery {
   tensors: Map<string, string>;
 }
 
-export function modelInputDeliveries(manifest: BundleManifest, plan: ExecutionPlan): InputDelivery[] {
+export function modelInputDeliveries(manifest: BundleManifest, plan: Placement): InputDelivery[] {
   const byTask = new Map<string, InputDelivery>();
   for (const c of manifest.connections) {
     if (c.from.task !== MODEL_ENDPOINT || c.to.task === MODEL_ENDPOINT) continue;
     let delivery = byTask.get(c.to.task);
     if (!delivery) {
-      const a = assignmentOf(plan, c.to.task);
+      const a = placementOf(plan, c.to.task);
       delivery = { task: c.to.task, peer: { peer: a.peer, addrs: a.addrs }, tensors: new Map() };
       byTask.set(c.to.task, delivery);
     }
