@@ -20,6 +20,7 @@ import { estimateTaskMemory, partition } from '../model/partition/index.js';
 import { defaultConfig, type NodeConfig } from '../peer/config.js';
 import type { Logger } from '../peer/logger.js';
 import { type RunningPeer, startPeer } from '../peer/peer-runtime.js';
+import { ClientRole } from '../roles/client/client-role.js';
 import { PLACEMENT_SCHEMA, parsePlacement } from '../scheduling/placement.js';
 import { DemoErrorCode } from './errors.js';
 import { seededImage } from './seeded-input.js';
@@ -134,7 +135,13 @@ export async function runLocalNetworkDemo(opts: DemoOptions): Promise<DemoResult
     const bootstrap = [deployer.node.getMultiaddrs()[0]!.toString()];
     say(`3. network: deployer/oracle ${deployer.identity.peerId} on ${bootstrap[0]}`);
 
-    const client = await startPeer(peerConfig(join(opts.dataDir, 'client'), 'client', { bootstrap }), logger);
+    const client = await startPeer(
+      peerConfig(join(opts.dataDir, 'client'), 'client', { bootstrap }),
+      logger,
+      {
+        role: new ClientRole(),
+      },
+    );
     peers.push(client);
     const workers = await Promise.all(
       published.tasks.map(async (task, i) => {
@@ -167,7 +174,7 @@ export async function runLocalNetworkDemo(opts: DemoOptions): Promise<DemoResult
       published,
     );
     const inputs: Record<string, Tensor> = { [DEMO_INPUT.name]: seededImage(DEMO_INPUT.shape) };
-    const result = await client.client!.infer({
+    const result = await client.role.client.infer({
       manifest: published,
       bundleId: bundleIdOf(bundleDir),
       plan,

@@ -39,9 +39,14 @@ const common = [
   'e2e-net',
 ];
 
+let bundleCid: string;
+let deployerAddr: string;
+
 function runClient(
   plan: string,
   out: string,
+  bundle: string = bundleDir,
+  extra: string[] = [],
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(
     process.execPath,
@@ -49,7 +54,8 @@ function runClient(
       'node/bin/splitup.mjs',
       'infer',
       '--bundle',
-      bundleDir,
+      bundle,
+      ...extra,
       '--plan',
       plan,
       '--input',
@@ -100,8 +106,9 @@ before(async () => {
     { cwd: ROOT, encoding: 'utf8' },
   );
   assert.equal(deploy.status, 0, deploy.stderr);
-  const bundleCid = /bundle CID (\S+)/.exec(deploy.stdout)?.[1];
-  assert.ok(bundleCid, `deploy printed no bundle CID:\n${deploy.stdout}`);
+  const cid = /bundle CID (\S+)/.exec(deploy.stdout)?.[1];
+  assert.ok(cid, `deploy printed no bundle CID:\n${deploy.stdout}`);
+  bundleCid = cid;
   manifest = readManifest(bundleDir);
   assert.deepEqual(
     manifest.tasks.map((t) => t.id),
@@ -119,6 +126,7 @@ before(async () => {
   ]);
   procs.push(deployer);
   const { addr } = await deployer.started();
+  deployerAddr = addr;
 
   const started = TASKS.map((task, i) => {
     const proc = new PeerProcess(`worker-${i}`, [
@@ -191,6 +199,22 @@ test('a client process runs the split model across three worker processes, bit-i
       w.proc.lines.filter((l) => l.event === 'task.ran').map((l) => l.task),
       [TASKS[i]],
     );
+});
+
+test('a client given the bundle CID fetches the manifest over the network and gets the same outputs', async () => {
+  const byFolder = JSON.parse(
+    (await runClient(await writePlan('plan-dir.json'), join(dir, 'out-dir'))).stdout,
+  ) as {
+    outputs: Record<string, { sha256: string }>;
+  };
+  const result = await runClient(await writePlan('plan-cid.json'), join(dir, 'out-cid'), bundleCid, [
+    '--bootstrap',
+    deployerAddr,
+  ]);
+  assert.equal(result.code, 0, result.stderr);
+  const byCid = JSON.parse(result.stdout) as { outputs: Record<string, { sha256: string }> };
+  const outputName = manifest.model.outputs[0]!.name;
+  assert.equal(byCid.outputs[outputName]!.sha256, byFolder.outputs[outputName]!.sha256);
 });
 
 test('killing a worker mid-run gives the client a clear error within its timeout, not a hang', async () => {

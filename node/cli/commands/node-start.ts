@@ -39,18 +39,29 @@ export const nodeStartCommand: Command = {
       throw err;
     }
     const logger = createLogger({ format: config.logFormat, level: config.logLevel, write: io.out });
-    const running = await startPeer(config, logger);
-    const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    // Signals count from the first moment: a worker still fetching its weights stops cleanly too.
+    const stopRequested = new AbortController();
+    const signalled = new Promise<NodeJS.Signals>((resolve) => {
       const onSignal = (sig: NodeJS.Signals) => {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
+        stopRequested.abort(sig);
         resolve(sig);
       };
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
     });
-    logger.info('node.stopping', { signal });
     const force = () => process.exit(FORCED_EXIT_CODE);
+    let running: Awaited<ReturnType<typeof startPeer>>;
+    try {
+      running = await startPeer(config, logger, { signal: stopRequested.signal });
+    } catch (err) {
+      if (!stopRequested.signal.aborted) throw err;
+      logger.info('node.stopped', { signal: stopRequested.signal.reason, during: 'start' });
+      return 0;
+    }
+    const signal = await signalled;
+    logger.info('node.stopping', { signal });
     process.once('SIGINT', force);
     process.once('SIGTERM', force);
     await running.stop();

@@ -2,6 +2,8 @@
 import { type CodeOf, defineErrorCodes } from '../../../storage/errors/index.js';
 
 export const InferenceErrorCode = defineErrorCodes('INFERENCE', {
+  /** No peer provided the manifest of the bundle CID given to the client. */
+  BUNDLE_UNAVAILABLE: 'INFERENCE_BUNDLE_UNAVAILABLE',
   DISPATCH_FAILED: 'INFERENCE_DISPATCH_FAILED',
   INPUT_MISMATCH: 'INFERENCE_INPUT_MISMATCH',
   INPUT_MISSING: 'INFERENCE_INPUT_MISSING',

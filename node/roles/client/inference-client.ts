@@ -6,6 +6,7 @@ import type { Libp2p, PeerId } from '@libp2p/interface';
 import type { ExecutionControl, ReportMessage } from '../../../protocols/execution/index.js';
 import type { TensorStream } from '../../../protocols/tensor-stream/index.js';
 import { type BundleManifest, MODEL_ENDPOINT } from '../../../storage/bundle/manifest.js';
+import { isCodedError } from '../../../storage/errors/index.js';
 import { shapeMatches, type Tensor, type TensorSpec } from '../../../storage/tensors/tensor.js';
 import { SplitUpError } from '../../errors.js';
 import { knownPeer, selfRef } from '../../scheduling/dial.js';
@@ -179,14 +180,7 @@ export class InferenceClient {
     const client = selfRef(node);
     const deadline = Date.now() + timeoutMs;
     const wrap = (task: string, what: string) => (err: unknown) => {
-      if (err instanceof SplitUpError) throw err;
-      const e = err as { code?: string; remoteCode?: string; message?: string };
-      throw new SplitUpError(
-        InferenceErrorCode.DISPATCH_FAILED,
-        `${what} for task '${task}' failed: ${e.remoteCode ?? e.code ?? ''} ${e.message ?? String(err)}`,
-        { task, remoteCode: e.remoteCode ?? e.code },
-        { cause: err },
-      );
+      throw dispatchFailure(task, what, err);
     };
     await Promise.all(
       req.plan.assignments.map(async (a) => {
@@ -220,4 +214,28 @@ export class InferenceClient {
       }),
     );
   }
+}
+
+/**
+ * A failure to assign a task or send it inputs, named by task. A refusal carries the worker's
+ * code as `remoteCode`; a local failure its own code or, for libp2p's and the platform's errors
+ * (a dial error, a timeout), its error name: never a bare number such as DOMException's `code`.
+ */
+export function dispatchFailure(task: string, what: string, err: unknown): SplitUpError {
+  if (err instanceof SplitUpError) return err;
+  let reason: string;
+  if (isCodedError(err)) reason = (err as { remoteCode?: string }).remoteCode ?? err.code;
+  else if (err instanceof Error) reason = err.name === 'Error' ? 'ERROR' : err.name;
+  else reason = 'ERROR';
+  const message = err instanceof Error ? err.message : String(err);
+  const hint =
+    err instanceof Error && err.name === 'TimeoutError'
+      ? ' (is the worker running, and are its addrs in the plan right?)'
+      : '';
+  return new SplitUpError(
+    InferenceErrorCode.DISPATCH_FAILED,
+    `${what} for task '${task}' failed: ${reason}: ${message}${hint}`,
+    { task, remoteCode: reason },
+    { cause: err },
+  );
 }

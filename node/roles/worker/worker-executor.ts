@@ -75,6 +75,11 @@ export class WorkerExecutor {
     this.#bundle = bundle;
   }
 
+  /** Task instances accepted and not yet reported. */
+  get activeInstances(): number {
+    return this.#inflight.size;
+  }
+
   get loadedTasks(): string[] {
     return [...(this.#bundle?.runners.keys() ?? [])];
   }

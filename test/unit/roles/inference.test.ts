@@ -8,14 +8,16 @@ import { TaskRunner } from '../../../node/engine/task-runner.js';
 import { openWholeModel } from '../../../node/engine/whole-model.js';
 import { isSplitUpError } from '../../../node/errors.js';
 import { createPeer, type SplitUpPeer } from '../../../node/peer/create-peer.js';
-import { type ClientServices, InferenceClient } from '../../../node/roles/client/inference-client.js';
-import { createClientPeer, createWorkerPeer } from '../../../node/roles/role-peer.js';
+import { ClientRole } from '../../../node/roles/client/client-role.js';
+import type { ClientServices } from '../../../node/roles/client/inference-client.js';
 import { WorkerExecutor, type WorkerServices } from '../../../node/roles/worker/worker-executor.js';
+import { WorkerRole } from '../../../node/roles/worker/worker-role.js';
 import { PLACEMENT_SCHEMA, type Placement, parsePlacement } from '../../../node/scheduling/placement.js';
 import { modelOutputSenders, sourcesForTask } from '../../../node/scheduling/routes.js';
 import { EXECUTION_PROTOCOL, executionControl } from '../../../protocols/execution/index.js';
 import { tensorStream } from '../../../protocols/tensor-stream/index.js';
 import type { BundleManifest } from '../../../storage/bundle/manifest.js';
+import { startRolePeer } from '../../support/role-peers.js';
 import { floatTensor, parallelBundle } from '../engine/tiny-bundles.js';
 
 const BUNDLE_ID = 'a'.repeat(64);
@@ -25,7 +27,9 @@ let dir: string;
 let manifest: BundleManifest;
 const workers: { node: SplitUpPeer<WorkerServices>; executor: WorkerExecutor }[] = [];
 let clientNode: SplitUpPeer<ClientServices>;
-const client = new InferenceClient();
+const clientRole = new ClientRole();
+const client = clientRole.client;
+const stops: (() => Promise<void>)[] = [];
 
 async function openExecutor(taskIds: string[], bundleId: string): Promise<WorkerExecutor> {
   const runners = new Map<string, TaskRunner>();
@@ -38,8 +42,9 @@ async function openExecutor(taskIds: string[], bundleId: string): Promise<Worker
 
 async function startWorker(taskIds: string[], bundleId = BUNDLE_ID) {
   const executor = await openExecutor(taskIds, bundleId);
-  const node = await createWorkerPeer({ privateKey: await generateKeyPair('Ed25519') }, executor);
-  const w = { node, executor };
+  const running = await startRolePeer(new WorkerRole({ executor }));
+  stops.push(running.stop);
+  const w = { node: running.node as SplitUpPeer<WorkerServices>, executor };
   workers.push(w);
   return w;
 }
@@ -62,7 +67,9 @@ function planFor(assign: Record<string, SplitUpPeer<WorkerServices>>): Placement
 
 before(async () => {
   ({ dir, manifest } = await parallelBundle());
-  clientNode = await createClientPeer({ privateKey: await generateKeyPair('Ed25519') }, client);
+  const running = await startRolePeer(clientRole);
+  stops.push(running.stop);
+  clientNode = running.node;
 });
 
 after(async () => {
@@ -72,7 +79,7 @@ after(async () => {
       await w.node.stop();
     }),
   );
-  await clientNode.stop();
+  await Promise.allSettled(stops.map((stop) => stop()));
 });
 
 test('three workers run the parallel bundle and the outputs equal the unsplit model bit for bit', async () => {
