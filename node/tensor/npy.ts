@@ -17,7 +17,7 @@ const MAX_HEADER_LENGTH = 1 << 20;
 
 if (endianness() !== 'LE') {
   // Tensor bytes are little-endian by contract and we hand them to typed arrays as-is.
-  throw new Error('SplitUp requires a little-endian host');
+  throw new SplitUpError(NpyErrorCode.BIG_ENDIAN_HOST, 'SplitUp requires a little-endian host');
 }
 
 function npyError(code: string, message: string, details?: Record<string, unknown>): SplitUpError {

@@ -2,6 +2,7 @@
 // token, caches them, and opens a plain TCP socket to the address this peer reached it at. Any
 // failure means "no direct channel to that peer for a while": the fetch uses libp2p streams.
 import type { AbortOptions, PeerId, Stream } from '@libp2p/interface';
+import { StreamError, StreamErrorCode } from '../common/errors.js';
 import { type ByteStream, SocketStream } from '../common/socket-stream.js';
 import { StreamReader } from '../common/stream-reader.js';
 import {
@@ -91,7 +92,7 @@ export class DirectBlockDialer {
       preamble.set(reply.subarray(2), DIRECT_MAGIC.byteLength);
       return { host, port, preamble, refreshAt: Date.now() + DIRECT_TOKEN_TTL_MS / 2 };
     } catch {
-      stream?.abort(new Error('direct channel query failed'));
+      stream?.abort(new StreamError(StreamErrorCode.ABORTED, 'direct channel query failed'));
       signal.throwIfAborted();
       // A peer without the protocol (or a slow one) is fetched from over libp2p.
       return unavailable;

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type net from 'node:net';
 import type { PeerId, Stream } from '@libp2p/interface';
+import { abortReason } from '../common/errors.js';
 import { listeningPort, listenTcp } from '../common/listen-tcp.js';
 import { SocketStream } from '../common/socket-stream.js';
 import { StreamReader } from '../common/stream-reader.js';
@@ -83,7 +84,7 @@ export class DirectBlockServer {
       stream.send(reply);
       await stream.close({ signal: AbortSignal.timeout(stallTimeoutMs) });
     } catch (err) {
-      stream.abort(err instanceof Error ? err : new Error(String(err)));
+      stream.abort(abortReason(err));
     }
   }
 

@@ -10,6 +10,7 @@ import type { CID } from 'multiformats/cid';
 import * as raw from 'multiformats/codecs/raw';
 import { type WeightStore, WeightStoreError } from '../../storage/weights/index.js';
 import { BufferPool } from '../common/buffer-pool.js';
+import { abortReason } from '../common/errors.js';
 import type { ByteStream } from '../common/socket-stream.js';
 import { StreamReader } from '../common/stream-reader.js';
 import { encodeRequest, readResponseEntry } from './codec.js';
@@ -200,7 +201,7 @@ export async function fetchDag(
       if (storeError !== undefined) throw storeError;
       return retry;
     } catch (err) {
-      stream.abort(err instanceof Error ? err : new Error(String(err)));
+      stream.abort(abortReason(err));
       await Promise.all(stores);
       // A local failure (a full disk) is not the provider's fault: report it, drop nobody.
       if (storeError !== undefined && !(storeError instanceof BlocksError)) throw storeError;

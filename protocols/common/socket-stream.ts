@@ -14,6 +14,9 @@ import {
   StreamMessageEvent,
   TypedEventEmitter,
 } from '@libp2p/interface';
+import { StreamError, StreamErrorCode } from './errors.js';
+
+const socketClosed = () => new StreamError(StreamErrorCode.CLOSED, 'the socket is closed');
 
 /** What our protocols use of a stream; a libp2p `Stream` and a `SocketStream` both have it. */
 export type ByteStream = Pick<
@@ -77,7 +80,10 @@ export class SocketStream extends TypedEventEmitter<MessageStreamEvents> impleme
     stream = new SocketStream(socket, true);
     socket.pause(); // onread sockets read from the start; reading waits for a listener
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => fail(new Error(`connect to ${host}:${port} timed out`)), timeoutMs);
+      const timer = setTimeout(
+        () => fail(new StreamError(StreamErrorCode.CONNECT_TIMEOUT, `connect to ${host}:${port} timed out`)),
+        timeoutMs,
+      );
       const done = () => {
         clearTimeout(timer);
         signal.removeEventListener('abort', onAbort);
@@ -88,7 +94,7 @@ export class SocketStream extends TypedEventEmitter<MessageStreamEvents> impleme
         socket.destroy();
         reject(err);
       };
-      const onAbort = () => fail(new Error('aborted'));
+      const onAbort = () => fail(new StreamError(StreamErrorCode.ABORTED, 'connect aborted'));
       signal.addEventListener('abort', onAbort, { once: true });
       socket.once('error', fail);
       socket.once('connect', () => {
@@ -158,7 +164,7 @@ export class SocketStream extends TypedEventEmitter<MessageStreamEvents> impleme
 
   send(data: Uint8Array): boolean {
     if (this.status !== 'open' || this.socket.writableEnded) {
-      throw new Error(`cannot send on a ${this.status} socket stream`);
+      throw new StreamError(StreamErrorCode.CLOSED, `cannot send on a ${this.status} socket stream`);
     }
     return this.socket.write(data);
   }
@@ -171,7 +177,7 @@ export class SocketStream extends TypedEventEmitter<MessageStreamEvents> impleme
   /** Closes our write side once everything written reached the kernel; reading goes on. */
   async close(options: AbortOptions = {}): Promise<void> {
     if (this.socket.writableFinished) return;
-    if (this.socket.destroyed) throw this.localError ?? this.remoteError ?? new Error('socket closed');
+    if (this.socket.destroyed) throw this.localError ?? this.remoteError ?? socketClosed();
     const finished = this.until('finish', options.signal);
     this.status = 'closing';
     this.socket.end();
@@ -204,8 +210,13 @@ export class SocketStream extends TypedEventEmitter<MessageStreamEvents> impleme
         else reject(err);
       };
       const onEvent = () => done();
-      const onClose = () => done(this.localError ?? this.remoteError ?? new Error('socket closed'));
-      const onAbort = () => done(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
+      const onClose = () => done(this.localError ?? this.remoteError ?? socketClosed());
+      const onAbort = () =>
+        done(
+          signal?.reason instanceof Error
+            ? signal.reason
+            : new StreamError(StreamErrorCode.ABORTED, 'aborted'),
+        );
       if (signal?.aborted) return onAbort();
       if (this.socket.destroyed) return onClose(); // its 'close' has fired already
       this.socket.once(event, onEvent);

@@ -7,7 +7,7 @@
 // more time in that machinery and its garbage than in decryption).
 import type { Stream } from '@libp2p/interface';
 import type { Uint8ArrayList } from 'uint8arraylist';
-import { StreamResetError } from './errors.js';
+import { StreamError, StreamErrorCode, StreamResetError } from './errors.js';
 
 export { StreamResetError };
 
@@ -104,7 +104,8 @@ export class StreamReader {
 
   /** Resolves with the bytes filled: all of them, or fewer when the stream ended first. */
   private read(into: Uint8Array, onPiece: PendingRead['onPiece'], timeoutMs: number): Promise<number> {
-    if (this.pending !== undefined) throw new Error('StreamReader: one read at a time');
+    if (this.pending !== undefined)
+      throw new StreamError(StreamErrorCode.CONCURRENT_READ, 'StreamReader: one read at a time');
     if (this.signal?.aborted) return Promise.reject(this.errors.aborted());
     let resolve!: (filled: number) => void;
     let reject!: (err: Error) => void;
@@ -205,7 +206,10 @@ export class StreamReader {
   };
 
   private overflow(): void {
-    this.failure ??= new Error(`the peer sent more than ${MAX_UNREAD_BYTES} bytes nobody read`);
+    this.failure ??= new StreamError(
+      StreamErrorCode.UNREAD_OVERFLOW,
+      `the peer sent more than ${MAX_UNREAD_BYTES} bytes nobody read`,
+    );
     this.queue = [];
     this.head = 0;
     this.queuedBytes = 0;

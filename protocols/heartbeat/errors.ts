@@ -16,6 +16,13 @@ export const HeartbeatErrorCode = defineErrorCodes('HEARTBEAT', {
 
 export type HeartbeatErrorCode = CodeOf<typeof HeartbeatErrorCode>;
 
+/** Codes of the gossip validator wrapper itself (gossip-validator.ts). */
+export const GossipErrorCode = defineErrorCodes('GOSSIP', {
+  /** The validator itself threw (a bug of ours, not evidence against the peer). */
+  VALIDATION_INTERNAL: 'GOSSIP_VALIDATION_INTERNAL',
+});
+export type GossipErrorCode = CodeOf<typeof GossipErrorCode>;
+
 export type GossipAction = 'reject' | 'ignore';
 
 const ACTIONS: Record<HeartbeatErrorCode, GossipAction> = {

@@ -3,11 +3,15 @@
 // outcomes, and reports each one to the caller.
 import { type Message, type TopicValidatorFn, TopicValidatorResult } from '@libp2p/gossipsub';
 import type { PeerId } from '@libp2p/interface';
+import { CodedError, isCodedError } from '../../storage/errors/index.js';
+import { GossipErrorCode } from './errors.js';
 
-/** Any error class with a stable code and a gossip action ('reject' punishes, 'ignore' drops). */
-export interface TypedGossipError extends Error {
-  readonly code: string;
-  readonly action: 'reject' | 'ignore';
+/** A coded error that also says what gossip does ('reject' punishes the sender, 'ignore' drops). */
+export type TypedGossipError = CodedError & { readonly action: 'reject' | 'ignore' };
+
+class GossipInternalError extends CodedError<GossipErrorCode> {
+  // Our own failure is no evidence against the peer.
+  readonly action = 'ignore' as const;
 }
 
 export interface ValidationCounter {
@@ -27,14 +31,11 @@ export interface GossipValidatorHooks<T> {
 }
 
 /** Code reported for an exception that is not a typed gossip error (a bug of ours, not the peer's). */
-export const INTERNAL_VALIDATION_ERROR = 'GOSSIP_VALIDATION_INTERNAL';
+export const INTERNAL_VALIDATION_ERROR = GossipErrorCode.VALIDATION_INTERNAL;
 
 function isTypedGossipError(err: unknown): err is TypedGossipError {
-  return (
-    err instanceof Error &&
-    typeof (err as TypedGossipError).code === 'string' &&
-    ((err as TypedGossipError).action === 'reject' || (err as TypedGossipError).action === 'ignore')
-  );
+  const action = (err as { action?: unknown }).action;
+  return isCodedError(err) && (action === 'reject' || action === 'ignore');
 }
 
 export function wrapGossipValidator<T>(
@@ -50,11 +51,12 @@ export function wrapGossipValidator<T>(
     } catch (err) {
       const typed: TypedGossipError = isTypedGossipError(err)
         ? err
-        : Object.assign(new Error(`validator failed: ${(err as Error)?.message ?? String(err)}`), {
-            code: INTERNAL_VALIDATION_ERROR,
-            // Our own failure is no evidence against the peer.
-            action: 'ignore' as const,
-          });
+        : new GossipInternalError(
+            GossipErrorCode.VALIDATION_INTERNAL,
+            `validator failed: ${(err as Error)?.message ?? String(err)}`,
+            undefined,
+            { cause: err },
+          );
       const result = typed.action === 'reject' ? TopicValidatorResult.Reject : TopicValidatorResult.Ignore;
       hooks.counter?.inc({ result, code: typed.code });
       hooks.onInvalid?.(typed, result, propagationSource, message);

@@ -17,7 +17,10 @@ const LEAF_CHECK_CONCURRENCY = 64;
 export class UnreadBlock implements BlockView<unknown, number, number, 0 | 1> {
   constructor(readonly cid: CID<unknown, number, number, 0 | 1>) {}
   get bytes(): never {
-    throw new Error(`the pin walker did not read block ${this.cid}`);
+    throw new WeightStoreError(
+      WeightStoreErrorCode.MISSING_BLOCK,
+      `the pin walker did not read block ${this.cid}`,
+    );
   }
   get value(): never {
     return this.bytes;

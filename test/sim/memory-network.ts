@@ -11,7 +11,6 @@ import {
   type ExtraServiceFactories,
   type SplitUpPeer,
 } from '../../node/peer/create-peer.js';
-import { fastNoiseCrypto } from '../../protocols/noise-fast/index.js';
 
 export interface MemoryPeerOptions<Extra extends ServiceMap> {
   privateKey?: PrivateKey;
@@ -28,7 +27,7 @@ export async function createMemoryPeer<Extra extends ServiceMap = Record<never, 
     listen: [`/memory/${randomUUID()}`],
     transports: [memory()],
     // Standard Noise XX with node:crypto primitives: the same wire protocol at a fraction of the CPU.
-    connectionEncrypters: [noise({ crypto: fastNoiseCrypto })],
+    connectionEncrypters: [noise()],
     services: options.services,
     gossip: options.gossip,
     dht: options.dht,

@@ -10,7 +10,6 @@ import { generateKeyPair } from '@libp2p/crypto/keys';
 import { noise } from '@libp2p/noise';
 import { createPeer, type SplitUpPeer } from '../../../../node/peer/create-peer.js';
 import { type Blocks, BlocksErrorCode, blocks, fetchTaskFiles } from '../../../../protocols/blocks/index.js';
-import { fastNoiseCrypto } from '../../../../protocols/noise-fast/index.js';
 import { CHUNK_BYTES, WeightStore } from '../../../../storage/weights/index.js';
 
 /** Provider records need a moment to propagate; tests poll instead of asserting timings. */
@@ -29,7 +28,7 @@ before(async () => {
   workerStore = await WeightStore.open(join(dir, 'worker'));
   provider = await createPeer({
     privateKey: await generateKeyPair('Ed25519'),
-    connectionEncrypters: [noise({ crypto: fastNoiseCrypto })],
+    connectionEncrypters: [noise()],
     services: { blocks: blocks({ store: providerStore }) },
   });
   worker = await createPeer({
