@@ -19,7 +19,7 @@ function findCommand(argv: string[]): { command: CommandEntry; rest: string[] } 
   return undefined;
 }
 
-export function helpText(): string {
+function helpText(): string {
   const lines = ['Usage: splitup <command> [options]', '', 'Commands:'];
   const width = Math.max(...commands.map((c) => c.path.join(' ').length));
   for (const c of commands) lines.push(`  ${c.path.join(' ').padEnd(width)}  ${c.summary}`);

@@ -24,7 +24,7 @@ export interface Identity {
 }
 
 /** Base58 (Bitcoin alphabet, no multibase prefix) of a 32-byte public key: a Solana address. */
-export function solanaAddress(publicKey: Uint8Array): string {
+function solanaAddress(publicKey: Uint8Array): string {
   return base58btc.baseEncode(publicKey);
 }
 
@@ -82,10 +82,6 @@ function fromPrivateKey(privateKey: Ed25519PrivateKey): Identity {
     seed: Uint8Array.from(seed),
     address: solanaAddress(publicKey),
   };
-}
-
-export function privateKeyFromSolanaBytes(bytes: Uint8Array): Ed25519PrivateKey {
-  return privateKeyFromRaw(bytes) as Ed25519PrivateKey;
 }
 
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {

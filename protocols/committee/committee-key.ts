@@ -6,7 +6,7 @@ import { sha256 } from 'multiformats/hashes/sha2';
 import { COMMITTEE_KEY_PREFIX, NETWORK_NAME_PATTERN } from './constants.js';
 import { CommitteeError } from './errors.js';
 
-export function checkNetworkName(network: string): void {
+function checkNetworkName(network: string): void {
   if (!NETWORK_NAME_PATTERN.test(network)) {
     throw new CommitteeError(
       'COMMITTEE_BAD_NETWORK_NAME',
