@@ -52,6 +52,9 @@ u64 ix_initialize(const Ctx *ctx) {
   SerializedAccount *config = ctx->accounts[INITIALIZE_CONFIG];
   SerializedAccount *mint = ctx->accounts[INITIALIZE_MINT];
   SerializedAccount *vault = ctx->accounts[INITIALIZE_VAULT];
+  /* Only the deployer names the admin: otherwise whoever calls first after the deploy owns it. */
+  TRY(check_upgrade_authority(ctx, ctx->accounts[INITIALIZE_PROGRAM], ctx->accounts[INITIALIZE_PROGRAM_DATA],
+                              ctx->accounts[INITIALIZE_UPGRADE_AUTHORITY]));
   TRY(check_signer(admin));
   TRY(check_writable(admin));
   TRY(check_writable(config));

@@ -11,7 +11,9 @@ export type Splitup = {
   instructions: [
     {
       name: 'initialize';
-      docs: ['Creates the config and the token vault; refuses parameters that break p > 1/((1-r)(R+S)).'];
+      docs: [
+        "Creates the config and the token vault; signed by the program's upgrade authority (so the deployer, not whoever calls first, names the admin); refuses parameters that break p > 1/((1-r)(R+S)).",
+      ];
       discriminator: [175, 175, 109, 31, 13, 152, 155, 237];
       accounts: [
         {
@@ -43,6 +45,21 @@ export type Splitup = {
           name: 'systemProgram';
           docs: ['System program'];
           address: '11111111111111111111111111111111';
+        },
+        {
+          name: 'program';
+          docs: ["This program's own account (BPF upgradeable loader)"];
+        },
+        {
+          name: 'programData';
+          docs: [
+            'Its program-data account, PDA [program id] of the upgradeable loader; holds the upgrade authority',
+          ];
+        },
+        {
+          name: 'upgradeAuthority';
+          docs: ["The program's upgrade authority (may be the admin)"];
+          signer: true;
         },
       ];
       args: [
@@ -973,6 +990,21 @@ export type Splitup = {
       code: 6043;
       name: 'deadlineNotPassed';
       msg: "The assigned node's deadline has not passed";
+    },
+    {
+      code: 6044;
+      name: 'notUpgradeAuthority';
+      msg: "The signer is not the program's upgrade authority";
+    },
+    {
+      code: 6045;
+      name: 'programImmutable';
+      msg: 'The program has no upgrade authority';
+    },
+    {
+      code: 6046;
+      name: 'invalidProgramData';
+      msg: 'The program or program-data account does not hold the loader state of this program';
     },
     {
       code: 6101;
@@ -2088,7 +2120,9 @@ export const SPLITUP_IDL = {
   instructions: [
     {
       name: 'initialize',
-      docs: ['Creates the config and the token vault; refuses parameters that break p > 1/((1-r)(R+S)).'],
+      docs: [
+        "Creates the config and the token vault; signed by the program's upgrade authority (so the deployer, not whoever calls first, names the admin); refuses parameters that break p > 1/((1-r)(R+S)).",
+      ],
       discriminator: [175, 175, 109, 31, 13, 152, 155, 237],
       accounts: [
         {
@@ -2120,6 +2154,21 @@ export const SPLITUP_IDL = {
           name: 'system_program',
           docs: ['System program'],
           address: '11111111111111111111111111111111',
+        },
+        {
+          name: 'program',
+          docs: ["This program's own account (BPF upgradeable loader)"],
+        },
+        {
+          name: 'program_data',
+          docs: [
+            'Its program-data account, PDA [program id] of the upgradeable loader; holds the upgrade authority',
+          ],
+        },
+        {
+          name: 'upgrade_authority',
+          docs: ["The program's upgrade authority (may be the admin)"],
+          signer: true,
         },
       ],
       args: [
@@ -3050,6 +3099,21 @@ export const SPLITUP_IDL = {
       code: 6043,
       name: 'DeadlineNotPassed',
       msg: "The assigned node's deadline has not passed",
+    },
+    {
+      code: 6044,
+      name: 'NotUpgradeAuthority',
+      msg: "The signer is not the program's upgrade authority",
+    },
+    {
+      code: 6045,
+      name: 'ProgramImmutable',
+      msg: 'The program has no upgrade authority',
+    },
+    {
+      code: 6046,
+      name: 'InvalidProgramData',
+      msg: 'The program or program-data account does not hold the loader state of this program',
     },
     {
       code: 6101,
@@ -4200,6 +4264,9 @@ export const SPLITUP_ERRORS = {
   6041: 'ExecutionNotFinished',
   6042: 'InvalidVerdict',
   6043: 'DeadlineNotPassed',
+  6044: 'NotUpgradeAuthority',
+  6045: 'ProgramImmutable',
+  6046: 'InvalidProgramData',
   6101: 'DagBadTaskId',
   6102: 'DagDuplicateTask',
   6103: 'DagBadTensorName',
@@ -4263,6 +4330,9 @@ export const SPLITUP_ERROR_CODES = {
   ExecutionNotFinished: 6041,
   InvalidVerdict: 6042,
   DeadlineNotPassed: 6043,
+  NotUpgradeAuthority: 6044,
+  ProgramImmutable: 6045,
+  InvalidProgramData: 6046,
   DagBadTaskId: 6101,
   DagDuplicateTask: 6102,
   DagBadTensorName: 6103,

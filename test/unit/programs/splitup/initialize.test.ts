@@ -133,10 +133,20 @@ describe('initialize', () => {
     const env = base.fork();
     await env.sendAsync([ix(env)], [env.admin]);
     env.svm.expireBlockhash();
+    // Even the upgrade authority cannot initialize twice (and so cannot swap the vault or mint).
+    const other = env.funded();
+    await rejects(
+      () =>
+        env.sendAsync(
+          [ix(env, { admin: other.publicKey, upgradeAuthority: env.admin.publicKey })],
+          [other, env.admin],
+        ),
+      'AlreadyInitialized',
+    );
     const attacker = env.funded();
     await rejects(
       () => env.sendAsync([ix(env, { admin: attacker.publicKey })], [attacker]),
-      'AlreadyInitialized',
+      'NotUpgradeAuthority',
     );
     assert.ok(decodeConfig(accountData(env.svm, configAddress())!.data).admin.equals(env.admin.publicKey));
   });
@@ -152,11 +162,11 @@ describe('initialize', () => {
 
   it('requires the admin to sign', async () => {
     const env = base.fork();
-    const payer = env.funded();
-    const i = await patched(env, (x) => {
-      x.keys[0]!.isSigner = false;
-    });
-    await rejects(() => env.send([i], [payer]), 'MissingSigner');
+    const admin = env.funded();
+    // The upgrade authority signs (and pays); the admin it names does not.
+    const i = await ix(env, { admin: admin.publicKey, upgradeAuthority: env.admin.publicKey });
+    i.keys[0]!.isSigner = false;
+    await rejects(() => env.send([i], [env.admin]), 'MissingSigner');
   });
 
   it('refuses a config or vault that is not the program address', async () => {
