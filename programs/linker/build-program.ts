@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { LinkError } from './errors.js';
+import { LinkError, LinkErrorCode } from './errors.js';
 import { link } from './link.js';
 import { readObject } from './read-object.js';
 
@@ -39,7 +39,7 @@ export function buildProgram(sources: string[], objDir: string, extraFlags: stri
         stdio: ['ignore', 'inherit', 'inherit'],
       });
     } catch {
-      throw new LinkError('LINK_COMPILE_FAILED', `${CLANG} failed on ${src} (see its messages above)`);
+      throw new LinkError(LinkErrorCode.COMPILE_FAILED, `${CLANG} failed on ${src} (see its messages above)`);
     }
     return readObject(out, new Uint8Array(readFileSync(out)));
   });

@@ -1,5 +1,6 @@
 import { PublicKey, type TransactionInstruction } from '@solana/web3.js';
 import { bn } from './convert.js';
+import { SplitupClientError, SplitupClientErrorCode } from './errors.js';
 import { MAX_COMMITTEE, TOKEN_PROGRAM_ID_STR } from './known-ids.js';
 import type { ProtocolParams } from './params.js';
 import { configAddress, nodeAddress, splitupProgramDataAddress, vaultAddress } from './pdas.js';
@@ -29,7 +30,10 @@ function paramsArg(p: ProtocolParams) {
 /** Pads a committee to the fixed MAX_COMMITTEE slots of the on-chain layout. */
 function committeeArg(committee: PublicKey[]) {
   if (committee.length > MAX_COMMITTEE)
-    throw new RangeError(`a committee holds at most ${MAX_COMMITTEE} keys`);
+    throw new SplitupClientError(
+      SplitupClientErrorCode.COMMITTEE_TOO_LARGE,
+      `a committee holds at most ${MAX_COMMITTEE} keys, not ${committee.length}`,
+    );
   return {
     committee: [...committee, ...Array(MAX_COMMITTEE - committee.length).fill(PublicKey.default)],
     committeeLen: committee.length,
