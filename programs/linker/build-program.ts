@@ -8,13 +8,13 @@ import { LinkError, LinkErrorCode } from './errors.js';
 import { link } from './link.js';
 import { readObject } from './read-object.js';
 
-export const CLANG = process.env.SPLITUP_CLANG ?? 'clang-16';
+const CLANG = process.env.SPLITUP_CLANG ?? 'clang-16';
 
 /**
  * v2 without alu32: SBPF v0 sign-extends 32-bit ALU results and rejects JMP32. No builtins:
  * there is no libc, and memcpy of unknown length must go through sol_memcpy_.
  */
-export const CLANG_FLAGS = [
+const CLANG_FLAGS = [
   '--target=bpf',
   '-mcpu=v2',
   '-O2',

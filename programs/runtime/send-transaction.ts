@@ -25,7 +25,7 @@ function isInstructionError(e: unknown): e is InstructionErrorLike {
 }
 
 /** Converts a signed web3.js v1 transaction into the @solana/kit shape LiteSVM takes. */
-export function toKitTransaction(tx: Transaction) {
+function toKitTransaction(tx: Transaction) {
   return getTransactionDecoder().decode(tx.serialize());
 }
 
