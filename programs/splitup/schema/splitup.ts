@@ -509,7 +509,7 @@ instructions.push(
   },
   {
     name: 'register_model',
-    doc: 'Checks the task DAG (seed 004 §3.2, the rules of node/model/dag) and seals the model.',
+    doc: 'Checks the task DAG (the rules of docs/dag-rules.md) and seals the model.',
     accounts: modelDraft('The draft model; immutable afterwards'),
   },
   {

@@ -21,8 +21,10 @@ u64 check_committee(const Pubkey *committee, u8 len, u8 *threshold) {
   return SUCCESS;
 }
 
-/* Seed 004 §3.10: p > C/((1-r)(R+S)). With R and S in multiples of C and everything in basis
- * points: p/B > 1/((1-r/B)(R/B+S/B))  <=>  p (B-r) (R+S) > B^3, in checked integer math. */
+/* The Proof-of-Sampling security condition p > C/((1-r)(R+S)): p the probability a task is
+ * verified, r the largest colluding fraction, R the verifier reward and S the slash, against the
+ * task payment C; below it, skipping the work pays in expectation. With R and S in multiples of C
+ * and everything in basis points: p/B > 1/((1-r/B)(R/B+S/B))  <=>  p (B-r) (R+S) > B^3, checked. */
 u64 check_params(const ProtocolParams *p) {
   if (p->verify_probability_bps == 0 || p->verify_probability_bps > BPS) return ERR_INVALID_PARAMETERS;
   if (p->collusion_bps >= BPS) return ERR_INVALID_PARAMETERS;

@@ -337,7 +337,7 @@ export type Splitup = {
     },
     {
       name: 'registerModel';
-      docs: ['Checks the task DAG (seed 004 §3.2, the rules of node/model/dag) and seals the model.'];
+      docs: ['Checks the task DAG (the rules of docs/dag-rules.md) and seals the model.'];
       discriminator: [111, 236, 93, 31, 195, 210, 142, 125];
       accounts: [
         {
@@ -2446,7 +2446,7 @@ export const SPLITUP_IDL = {
     },
     {
       name: 'register_model',
-      docs: ['Checks the task DAG (seed 004 §3.2, the rules of node/model/dag) and seals the model.'],
+      docs: ['Checks the task DAG (the rules of docs/dag-rules.md) and seals the model.'],
       discriminator: [111, 236, 93, 31, 195, 210, 142, 125],
       accounts: [
         {

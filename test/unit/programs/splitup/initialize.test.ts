@@ -68,14 +68,14 @@ describe('initialize', () => {
     assert.equal(env.vaultBalance(), 0n);
   });
 
-  it('our defaults satisfy p > 1/((1-r)(R+S)) and the seed example does not', () => {
+  it('our defaults satisfy p > 1/((1-r)(R+S)) and the product example figures do not', () => {
     assert.equal(securityConditionHolds(DEFAULT_PROTOCOL_PARAMS), true);
     assert.equal(securityConditionHolds(SEED_EXAMPLE_PARAMS), false);
     // R = 1.2, S = 10, r = 10%: p must exceed 9.92%.
     assert.equal(minimumVerifyProbabilityBps(SEED_EXAMPLE_PARAMS), 993);
   });
 
-  it("refuses the seed's own example (p = 8%) as insecure, creating nothing", async () => {
+  it('refuses the product example figures (p = 8%) as insecure, creating nothing', async () => {
     const env = base.fork();
     await rejects(
       () => env.sendAsync([ix(env, { params: SEED_EXAMPLE_PARAMS })], [env.admin]),
