@@ -32,10 +32,12 @@ export function findProgramKeypair(soPath: string): string | undefined {
   );
 }
 
+/** `upgradeAuthority` (a throwaway key when absent) is the one key that may initialize SplitUp. */
 export async function deployProgramFile(
   bank: LedgerBank,
   soPath: string,
   keypairPath?: string,
+  upgradeAuthority?: Keypair,
 ): Promise<string> {
   let elf: Uint8Array;
   try {
@@ -55,8 +57,8 @@ export async function deployProgramFile(
     return bank
       .runDirect((svm) =>
         isSplitup
-          ? deploySplitup(svm, deployer, elf)
-          : deployUpgradeable(svm, deployer, programKeypair, elf, Keypair.generate()),
+          ? deploySplitup(svm, deployer, elf, upgradeAuthority)
+          : deployUpgradeable(svm, deployer, programKeypair, elf, Keypair.generate(), upgradeAuthority),
       )
       .toBase58();
   } catch (err) {

@@ -1,5 +1,6 @@
 // Starts a whole local ledger: bank, chain setup (mint, funded keys, program) and RPC server.
 import { LedgerBank } from './bank.js';
+import { readSolanaKeypair } from './keypairs.js';
 import { type LocalnetSetup, type LocalnetSetupOptions, setupLocalnet } from './localnet-setup.js';
 import { deployProgramFile, findProgramKeypair } from './program-deploy.js';
 import { type LedgerServer, type LedgerServerOptions, startLedgerServer } from './server.js';
@@ -23,14 +24,17 @@ export async function startLocalLedger(options: LocalLedgerOptions): Promise<Loc
     options.slotIntervalMs === undefined ? {} : { slotIntervalMs: options.slotIntervalMs },
   );
   try {
+    const setup = await setupLocalnet(bank, options);
+    // Local key 0 (else the mint authority) is the program's upgrade authority: it may initialize.
+    const upgradeAuthority = await readSolanaKeypair(setup.keys[0]?.path ?? setup.mintAuthority.path);
     const programId = options.program
       ? await deployProgramFile(
           bank,
           options.program.soPath,
           options.program.keypairPath ?? findProgramKeypair(options.program.soPath),
+          upgradeAuthority,
         )
       : null;
-    const setup = await setupLocalnet(bank, options);
     const server = await startLedgerServer(bank, options);
     return {
       bank,

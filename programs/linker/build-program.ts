@@ -4,17 +4,17 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { LinkError } from './errors.js';
+import { LinkError, LinkErrorCode } from './errors.js';
 import { link } from './link.js';
 import { readObject } from './read-object.js';
 
-export const CLANG = process.env.SPLITUP_CLANG ?? 'clang-16';
+const CLANG = process.env.SPLITUP_CLANG ?? 'clang-16';
 
 /**
  * v2 without alu32: SBPF v0 sign-extends 32-bit ALU results and rejects JMP32. No builtins:
  * there is no libc, and memcpy of unknown length must go through sol_memcpy_.
  */
-export const CLANG_FLAGS = [
+const CLANG_FLAGS = [
   '--target=bpf',
   '-mcpu=v2',
   '-O2',
@@ -39,7 +39,7 @@ export function buildProgram(sources: string[], objDir: string, extraFlags: stri
         stdio: ['ignore', 'inherit', 'inherit'],
       });
     } catch {
-      throw new LinkError('LINK_COMPILE_FAILED', `${CLANG} failed on ${src} (see its messages above)`);
+      throw new LinkError(LinkErrorCode.COMPILE_FAILED, `${CLANG} failed on ${src} (see its messages above)`);
     }
     return readObject(out, new Uint8Array(readFileSync(out)));
   });

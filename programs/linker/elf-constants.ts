@@ -10,7 +10,6 @@ export const ET_REL = 1;
 export const ET_DYN = 3;
 export const EM_BPF = 247;
 
-export const SHT_NULL = 0;
 export const SHT_PROGBITS = 1;
 export const SHT_SYMTAB = 2;
 export const SHT_STRTAB = 3;
@@ -30,16 +29,12 @@ export const SHN_COMMON = 0xfff2;
 
 export const STB_LOCAL = 0;
 export const STB_GLOBAL = 1;
-export const STB_WEAK = 2;
 export const STT_NOTYPE = 0;
-export const STT_OBJECT = 1;
-export const STT_FUNC = 2;
 export const STT_SECTION = 3;
 
 export const PT_LOAD = 1;
 export const PT_DYNAMIC = 2;
 export const PF_X = 1;
-export const PF_W = 2;
 export const PF_R = 4;
 
 export const DT_NULL = 0;
@@ -58,8 +53,6 @@ export const DF_TEXTREL = 0x4;
 export const R_BPF_NONE = 0;
 export const R_BPF_64_64 = 1;
 export const R_BPF_64_ABS64 = 2;
-export const R_BPF_64_ABS32 = 3;
-export const R_BPF_64_NODYLD32 = 4;
 export const R_BPF_64_32 = 10;
 
 /** SBPF: read-only data and text are mapped at this virtual address plus their file offset. */

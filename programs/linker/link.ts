@@ -18,7 +18,7 @@ import {
   STB_LOCAL,
   STT_SECTION,
 } from './elf-constants.js';
-import { LinkError } from './errors.js';
+import { LinkError, LinkErrorCode } from './errors.js';
 import type { ObjectFile, ObjectSection, ObjectSymbol } from './read-object.js';
 import { validateText } from './validate-text.js';
 import { planLayout, writeSharedObject } from './write-shared-object.js';
@@ -74,7 +74,7 @@ export function link(objects: ObjectFile[], options: LinkOptions = {}): Uint8Arr
       if (isWritableData(s)) {
         const names = obj.symbols.filter((y) => y.shndx === s.index && y.name).map((y) => y.name);
         throw new LinkError(
-          'LINK_WRITABLE_DATA',
+          LinkErrorCode.WRITABLE_DATA,
           `${obj.path}: section ${s.name} is writable (${names.join(', ') || 'no symbol'}); SBPF programs have no writable globals`,
         );
       }
@@ -106,13 +106,13 @@ export function link(objects: ObjectFile[], options: LinkOptions = {}): Uint8Arr
       if (sym.bind === STB_LOCAL || sym.shndx === SHN_UNDEF || !sym.name) continue;
       if (sym.shndx === SHN_COMMON)
         throw new LinkError(
-          'LINK_WRITABLE_DATA',
+          LinkErrorCode.WRITABLE_DATA,
           `${obj.path}: common symbol ${sym.name} is a writable global`,
         );
       const prior = globals.get(sym.name);
       if (prior && prior.sym.bind !== 2 && sym.bind !== 2)
         throw new LinkError(
-          'LINK_DUPLICATE_SYMBOL',
+          LinkErrorCode.DUPLICATE_SYMBOL,
           `${sym.name} is defined in both ${objects[prior.o]!.path} and ${obj.path}`,
         );
       if (!prior || prior.sym.bind === 2) globals.set(sym.name, { o, sym });
@@ -126,7 +126,10 @@ export function link(objects: ObjectFile[], options: LinkOptions = {}): Uint8Arr
     let owner = o;
     let sym = objects[o]!.symbols[symIndex];
     if (!sym)
-      throw new LinkError('LINK_BAD_OBJECT', `${objects[o]!.path}: relocation names symbol ${symIndex}`);
+      throw new LinkError(
+        LinkErrorCode.BAD_OBJECT,
+        `${objects[o]!.path}: relocation names symbol ${symIndex}`,
+      );
     if (sym.shndx === SHN_UNDEF) {
       const def = globals.get(sym.name);
       if (!def) return 'undefined';
@@ -134,11 +137,11 @@ export function link(objects: ObjectFile[], options: LinkOptions = {}): Uint8Arr
       sym = def.sym;
     }
     if (sym.shndx === SHN_ABS)
-      throw new LinkError('LINK_BAD_OBJECT', `${objects[owner]!.path}: absolute symbol ${sym.name}`);
+      throw new LinkError(LinkErrorCode.BAD_OBJECT, `${objects[owner]!.path}: absolute symbol ${sym.name}`);
     const p = placements[owner]!.get(sym.shndx);
     if (!p)
       throw new LinkError(
-        'LINK_BAD_OBJECT',
+        LinkErrorCode.BAD_OBJECT,
         `${objects[owner]!.path}: symbol ${sym.name} lives in section ${sym.shndx}, which is not linked`,
       );
     return { kind: p.kind, offset: p.offset + (sym.type === STT_SECTION ? 0 : sym.value) };
@@ -161,7 +164,10 @@ export function link(objects: ObjectFile[], options: LinkOptions = {}): Uint8Arr
         const symName = obj.symbols[r.symbol]?.name ?? String(r.symbol);
         if (place.kind === 'text' && r.type === R_BPF_64_32) {
           if (text[at] !== OPC_CALL_IMM)
-            throw new LinkError('LINK_BAD_INSTRUCTION', `${obj.path}: R_BPF_64_32 at ${at} is not a call`);
+            throw new LinkError(
+              LinkErrorCode.BAD_INSTRUCTION,
+              `${obj.path}: R_BPF_64_32 at ${at} is not a call`,
+            );
           if (target === 'undefined') {
             let id = syscalls.indexOf(symName);
             if (id < 0) id = syscalls.push(symName) - 1;
@@ -170,13 +176,13 @@ export function link(objects: ObjectFile[], options: LinkOptions = {}): Uint8Arr
             continue;
           }
           if (target.kind !== 'text')
-            throw new LinkError('LINK_BAD_INSTRUCTION', `${obj.path}: call to data symbol ${symName}`);
+            throw new LinkError(LinkErrorCode.BAD_INSTRUCTION, `${obj.path}: call to data symbol ${symName}`);
           const addend = Number(r.addend ?? BigInt(textView.getInt32(at + 4, true)));
           const targetByte = target.offset + (addend + 1) * INSN_SIZE;
           const rel = (targetByte - at) / INSN_SIZE - 1;
           if (!Number.isInteger(rel) || targetByte < 0 || targetByte >= text.length)
             throw new LinkError(
-              'LINK_CALL_OUT_OF_RANGE',
+              LinkErrorCode.CALL_OUT_OF_RANGE,
               `${obj.path}: call to ${symName} lands outside .text`,
             );
           textView.setInt32(at + 4, rel, true);
@@ -184,12 +190,15 @@ export function link(objects: ObjectFile[], options: LinkOptions = {}): Uint8Arr
         }
         if (target === 'undefined')
           throw new LinkError(
-            'LINK_UNDEFINED_DATA_SYMBOL',
+            LinkErrorCode.UNDEFINED_DATA_SYMBOL,
             `${obj.path}: ${symName} is referenced as data but defined nowhere`,
           );
         if (place.kind === 'text' && r.type === R_BPF_64_64) {
           if (text[at] !== OPC_LDDW)
-            throw new LinkError('LINK_BAD_INSTRUCTION', `${obj.path}: R_BPF_64_64 at ${at} is not lddw`);
+            throw new LinkError(
+              LinkErrorCode.BAD_INSTRUCTION,
+              `${obj.path}: R_BPF_64_64 at ${at} is not lddw`,
+            );
           const addend = r.addend ?? BigInt(textView.getUint32(at + 4, true));
           const addr = MM_PROGRAM_START + BigInt(fileOffset(target)) + addend;
           textView.setUint32(at + 4, Number(addr & 0xffffffffn), true);
@@ -202,7 +211,7 @@ export function link(objects: ObjectFile[], options: LinkOptions = {}): Uint8Arr
           continue;
         }
         throw new LinkError(
-          'LINK_UNSUPPORTED_RELOCATION',
+          LinkErrorCode.UNSUPPORTED_RELOCATION,
           `${obj.path}: relocation type ${r.type} against ${symName} in ${section.name} is not supported`,
         );
       }
@@ -210,10 +219,10 @@ export function link(objects: ObjectFile[], options: LinkOptions = {}): Uint8Arr
   });
 
   const entrySym = globals.get(entry);
-  if (!entrySym) throw new LinkError('LINK_NO_ENTRYPOINT', `no global function named ${entry}`);
+  if (!entrySym) throw new LinkError(LinkErrorCode.NO_ENTRYPOINT, `no global function named ${entry}`);
   const entryPlace = resolve(entrySym.o, objects[entrySym.o]!.symbols.indexOf(entrySym.sym));
   if (entryPlace === 'undefined' || entryPlace.kind !== 'text')
-    throw new LinkError('LINK_NO_ENTRYPOINT', `${entry} is not a function in .text`);
+    throw new LinkError(LinkErrorCode.NO_ENTRYPOINT, `${entry} is not a function in .text`);
 
   validateText(text);
   return writeSharedObject({

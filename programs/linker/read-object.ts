@@ -10,7 +10,7 @@ import {
   SHT_SYMTAB,
   SYM_SIZE,
 } from './elf-constants.js';
-import { LinkError } from './errors.js';
+import { LinkError, LinkErrorCode } from './errors.js';
 
 /** One section of a relocatable object, with the relocations that patch it. */
 export interface ObjectSection {
@@ -57,7 +57,7 @@ function cString(bytes: Uint8Array, offset: number): string {
 
 /** Parses an ELF64 little-endian relocatable BPF object, as `clang --target=bpf -c` writes it. */
 export function readObject(path: string, bytes: Uint8Array): ObjectFile {
-  const bad = (why: string) => new LinkError('LINK_BAD_OBJECT', `${path}: ${why}`);
+  const bad = (why: string) => new LinkError(LinkErrorCode.BAD_OBJECT, `${path}: ${why}`);
   if (
     bytes.length < EHDR_SIZE ||
     bytes[0] !== 0x7f ||

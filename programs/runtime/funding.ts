@@ -1,12 +1,20 @@
 import { address, lamports } from '@solana/kit';
 import type { PublicKey } from '@solana/web3.js';
 import { FailedTransactionMetadata, type LiteSVM } from 'litesvm';
+import { RuntimeError, RuntimeErrorCode } from './errors.js';
 
 /** Credits `to` with lamports out of thin air (LiteSVM's faucet). */
 export function airdrop(svm: LiteSVM, to: PublicKey, amount: bigint): void {
   const result = svm.airdrop(address(to.toBase58()), lamports(amount));
   if (result instanceof FailedTransactionMetadata)
-    throw new Error(`airdrop to ${to.toBase58()} failed: ${String(result.err())}`);
+    throw new RuntimeError(
+      RuntimeErrorCode.AIRDROP_FAILED,
+      `airdrop to ${to.toBase58()} failed: ${String(result.err())}`,
+      {
+        runtimeError: String(result.err()),
+        logs: result.meta().logs(),
+      },
+    );
 }
 
 /** Lamports of an account, 0 when it does not exist. */

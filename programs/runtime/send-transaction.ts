@@ -3,7 +3,7 @@ import type { Keypair, Transaction, TransactionInstruction } from '@solana/web3.
 import { Transaction as Web3Transaction } from '@solana/web3.js';
 import { FailedTransactionMetadata, type LiteSVM } from 'litesvm';
 import { INSTRUCTION_ERROR_NAMES, TRANSACTION_ERROR_NAMES } from './error-names.js';
-import { RuntimeError } from './errors.js';
+import { RuntimeError, RuntimeErrorCode } from './errors.js';
 
 /** What a successful transaction left behind. */
 export interface SentTransaction {
@@ -25,13 +25,13 @@ function isInstructionError(e: unknown): e is InstructionErrorLike {
 }
 
 /** Converts a signed web3.js v1 transaction into the @solana/kit shape LiteSVM takes. */
-export function toKitTransaction(tx: Transaction) {
+function toKitTransaction(tx: Transaction) {
   return getTransactionDecoder().decode(tx.serialize());
 }
 
 /**
  * Signs and sends web3.js instructions into LiteSVM with the first signer as fee payer.
- * Throws RuntimeError (TX_FAILED) with the custom error code and logs when it fails.
+ * Throws RuntimeError (RUNTIME_TX_FAILED) with the custom error code and logs when it fails.
  */
 export function sendInstructions(
   svm: LiteSVM,
@@ -39,7 +39,8 @@ export function sendInstructions(
   signers: Keypair[],
 ): SentTransaction {
   const payer = signers[0];
-  if (!payer) throw new Error('sendInstructions needs at least the fee payer');
+  if (!payer)
+    throw new RuntimeError(RuntimeErrorCode.NO_FEE_PAYER, 'sendInstructions needs at least the fee payer');
   const tx = new Web3Transaction();
   tx.add(...instructions);
   tx.feePayer = payer.publicKey;
@@ -62,12 +63,16 @@ export function sendInstructions(
         runtimeError =
           typeof inner === 'number' ? (INSTRUCTION_ERROR_NAMES[inner] ?? String(inner)) : String(inner);
     }
-    throw new RuntimeError('TX_FAILED', `transaction failed: ${runtimeError}\n${logs.join('\n')}`, {
-      ...(instructionIndex !== undefined ? { instructionIndex } : {}),
-      ...(customCode !== undefined ? { customCode } : {}),
-      runtimeError,
-      logs,
-    });
+    throw new RuntimeError(
+      RuntimeErrorCode.TX_FAILED,
+      `transaction failed: ${runtimeError}\n${logs.join('\n')}`,
+      {
+        ...(instructionIndex !== undefined ? { instructionIndex } : {}),
+        ...(customCode !== undefined ? { customCode } : {}),
+        runtimeError,
+        logs,
+      },
+    );
   }
   return {
     logs: result.logs(),

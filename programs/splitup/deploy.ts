@@ -16,12 +16,14 @@ export function splitupProgramKeypair(): Keypair {
 
 /**
  * Deploys the SplitUp program into a LiteSVM through the real upgradeable loader (buffer, write,
- * deploy), with `payer` as fee payer and upgrade authority. Returns the program id.
+ * deploy), with `payer` as fee payer and `upgradeAuthority` (the payer unless given) as upgrade
+ * authority, the one key that may then initialize it. Returns the program id.
  */
 export function deploySplitup(
   svm: LiteSVM,
   payer: Keypair,
   elf: Uint8Array = new Uint8Array(readFileSync(SPLITUP_SO_PATH)),
+  upgradeAuthority: Keypair = payer,
 ): PublicKey {
-  return deployUpgradeable(svm, payer, splitupProgramKeypair(), elf, Keypair.generate());
+  return deployUpgradeable(svm, payer, splitupProgramKeypair(), elf, Keypair.generate(), upgradeAuthority);
 }

@@ -13,6 +13,7 @@ import {
   nodeAddress,
   registerNodeIx,
   SPLITUP_PROGRAM_ID,
+  splitupErrorName,
   splitupProgram,
 } from '../../programs/splitup/client/index.js';
 import { type LedgerProcess, startLedgerProcess } from './ledger-process.js';
@@ -44,6 +45,20 @@ test('initialize and register_node run on the deployed program over RPC; anchor 
   const worker = await readSolanaKeypair(ledger.ready.keys[1]?.path ?? '');
   const mint = new PublicKey(ledger.ready.mint);
   const adminProvider = createProvider(connection, admin);
+  // Local key 0 is the program's upgrade authority; any other key is refused (over RPC too).
+  const workerInit = await initializeIx({
+    admin: worker.publicKey,
+    mint,
+    committee: [worker.publicKey],
+    params: DEFAULT_PROTOCOL_PARAMS,
+  });
+  let refused: string | undefined;
+  try {
+    await createProvider(connection, worker).sendAndConfirm(new Transaction().add(workerInit));
+  } catch (err) {
+    refused = splitupErrorName(err);
+  }
+  assert.equal(refused, 'NotUpgradeAuthority');
   const init = await initializeIx({
     admin: admin.publicKey,
     mint,

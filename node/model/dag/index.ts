@@ -1,6 +1,6 @@
-// Model-DAG validation (seed 004 §3.2): a model made of tasks must satisfy every input, leave no
-// output orphaned, contain no redundant task, have no cycle and connect only compatible types.
-// The exact rules and their order live in rules.ts (mirrored by the on-chain registry).
+// Model-DAG validation (docs/dag-rules.md): a model made of tasks must satisfy every input, leave
+// no output orphaned, contain no redundant task, have no cycle and connect only compatible types.
+// The rules live in rules.ts (mirrored by the on-chain registry), their order in the document.
 //
 //   validateDag(model): DagViolation[]   all violations, in the documented order
 //   assertValidDag(model): void          throws SplitUpError(code of the first violation)

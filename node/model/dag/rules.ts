@@ -1,56 +1,6 @@
-// Validation rules of a model made of tasks (seed 004 §3.2), in ONE place. The on-chain registry
-// (a C program) ports these functions one for one; keep the semantics and the ORDER exact:
-// violations are reported phase by phase, and inside a phase in the loop order written here
-// (tasks in declaration order, a task's tensors in declaration order, connections in order).
-//
-// Terms. An endpoint is (task, tensor); the task MODEL_ENDPOINT ('@model') stands for the model.
-// A *source* is a model input or a task output; a *sink* is a task input or a model output. A
-// connection goes from a source to a sink. A task's *state inputs/outputs* are those named in its
-// `state` bindings: the output of step t is fed back as the input of step t+1 on the same peer.
-//
-// Phase S — structure. If any S check fails, phases 1–5 are skipped (their meaning needs a
-// well-formed graph).
-//   S1 DAG_BAD_TASK_ID        a task id is '' or equals MODEL_ENDPOINT.
-//   S2 DAG_DUPLICATE_TASK     a task id equals an earlier task's id (reported at the later one).
-//   S3 DAG_BAD_TENSOR_NAME    a tensor name in model.inputs, model.outputs or a task's inputs or
-//                             outputs is ''.
-//   S4 DAG_DUPLICATE_TENSOR   a name occurs twice in one list (model.inputs, model.outputs, a
-//                             task's inputs, a task's outputs); reported at the second occurrence.
-//                             Checked per list in the order: model.inputs, model.outputs, then per
-//                             task: inputs, outputs. (S3 and S4 run together in that walk.)
-//   S5 DAG_BAD_STATE_BINDING  per task, per binding in order: the input is not one of the task's
-//                             inputs; or the output is not one of its outputs; or the input or the
-//                             output already appears in an earlier binding of the task; or the two
-//                             specs differ in dtype or rank (dims may differ: a cache grows).
-//   S6 DAG_UNKNOWN_TASK       per connection: `from.task` or `to.task` (checked in that order) is
-//                             neither MODEL_ENDPOINT nor a declared task id.
-//   S7 DAG_UNKNOWN_TENSOR     per connection: `from` is not a source (MODEL_ENDPOINT: a model input
-//                             name; a task: one of its output names), then `to` is not a sink
-//                             (MODEL_ENDPOINT: a model output name; a task: one of its input names).
-//   S8 DAG_DUPLICATE_CONNECTION a connection's `to` equals an earlier connection's `to` (a sink has
-//                             at most one source); also a connection into a task's state input
-//                             whose source is not a model input (a cache is fed back locally, or
-//                             initialised by the client). Both reported at the later connection.
-//   S6–S8 are checked per connection in order; a connection failing S6 or S7 is not checked further.
-//
-// Phase 1 DAG_INPUT_UNSATISFIED: per task, per input that is not a state input: no connection
-//   ends at it. Then per model output: no connection ends at it.
-// Phase 2 DAG_ORPHAN_OUTPUT: per model input: no connection starts at it. Then per task, per
-//   output that is not a state output: no connection starts at it.
-// Phase 3 DAG_REDUNDANT_TASK: per task: no model output is reachable from it along connections
-//   (task → task when an output of the first feeds an input of the second; task → model when an
-//   output feeds a model output). State feedback is not an edge. `tensor` is ''.
-// Phase 4 DAG_CYCLE: the task graph (edge a → b for each connection from task a to task b,
-//   a = b allowed) has a cycle. At most one violation: remove tasks with no remaining incoming
-//   edge until none is left (Kahn); take the first remaining task in declaration order; walk
-//   backwards, each time to the `from.task` of the first connection (in connection order) that
-//   ends at the current task and starts at a remaining task; the first task visited twice closes
-//   the cycle. Reported: `task` = that task, `tensor` = the tensor of the connection leaving it
-//   along the cycle (its `from.tensor`), `cycle` = the tasks in flow order starting with it.
-// Phase 5 DAG_TYPE_MISMATCH: per connection: the source spec and sink spec differ in dtype, or in
-//   rank, or at some axis where the sink's dim is a number and the source's dim is not that same
-//   number (a symbolic sink dim accepts any size; a symbolic source dim into a fixed sink dim
-//   does not). Reported at the sink (`to.task`, `to.tensor`).
+// The model-DAG rules, in ONE place: docs/dag-rules.md specifies them (checks, codes and their
+// exact ORDER). programs/splitup/src/dag.c ports these functions one for one; a change here is a
+// change there and in that document.
 
 import { type Connection, MODEL_ENDPOINT } from '../../../storage/bundle/manifest.js';
 import type { Dim, TensorSpec } from '../../../storage/tensors/tensor.js';

@@ -1,18 +1,50 @@
-import { SPLITUP_ERROR_CODES, SPLITUP_ERRORS, type SplitupErrorName } from './generated/splitup.js';
+// Errors of the SplitUp client. Two vocabularies meet here:
+// - the program's own error names (`DagTypeMismatch`), decoded from the custom error number a
+//   failed transaction carries: the IDL's vocabulary, what Anchor and the tests name;
+// - coded-error codes in the shape of storage/errors/codes.ts: `PROGRAM_<NAME>` for a program
+//   error (PROGRAM_DAG_TYPE_MISMATCH, the C macro ERR_DAG_TYPE_MISMATCH without ERR_), and
+//   `PROGRAM_CLIENT_<WHAT>` for what the client refuses before anything is sent.
+import { type CodeOf, defineErrorCodes, ProgramsCodedError } from '../../coded-error.js';
+import {
+  SPLITUP_ERROR_CODES,
+  SPLITUP_ERRORS,
+  SPLITUP_PROGRAM_ERROR_CODES,
+  type SplitupErrorName,
+} from './generated/splitup.js';
 
 export type { SplitupErrorName };
 export { SPLITUP_ERROR_CODES };
 
-/** A failure the SplitUp program reported, decoded to its name. */
-export class SplitupProgramError extends Error {
-  readonly code: SplitupErrorName;
+/** A program error as a coded error: PROGRAM_ + its name in SCREAMING_SNAKE_CASE. */
+export const SplitupProgramErrorCode = defineErrorCodes('PROGRAM', { ...SPLITUP_PROGRAM_ERROR_CODES });
+export type SplitupProgramErrorCode = CodeOf<typeof SplitupProgramErrorCode>;
+
+/** CamelCase → SCREAMING_SNAKE_CASE, as the schema names the C macros (emit-c.ts `macro`). */
+function screaming(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+}
+
+/** The coded-error code of a program error name (InsecureParameters → PROGRAM_INSECURE_PARAMETERS). */
+export function programErrorCode(name: SplitupErrorName): SplitupProgramErrorCode {
+  return `PROGRAM_${screaming(name)}` as SplitupProgramErrorCode;
+}
+
+/** A failure the SplitUp program reported: `code` is PROGRAM_<NAME>, `programError` the name. */
+export class SplitupProgramError extends ProgramsCodedError<SplitupProgramErrorCode> {
+  /** The program's own name of the error, as the IDL lists it (e.g. DagTypeMismatch). */
+  readonly programError: SplitupErrorName;
+  /** The custom error number (ProgramError::Custom) the program returned. */
   readonly errorNumber: number;
   readonly logs: string[];
-  constructor(errorNumber: number, logs: string[]) {
-    const name = SPLITUP_ERRORS[errorNumber as keyof typeof SPLITUP_ERRORS];
-    super(`SplitUp program error ${errorNumber} ${name ?? '(unknown)'}`);
-    this.name = 'SplitupProgramError';
-    this.code = name;
+  constructor(programError: SplitupErrorName, logs: string[], options?: { cause?: unknown }) {
+    const errorNumber = SPLITUP_ERROR_CODES[programError];
+    super(
+      programErrorCode(programError),
+      `SplitUp program error ${errorNumber} ${programError}`,
+      { programError, errorNumber },
+      options,
+    );
+    this.programError = programError;
     this.errorNumber = errorNumber;
     this.logs = logs;
   }
@@ -34,28 +66,37 @@ export function splitupErrorName(err: unknown): SplitupErrorName | undefined {
   return SPLITUP_ERRORS[code as keyof typeof SPLITUP_ERRORS];
 }
 
-/** Rethrows a failure carrying a SplitUp error code as SplitupProgramError. */
+/** A failure carrying a SplitUp error number as SplitupProgramError (its cause the original). */
 export function asSplitupError(err: unknown): unknown {
   const name = splitupErrorName(err);
   if (!name) return err;
   const logs = (err as { logs?: string[] }).logs ?? [];
-  return new SplitupProgramError(SPLITUP_ERROR_CODES[name], logs);
+  return new SplitupProgramError(name, logs, { cause: err });
 }
 
-/** Failures of the client itself, before anything is sent (a model that cannot be encoded). */
-export type SplitupClientErrorCode = 'MODEL_TOO_LARGE' | 'UNKNOWN_DTYPE' | 'BAD_CID' | 'BAD_MODEL_ID';
+/** Failures of the client itself, before anything is sent (a model or committee it cannot encode). */
+export const SplitupClientErrorCode = defineErrorCodes('PROGRAM_CLIENT', {
+  /** More tasks, tensors, dims or connections than the on-chain layout holds. */
+  MODEL_TOO_LARGE: 'PROGRAM_CLIENT_MODEL_TOO_LARGE',
+  /** A tensor dtype the on-chain layout has no index for. */
+  UNSUPPORTED_DTYPE: 'PROGRAM_CLIENT_UNSUPPORTED_DTYPE',
+  /** A content id that does not parse as a CID. */
+  MALFORMED_CID: 'PROGRAM_CLIENT_MALFORMED_CID',
+  /** A CID longer than the CID_BYTES the layout holds. */
+  CID_TOO_LARGE: 'PROGRAM_CLIENT_CID_TOO_LARGE',
+  /** A model id that is not 32 bytes. */
+  INVALID_MODEL_ID: 'PROGRAM_CLIENT_INVALID_MODEL_ID',
+  /** More committee keys than MAX_COMMITTEE. */
+  COMMITTEE_TOO_LARGE: 'PROGRAM_CLIENT_COMMITTEE_TOO_LARGE',
+  /** The offline client was asked to sign: it only builds transactions. */
+  NO_SIGNER: 'PROGRAM_CLIENT_NO_SIGNER',
+});
+export type SplitupClientErrorCode = CodeOf<typeof SplitupClientErrorCode>;
 
-export class SplitupClientError extends Error {
-  readonly code: SplitupClientErrorCode;
-  constructor(code: SplitupClientErrorCode, message: string) {
-    super(message);
-    this.name = 'SplitupClientError';
-    this.code = code;
-  }
-}
+export class SplitupClientError extends ProgramsCodedError<SplitupClientErrorCode> {}
 
 /** The node/model/dag code (e.g. DAG_TYPE_MISMATCH) of a program DAG error name (DagTypeMismatch). */
 export function dagCodeOf(name: SplitupErrorName | undefined): string | undefined {
   if (!name?.startsWith('Dag')) return undefined;
-  return name.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase();
+  return screaming(name);
 }

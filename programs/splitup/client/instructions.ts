@@ -1,9 +1,10 @@
 import { PublicKey, type TransactionInstruction } from '@solana/web3.js';
 import { bn } from './convert.js';
+import { SplitupClientError, SplitupClientErrorCode } from './errors.js';
 import { MAX_COMMITTEE, TOKEN_PROGRAM_ID_STR } from './known-ids.js';
 import type { ProtocolParams } from './params.js';
-import { configAddress, nodeAddress, vaultAddress } from './pdas.js';
-import { splitupProgram } from './program.js';
+import { configAddress, nodeAddress, splitupProgramDataAddress, vaultAddress } from './pdas.js';
+import { SPLITUP_PROGRAM_ID, splitupProgram } from './program.js';
 
 const program = () => splitupProgram();
 const TOKEN_PROGRAM = new PublicKey(TOKEN_PROGRAM_ID_STR);
@@ -29,7 +30,10 @@ function paramsArg(p: ProtocolParams) {
 /** Pads a committee to the fixed MAX_COMMITTEE slots of the on-chain layout. */
 function committeeArg(committee: PublicKey[]) {
   if (committee.length > MAX_COMMITTEE)
-    throw new RangeError(`a committee holds at most ${MAX_COMMITTEE} keys`);
+    throw new SplitupClientError(
+      SplitupClientErrorCode.COMMITTEE_TOO_LARGE,
+      `a committee holds at most ${MAX_COMMITTEE} keys, not ${committee.length}`,
+    );
   return {
     committee: [...committee, ...Array(MAX_COMMITTEE - committee.length).fill(PublicKey.default)],
     committeeLen: committee.length,
@@ -38,6 +42,8 @@ function committeeArg(committee: PublicKey[]) {
 
 export interface InitializeInput {
   admin: PublicKey;
+  /** The program's upgrade authority, which must sign too; the admin when absent. */
+  upgradeAuthority?: PublicKey;
   mint: PublicKey;
   committee: PublicKey[];
   /** 0 or absent: the program's default ceil(2n/3). */
@@ -60,6 +66,9 @@ export function initializeIx(input: InitializeInput): Promise<TransactionInstruc
       vault: vaultAddress(),
       tokenProgram: TOKEN_PROGRAM,
       systemProgram: SYSTEM_PROGRAM,
+      program: SPLITUP_PROGRAM_ID,
+      programData: splitupProgramDataAddress(),
+      upgradeAuthority: input.upgradeAuthority ?? input.admin,
     })
     .instruction();
 }

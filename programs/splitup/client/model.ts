@@ -3,7 +3,7 @@ import { PublicKey, type TransactionInstruction } from '@solana/web3.js';
 import { CID } from 'multiformats/cid';
 import { DTYPES } from '../schema/splitup.js';
 import { bn } from './convert.js';
-import { SplitupClientError } from './errors.js';
+import { SplitupClientError, SplitupClientErrorCode } from './errors.js';
 import {
   CID_BYTES,
   CONNECTIONS_PER_IX,
@@ -61,7 +61,7 @@ export function modelAddress(modelId: Uint8Array, programId: PublicKey = SPLITUP
 
 function limit<T>(items: readonly T[], max: number, what: string): readonly T[] {
   if (items.length > max)
-    throw new SplitupClientError('MODEL_TOO_LARGE', `${what}: ${items.length} > ${max}`);
+    throw new SplitupClientError(SplitupClientErrorCode.MODEL_TOO_LARGE, `${what}: ${items.length} > ${max}`);
   return items;
 }
 
@@ -80,7 +80,10 @@ const emptySpec = () => ({
 function encodeSpec(s: TensorSpecLike) {
   const dtype = (ONCHAIN_DTYPES as readonly string[]).indexOf(s.dtype);
   if (dtype < 0)
-    throw new SplitupClientError('UNKNOWN_DTYPE', `tensor '${s.name}' has unknown dtype ${s.dtype}`);
+    throw new SplitupClientError(
+      SplitupClientErrorCode.UNSUPPORTED_DTYPE,
+      `tensor '${s.name}' has unknown dtype ${s.dtype}`,
+    );
   limit(s.shape, MAX_DIMS, `rank of '${s.name}'`);
   return {
     dims: padded(
@@ -104,10 +107,13 @@ function encodeCid(cid: string): number[] {
   try {
     bytes = CID.parse(cid).bytes;
   } catch {
-    throw new SplitupClientError('BAD_CID', `'${cid}' is not a CID`);
+    throw new SplitupClientError(SplitupClientErrorCode.MALFORMED_CID, `'${cid}' is not a CID`);
   }
   if (bytes.length > CID_BYTES)
-    throw new SplitupClientError('BAD_CID', `CID ${cid} is over ${CID_BYTES} bytes`);
+    throw new SplitupClientError(
+      SplitupClientErrorCode.CID_TOO_LARGE,
+      `CID ${cid} is over ${CID_BYTES} bytes`,
+    );
   return padded(Array.from(bytes), CID_BYTES, () => 0);
 }
 
@@ -159,7 +165,8 @@ export async function registerModelInstructions(
   modelId: Uint8Array,
   model: ModelLike,
 ): Promise<TransactionInstruction[]> {
-  if (modelId.length !== 32) throw new SplitupClientError('BAD_MODEL_ID', 'a model id is 32 bytes');
+  if (modelId.length !== 32)
+    throw new SplitupClientError(SplitupClientErrorCode.INVALID_MODEL_ID, 'a model id is 32 bytes');
   limit(model.tasks, MAX_MODEL_TASKS, 'tasks');
   limit(model.connections, MAX_CONNECTIONS, 'connections');
   const program = splitupProgram();

@@ -25,8 +25,9 @@ export const TOKEN_UNIT = 1_000_000n;
 const MINUTE = 60n;
 
 /**
- * Defaults: the seed's R = 1.2, S = 10 and r = 10%, with p raised from its 8% (which needs
- * p > 9.92% and fails) to 12%, so the security condition holds: 0.12 > 1/(0.9 x 11.2) = 0.0992.
+ * Defaults: the product's example figures R = 1.2, S = 10 and r = 10%, with p raised from their
+ * 8% (which needs p > 9.92% and fails) to 12%, so the security condition p > C/((1-r)(R+S))
+ * holds: 0.12 > 1/(0.9 x 11.2) = 0.0992.
  */
 export const DEFAULT_PROTOCOL_PARAMS: ProtocolParams = {
   stakeBase: 1000n * TOKEN_UNIT,
@@ -42,7 +43,7 @@ export const DEFAULT_PROTOCOL_PARAMS: ProtocolParams = {
   collusionBps: 1_000,
 };
 
-/** The seed's own example (p = 8%), which breaks its own condition; the program refuses it. */
+/** The product's example figures (p = 8%), which break the security condition; the program refuses them. */
 export const SEED_EXAMPLE_PARAMS: ProtocolParams = { ...DEFAULT_PROTOCOL_PARAMS, verifyProbabilityBps: 800 };
 
 /** p > 1/((1-r)(R+S)) in integer basis points, exactly as the program checks it. */

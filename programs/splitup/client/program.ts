@@ -1,5 +1,6 @@
 import { AnchorProvider, Program, type Provider, type Wallet } from '@coral-xyz/anchor';
 import { Connection, Keypair, PublicKey } from '@solana/web3.js';
+import { SplitupClientError, SplitupClientErrorCode } from './errors.js';
 import { SPLITUP_IDL, type Splitup } from './generated/splitup.js';
 
 export const SPLITUP_PROGRAM_ID = new PublicKey(SPLITUP_IDL.address);
@@ -7,14 +8,20 @@ export const SPLITUP_PROGRAM_ID = new PublicKey(SPLITUP_IDL.address);
 /** Placeholder endpoint: building instructions and decoding accounts never touch the network. */
 const OFFLINE_ENDPOINT = 'http://127.0.0.1:8899';
 
+const noSigner = () =>
+  new SplitupClientError(
+    SplitupClientErrorCode.NO_SIGNER,
+    'the offline SplitUp client does not sign: sign the built transaction, or pass a provider',
+  );
+
 class ReadOnlyWallet implements Wallet {
   readonly payer = Keypair.generate();
   readonly publicKey = this.payer.publicKey;
   signTransaction<T>(_tx: T): Promise<T> {
-    return Promise.reject(new Error('the offline SplitUp client does not sign; sign the built transaction'));
+    return Promise.reject(noSigner());
   }
   signAllTransactions<T>(_txs: T[]): Promise<T[]> {
-    return Promise.reject(new Error('the offline SplitUp client does not sign; sign the built transactions'));
+    return Promise.reject(noSigner());
   }
 }
 

@@ -22,7 +22,8 @@ function discriminatorU64(bytes: number[]): string {
   return `0x${Buffer.from(bytes).readBigUInt64LE().toString(16).padStart(16, '0')}ULL`;
 }
 
-function macro(name: string): string {
+/** CamelCase → SCREAMING_SNAKE: the C macro names (ERR_X) and the TS program error codes (PROGRAM_X). */
+export function macro(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
 }
 

@@ -1,5 +1,6 @@
 import type { Idl } from '@coral-xyz/anchor';
 import { convertIdlToCamelCase } from '@coral-xyz/anchor/dist/cjs/idl.js';
+import { macro } from './emit-c.js';
 import type { ConstantDef, ErrorDef } from './types.js';
 
 /**
@@ -26,6 +27,11 @@ export function emitTs(idl: Record<string, unknown>, errors: ErrorDef[], constan
     '/** Program error codes by name. */',
     'export const SPLITUP_ERROR_CODES = {',
     ...errors.map((e) => `  ${e.name}: ${e.code},`),
+    '} as const;',
+    '',
+    '/** Coded-error codes of the program errors: PROGRAM_ + the C macro name (ERR_ dropped). */',
+    'export const SPLITUP_PROGRAM_ERROR_CODES = {',
+    ...errors.map((e) => `  ${macro(e.name)}: 'PROGRAM_${macro(e.name)}',`),
     '} as const;',
     '',
     ...constants.flatMap((c) => [

@@ -12,6 +12,7 @@ import { emitTs } from './emit-ts.js';
 import { layoutStructs } from './layout.js';
 import {
   accounts,
+  BPF_LOADER_UPGRADEABLE_ID,
   constants,
   errors,
   instructions,
@@ -67,7 +68,11 @@ export function generate(): Record<string, string> {
       accounts,
       instructions,
       errors,
-      programIds: { SYSTEM_PROGRAM: SYSTEM_PROGRAM_ID, TOKEN_PROGRAM: TOKEN_PROGRAM_ID },
+      programIds: {
+        SYSTEM_PROGRAM: SYSTEM_PROGRAM_ID,
+        TOKEN_PROGRAM: TOKEN_PROGRAM_ID,
+        BPF_LOADER_UPGRADEABLE: BPF_LOADER_UPGRADEABLE_ID,
+      },
       byteConstants: { MODEL_ENDPOINT_HASH: nameHash(MODEL_ENDPOINT_NAME) },
     }),
     'idl/splitup.json': `${JSON.stringify(idl, null, 2)}\n`,

@@ -11,6 +11,8 @@ export const PROGRAM_VERSION = '0.1.0';
 
 export const SYSTEM_PROGRAM_ID = '11111111111111111111111111111111';
 export const TOKEN_PROGRAM_ID = 'TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA';
+/** The BPF upgradeable loader: owns our program account and its program-data account. */
+export const BPF_LOADER_UPGRADEABLE_ID = 'BPFLoaderUpgradeab1e11111111111111111111111';
 
 export const MAX_COMMITTEE = 16;
 export const MAX_SPECIALIZATIONS = 8;
@@ -399,7 +401,7 @@ const systemProgram = { name: 'system_program', address: SYSTEM_PROGRAM_ID, doc:
 export const instructions: InstructionDef[] = [
   {
     name: 'initialize',
-    doc: 'Creates the config and the token vault; refuses parameters that break p > 1/((1-r)(R+S)).',
+    doc: "Creates the config and the token vault; signed by the program's upgrade authority (so the deployer, not whoever calls first, names the admin); refuses parameters that break p > 1/((1-r)(R+S)).",
     args: 'InitializeArgs',
     accounts: [
       { name: 'admin', writable: true, signer: true, doc: 'Pays for the accounts and becomes admin' },
@@ -408,6 +410,16 @@ export const instructions: InstructionDef[] = [
       { name: 'vault', writable: true, doc: 'PDA ["vault"], token account created here' },
       tokenProgram,
       systemProgram,
+      { name: 'program', doc: "This program's own account (BPF upgradeable loader)" },
+      {
+        name: 'program_data',
+        doc: 'Its program-data account, PDA [program id] of the upgradeable loader; holds the upgrade authority',
+      },
+      {
+        name: 'upgrade_authority',
+        signer: true,
+        doc: "The program's upgrade authority (may be the admin)",
+      },
     ],
   },
   {
@@ -497,7 +509,7 @@ instructions.push(
   },
   {
     name: 'register_model',
-    doc: 'Checks the task DAG (seed 004 §3.2, the rules of node/model/dag) and seals the model.',
+    doc: 'Checks the task DAG (the rules of docs/dag-rules.md) and seals the model.',
     accounts: modelDraft('The draft model; immutable afterwards'),
   },
   {
@@ -688,6 +700,17 @@ export const errors: ErrorDef[] = [
   { code: 6041, name: 'ExecutionNotFinished', msg: 'A task run is still in flight or not expired' },
   { code: 6042, name: 'InvalidVerdict', msg: 'The verdict names neither party' },
   { code: 6043, name: 'DeadlineNotPassed', msg: "The assigned node's deadline has not passed" },
+  {
+    code: 6044,
+    name: 'NotUpgradeAuthority',
+    msg: "The signer is not the program's upgrade authority",
+  },
+  { code: 6045, name: 'ProgramImmutable', msg: 'The program has no upgrade authority' },
+  {
+    code: 6046,
+    name: 'InvalidProgramData',
+    msg: 'The program or program-data account does not hold the loader state of this program',
+  },
   // Model DAG violations: 6100 + DAG_ERROR_NUMBERS of node/model/dag/codes.ts, same order.
   { code: 6101, name: 'DagBadTaskId', msg: 'A task id is empty or reserved' },
   { code: 6102, name: 'DagDuplicateTask', msg: 'A task id is declared twice' },

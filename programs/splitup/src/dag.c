@@ -1,7 +1,7 @@
 /*
- * On-chain port of node/model/dag/rules.ts (seed 004 §3.2): the same checks in the same order,
- * returning the code of the FIRST violation (6100 + its DAG_ERROR_NUMBERS). Names are compared
- * as 16-byte hashes (all zeros = the empty name); a symbolic dim is DIM_SYMBOLIC.
+ * The DAG rules of docs/dag-rules.md, ported from node/model/dag/rules.ts: the same checks in the
+ * same order, returning the code of the FIRST violation (6100 + its DAG_ERROR_NUMBERS). Names are
+ * compared as 16-byte hashes (all zeros = the empty name); a symbolic dim is DIM_SYMBOLIC.
  */
 #include "program.h"
 

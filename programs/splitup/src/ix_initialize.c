@@ -21,8 +21,10 @@ u64 check_committee(const Pubkey *committee, u8 len, u8 *threshold) {
   return SUCCESS;
 }
 
-/* Seed 004 §3.10: p > C/((1-r)(R+S)). With R and S in multiples of C and everything in basis
- * points: p/B > 1/((1-r/B)(R/B+S/B))  <=>  p (B-r) (R+S) > B^3, in checked integer math. */
+/* The Proof-of-Sampling security condition p > C/((1-r)(R+S)): p the probability a task is
+ * verified, r the largest colluding fraction, R the verifier reward and S the slash, against the
+ * task payment C; below it, skipping the work pays in expectation. With R and S in multiples of C
+ * and everything in basis points: p/B > 1/((1-r/B)(R/B+S/B))  <=>  p (B-r) (R+S) > B^3, checked. */
 u64 check_params(const ProtocolParams *p) {
   if (p->verify_probability_bps == 0 || p->verify_probability_bps > BPS) return ERR_INVALID_PARAMETERS;
   if (p->collusion_bps >= BPS) return ERR_INVALID_PARAMETERS;
@@ -52,6 +54,9 @@ u64 ix_initialize(const Ctx *ctx) {
   SerializedAccount *config = ctx->accounts[INITIALIZE_CONFIG];
   SerializedAccount *mint = ctx->accounts[INITIALIZE_MINT];
   SerializedAccount *vault = ctx->accounts[INITIALIZE_VAULT];
+  /* Only the deployer names the admin: otherwise whoever calls first after the deploy owns it. */
+  TRY(check_upgrade_authority(ctx, ctx->accounts[INITIALIZE_PROGRAM], ctx->accounts[INITIALIZE_PROGRAM_DATA],
+                              ctx->accounts[INITIALIZE_UPGRADE_AUTHORITY]));
   TRY(check_signer(admin));
   TRY(check_writable(admin));
   TRY(check_writable(config));

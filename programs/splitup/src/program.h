@@ -49,6 +49,10 @@ u8 default_threshold(u8 n);
 u64 check_committee(const Pubkey *committee, u8 len, u8 *threshold);
 u64 check_params(const ProtocolParams *p);
 
+/* upgrade_authority.c: `authority` signed and is the upgrade authority of this program */
+u64 check_upgrade_authority(const Ctx *ctx, const SerializedAccount *program,
+                            const SerializedAccount *program_data, const SerializedAccount *authority);
+
 /* ix_committee.c */
 u64 committee_signers(const Ctx *ctx, const Config *c);
 u64 check_committee_quorum(const Ctx *ctx, const Config *c);

@@ -11,7 +11,9 @@ export type Splitup = {
   instructions: [
     {
       name: 'initialize';
-      docs: ['Creates the config and the token vault; refuses parameters that break p > 1/((1-r)(R+S)).'];
+      docs: [
+        "Creates the config and the token vault; signed by the program's upgrade authority (so the deployer, not whoever calls first, names the admin); refuses parameters that break p > 1/((1-r)(R+S)).",
+      ];
       discriminator: [175, 175, 109, 31, 13, 152, 155, 237];
       accounts: [
         {
@@ -43,6 +45,21 @@ export type Splitup = {
           name: 'systemProgram';
           docs: ['System program'];
           address: '11111111111111111111111111111111';
+        },
+        {
+          name: 'program';
+          docs: ["This program's own account (BPF upgradeable loader)"];
+        },
+        {
+          name: 'programData';
+          docs: [
+            'Its program-data account, PDA [program id] of the upgradeable loader; holds the upgrade authority',
+          ];
+        },
+        {
+          name: 'upgradeAuthority';
+          docs: ["The program's upgrade authority (may be the admin)"];
+          signer: true;
         },
       ];
       args: [
@@ -320,7 +337,7 @@ export type Splitup = {
     },
     {
       name: 'registerModel';
-      docs: ['Checks the task DAG (seed 004 §3.2, the rules of node/model/dag) and seals the model.'];
+      docs: ['Checks the task DAG (the rules of docs/dag-rules.md) and seals the model.'];
       discriminator: [111, 236, 93, 31, 195, 210, 142, 125];
       accounts: [
         {
@@ -973,6 +990,21 @@ export type Splitup = {
       code: 6043;
       name: 'deadlineNotPassed';
       msg: "The assigned node's deadline has not passed";
+    },
+    {
+      code: 6044;
+      name: 'notUpgradeAuthority';
+      msg: "The signer is not the program's upgrade authority";
+    },
+    {
+      code: 6045;
+      name: 'programImmutable';
+      msg: 'The program has no upgrade authority';
+    },
+    {
+      code: 6046;
+      name: 'invalidProgramData';
+      msg: 'The program or program-data account does not hold the loader state of this program';
     },
     {
       code: 6101;
@@ -2088,7 +2120,9 @@ export const SPLITUP_IDL = {
   instructions: [
     {
       name: 'initialize',
-      docs: ['Creates the config and the token vault; refuses parameters that break p > 1/((1-r)(R+S)).'],
+      docs: [
+        "Creates the config and the token vault; signed by the program's upgrade authority (so the deployer, not whoever calls first, names the admin); refuses parameters that break p > 1/((1-r)(R+S)).",
+      ],
       discriminator: [175, 175, 109, 31, 13, 152, 155, 237],
       accounts: [
         {
@@ -2120,6 +2154,21 @@ export const SPLITUP_IDL = {
           name: 'system_program',
           docs: ['System program'],
           address: '11111111111111111111111111111111',
+        },
+        {
+          name: 'program',
+          docs: ["This program's own account (BPF upgradeable loader)"],
+        },
+        {
+          name: 'program_data',
+          docs: [
+            'Its program-data account, PDA [program id] of the upgradeable loader; holds the upgrade authority',
+          ],
+        },
+        {
+          name: 'upgrade_authority',
+          docs: ["The program's upgrade authority (may be the admin)"],
+          signer: true,
         },
       ],
       args: [
@@ -2397,7 +2446,7 @@ export const SPLITUP_IDL = {
     },
     {
       name: 'register_model',
-      docs: ['Checks the task DAG (seed 004 §3.2, the rules of node/model/dag) and seals the model.'],
+      docs: ['Checks the task DAG (the rules of docs/dag-rules.md) and seals the model.'],
       discriminator: [111, 236, 93, 31, 195, 210, 142, 125],
       accounts: [
         {
@@ -3050,6 +3099,21 @@ export const SPLITUP_IDL = {
       code: 6043,
       name: 'DeadlineNotPassed',
       msg: "The assigned node's deadline has not passed",
+    },
+    {
+      code: 6044,
+      name: 'NotUpgradeAuthority',
+      msg: "The signer is not the program's upgrade authority",
+    },
+    {
+      code: 6045,
+      name: 'ProgramImmutable',
+      msg: 'The program has no upgrade authority',
+    },
+    {
+      code: 6046,
+      name: 'InvalidProgramData',
+      msg: 'The program or program-data account does not hold the loader state of this program',
     },
     {
       code: 6101,
@@ -4200,6 +4264,9 @@ export const SPLITUP_ERRORS = {
   6041: 'ExecutionNotFinished',
   6042: 'InvalidVerdict',
   6043: 'DeadlineNotPassed',
+  6044: 'NotUpgradeAuthority',
+  6045: 'ProgramImmutable',
+  6046: 'InvalidProgramData',
   6101: 'DagBadTaskId',
   6102: 'DagDuplicateTask',
   6103: 'DagBadTensorName',
@@ -4263,6 +4330,9 @@ export const SPLITUP_ERROR_CODES = {
   ExecutionNotFinished: 6041,
   InvalidVerdict: 6042,
   DeadlineNotPassed: 6043,
+  NotUpgradeAuthority: 6044,
+  ProgramImmutable: 6045,
+  InvalidProgramData: 6046,
   DagBadTaskId: 6101,
   DagDuplicateTask: 6102,
   DagBadTensorName: 6103,
@@ -4276,6 +4346,70 @@ export const SPLITUP_ERROR_CODES = {
   DagRedundantTask: 6111,
   DagCycle: 6112,
   DagTypeMismatch: 6113,
+} as const;
+
+/** Coded-error codes of the program errors: PROGRAM_ + the C macro name (ERR_ dropped). */
+export const SPLITUP_PROGRAM_ERROR_CODES = {
+  INVALID_INSTRUCTION_DATA: 'PROGRAM_INVALID_INSTRUCTION_DATA',
+  UNKNOWN_INSTRUCTION: 'PROGRAM_UNKNOWN_INSTRUCTION',
+  NOT_ENOUGH_ACCOUNTS: 'PROGRAM_NOT_ENOUGH_ACCOUNTS',
+  MISSING_SIGNER: 'PROGRAM_MISSING_SIGNER',
+  ACCOUNT_NOT_WRITABLE: 'PROGRAM_ACCOUNT_NOT_WRITABLE',
+  INVALID_OWNER: 'PROGRAM_INVALID_OWNER',
+  INVALID_PDA: 'PROGRAM_INVALID_PDA',
+  INVALID_DISCRIMINATOR: 'PROGRAM_INVALID_DISCRIMINATOR',
+  ALREADY_INITIALIZED: 'PROGRAM_ALREADY_INITIALIZED',
+  DUPLICATE_ACCOUNT: 'PROGRAM_DUPLICATE_ACCOUNT',
+  ARITHMETIC_OVERFLOW: 'PROGRAM_ARITHMETIC_OVERFLOW',
+  INVALID_PROGRAM: 'PROGRAM_INVALID_PROGRAM',
+  INSECURE_PARAMETERS: 'PROGRAM_INSECURE_PARAMETERS',
+  INVALID_PARAMETERS: 'PROGRAM_INVALID_PARAMETERS',
+  INVALID_COMMITTEE: 'PROGRAM_INVALID_COMMITTEE',
+  INVALID_THRESHOLD: 'PROGRAM_INVALID_THRESHOLD',
+  UNAUTHORIZED: 'PROGRAM_UNAUTHORIZED',
+  INSUFFICIENT_COMMITTEE_SIGNATURES: 'PROGRAM_INSUFFICIENT_COMMITTEE_SIGNATURES',
+  INVALID_MINT: 'PROGRAM_INVALID_MINT',
+  INVALID_TOKEN_ACCOUNT: 'PROGRAM_INVALID_TOKEN_ACCOUNT',
+  ZERO_AMOUNT: 'PROGRAM_ZERO_AMOUNT',
+  NODE_UNSTAKING: 'PROGRAM_NODE_UNSTAKING',
+  NODE_SLASHED: 'PROGRAM_NODE_SLASHED',
+  UNSTAKE_NOT_REQUESTED: 'PROGRAM_UNSTAKE_NOT_REQUESTED',
+  COOLDOWN_NOT_ELAPSED: 'PROGRAM_COOLDOWN_NOT_ELAPSED',
+  NODE_BUSY: 'PROGRAM_NODE_BUSY',
+  INSUFFICIENT_STAKE: 'PROGRAM_INSUFFICIENT_STAKE',
+  TOO_MANY_ACCOUNTS: 'PROGRAM_TOO_MANY_ACCOUNTS',
+  MODEL_REGISTERED: 'PROGRAM_MODEL_REGISTERED',
+  MODEL_NOT_REGISTERED: 'PROGRAM_MODEL_NOT_REGISTERED',
+  TASKS_INCOMPLETE: 'PROGRAM_TASKS_INCOMPLETE',
+  INVALID_TASK_INDEX: 'PROGRAM_INVALID_TASK_INDEX',
+  CAPACITY_EXCEEDED: 'PROGRAM_CAPACITY_EXCEEDED',
+  ALREADY_SPECIALIZED: 'PROGRAM_ALREADY_SPECIALIZED',
+  FEE_TOO_LOW: 'PROGRAM_FEE_TOO_LOW',
+  WRONG_MODEL: 'PROGRAM_WRONG_MODEL',
+  INVALID_TASK_STATE: 'PROGRAM_INVALID_TASK_STATE',
+  NOT_SPECIALIZED: 'PROGRAM_NOT_SPECIALIZED',
+  NOT_ASSIGNED_NODE: 'PROGRAM_NOT_ASSIGNED_NODE',
+  VERIFIER_IS_NODE: 'PROGRAM_VERIFIER_IS_NODE',
+  CHALLENGE_WINDOW_OPEN: 'PROGRAM_CHALLENGE_WINDOW_OPEN',
+  EXECUTION_NOT_FINISHED: 'PROGRAM_EXECUTION_NOT_FINISHED',
+  INVALID_VERDICT: 'PROGRAM_INVALID_VERDICT',
+  DEADLINE_NOT_PASSED: 'PROGRAM_DEADLINE_NOT_PASSED',
+  NOT_UPGRADE_AUTHORITY: 'PROGRAM_NOT_UPGRADE_AUTHORITY',
+  PROGRAM_IMMUTABLE: 'PROGRAM_PROGRAM_IMMUTABLE',
+  INVALID_PROGRAM_DATA: 'PROGRAM_INVALID_PROGRAM_DATA',
+  DAG_BAD_TASK_ID: 'PROGRAM_DAG_BAD_TASK_ID',
+  DAG_DUPLICATE_TASK: 'PROGRAM_DAG_DUPLICATE_TASK',
+  DAG_BAD_TENSOR_NAME: 'PROGRAM_DAG_BAD_TENSOR_NAME',
+  DAG_DUPLICATE_TENSOR: 'PROGRAM_DAG_DUPLICATE_TENSOR',
+  DAG_BAD_STATE_BINDING: 'PROGRAM_DAG_BAD_STATE_BINDING',
+  DAG_UNKNOWN_TASK: 'PROGRAM_DAG_UNKNOWN_TASK',
+  DAG_UNKNOWN_TENSOR: 'PROGRAM_DAG_UNKNOWN_TENSOR',
+  DAG_DUPLICATE_CONNECTION: 'PROGRAM_DAG_DUPLICATE_CONNECTION',
+  DAG_INPUT_UNSATISFIED: 'PROGRAM_DAG_INPUT_UNSATISFIED',
+  DAG_ORPHAN_OUTPUT: 'PROGRAM_DAG_ORPHAN_OUTPUT',
+  DAG_REDUNDANT_TASK: 'PROGRAM_DAG_REDUNDANT_TASK',
+  DAG_CYCLE: 'PROGRAM_DAG_CYCLE',
+  DAG_TYPE_MISMATCH: 'PROGRAM_DAG_TYPE_MISMATCH',
 } as const;
 
 /** Oracle keys a committee may hold */

@@ -41,6 +41,7 @@
 /* Well-known program ids (rodata) */
 static const Pubkey SYSTEM_PROGRAM = {{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}}; /* 11111111111111111111111111111111 */
 static const Pubkey TOKEN_PROGRAM = {{6, 221, 246, 225, 215, 101, 161, 147, 217, 203, 225, 70, 206, 235, 121, 172, 28, 180, 133, 237, 95, 91, 55, 145, 58, 140, 245, 133, 126, 255, 0, 169}}; /* TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA */
+static const Pubkey BPF_LOADER_UPGRADEABLE = {{2, 168, 246, 145, 78, 136, 161, 176, 226, 16, 21, 62, 247, 99, 174, 43, 0, 194, 185, 61, 22, 193, 36, 210, 192, 83, 122, 16, 4, 128, 0, 0}}; /* BPFLoaderUpgradeab1e11111111111111111111111 */
 static const u8 MODEL_ENDPOINT_HASH[16] __attribute__((aligned(8))) = {73, 186, 47, 55, 57, 169, 80, 148, 99, 111, 104, 32, 150, 15, 72, 82};
 
 /* Layouts: Borsh order, natural alignment, no implicit padding (checked below). */
@@ -465,7 +466,10 @@ STATIC_ASSERT(__builtin_offsetof(Execution, reserved) == 1674, "Execution.reserv
 #define INITIALIZE_VAULT 3
 #define INITIALIZE_TOKEN_PROGRAM 4
 #define INITIALIZE_SYSTEM_PROGRAM 5
-#define INITIALIZE_ACCOUNTS 6
+#define INITIALIZE_PROGRAM 6
+#define INITIALIZE_PROGRAM_DATA 7
+#define INITIALIZE_UPGRADE_AUTHORITY 8
+#define INITIALIZE_ACCOUNTS 9
 #define INITIALIZE_DATA_LEN (8 + sizeof(InitializeArgs))
 #define IX_UPDATE_COMMITTEE 0x73a4acffaa2cdd78ULL
 #define UPDATE_COMMITTEE_AUTHORITY 0
@@ -648,6 +652,9 @@ STATIC_ASSERT(__builtin_offsetof(Execution, reserved) == 1674, "Execution.reserv
 #define ERR_EXECUTION_NOT_FINISHED 6041ULL /* A task run is still in flight or not expired */
 #define ERR_INVALID_VERDICT 6042ULL /* The verdict names neither party */
 #define ERR_DEADLINE_NOT_PASSED 6043ULL /* The assigned node's deadline has not passed */
+#define ERR_NOT_UPGRADE_AUTHORITY 6044ULL /* The signer is not the program's upgrade authority */
+#define ERR_PROGRAM_IMMUTABLE 6045ULL /* The program has no upgrade authority */
+#define ERR_INVALID_PROGRAM_DATA 6046ULL /* The program or program-data account does not hold the loader state of this program */
 #define ERR_DAG_BAD_TASK_ID 6101ULL /* A task id is empty or reserved */
 #define ERR_DAG_DUPLICATE_TASK 6102ULL /* A task id is declared twice */
 #define ERR_DAG_BAD_TENSOR_NAME 6103ULL /* A tensor name is empty */

@@ -73,7 +73,7 @@ describe('SBPF linker', () => {
       return undefined;
     })();
     assert.ok(failed instanceof RuntimeError);
-    assert.equal(failed.code, 'TX_FAILED');
+    assert.equal(failed.code, 'RUNTIME_TX_FAILED');
     assert.equal(failed.customCode, 42);
     assert.ok(failed.logs.includes('Program log: hello from C'));
   });

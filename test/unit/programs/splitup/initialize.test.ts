@@ -68,14 +68,14 @@ describe('initialize', () => {
     assert.equal(env.vaultBalance(), 0n);
   });
 
-  it('our defaults satisfy p > 1/((1-r)(R+S)) and the seed example does not', () => {
+  it('our defaults satisfy p > 1/((1-r)(R+S)) and the product example figures do not', () => {
     assert.equal(securityConditionHolds(DEFAULT_PROTOCOL_PARAMS), true);
     assert.equal(securityConditionHolds(SEED_EXAMPLE_PARAMS), false);
     // R = 1.2, S = 10, r = 10%: p must exceed 9.92%.
     assert.equal(minimumVerifyProbabilityBps(SEED_EXAMPLE_PARAMS), 993);
   });
 
-  it("refuses the seed's own example (p = 8%) as insecure, creating nothing", async () => {
+  it('refuses the product example figures (p = 8%) as insecure, creating nothing', async () => {
     const env = base.fork();
     await rejects(
       () => env.sendAsync([ix(env, { params: SEED_EXAMPLE_PARAMS })], [env.admin]),
@@ -133,10 +133,20 @@ describe('initialize', () => {
     const env = base.fork();
     await env.sendAsync([ix(env)], [env.admin]);
     env.svm.expireBlockhash();
+    // Even the upgrade authority cannot initialize twice (and so cannot swap the vault or mint).
+    const other = env.funded();
+    await rejects(
+      () =>
+        env.sendAsync(
+          [ix(env, { admin: other.publicKey, upgradeAuthority: env.admin.publicKey })],
+          [other, env.admin],
+        ),
+      'AlreadyInitialized',
+    );
     const attacker = env.funded();
     await rejects(
       () => env.sendAsync([ix(env, { admin: attacker.publicKey })], [attacker]),
-      'AlreadyInitialized',
+      'NotUpgradeAuthority',
     );
     assert.ok(decodeConfig(accountData(env.svm, configAddress())!.data).admin.equals(env.admin.publicKey));
   });
@@ -152,11 +162,11 @@ describe('initialize', () => {
 
   it('requires the admin to sign', async () => {
     const env = base.fork();
-    const payer = env.funded();
-    const i = await patched(env, (x) => {
-      x.keys[0]!.isSigner = false;
-    });
-    await rejects(() => env.send([i], [payer]), 'MissingSigner');
+    const admin = env.funded();
+    // The upgrade authority signs (and pays); the admin it names does not.
+    const i = await ix(env, { admin: admin.publicKey, upgradeAuthority: env.admin.publicKey });
+    i.keys[0]!.isSigner = false;
+    await rejects(() => env.send([i], [env.admin]), 'MissingSigner');
   });
 
   it('refuses a config or vault that is not the program address', async () => {

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import type { Keypair } from '@solana/web3.js';
+import { CID } from 'multiformats/cid';
+import { sha512 } from 'multiformats/hashes/sha2';
 import { validateDag } from '../../../../node/model/dag/index.js';
 import { accountData } from '../../../../programs/runtime/funding.js';
 import {
@@ -19,9 +21,13 @@ import {
   splitupErrorName,
   stakeIx,
 } from '../../../../programs/splitup/client/index.js';
+import { isCodedError } from '../../../../storage/errors/index.js';
 import { DTYPES } from '../../../../storage/tensors/tensor.js';
 import { type Env, initializedEnv, rejects, TOKEN_UNIT } from './harness.js';
 import { BROKEN, type TestModel, twoTaskModel } from './models.js';
+
+/** The multicodec of raw bytes. */
+const RAW_CODEC = 0x55;
 
 describe('models and tasks', () => {
   let base: Env;
@@ -114,13 +120,35 @@ describe('models and tasks', () => {
     }));
     await assert.rejects(
       () => registerModelInstructions(dev.publicKey, modelIdFrom('big'), model),
-      (e: unknown) => e instanceof SplitupClientError && e.code === 'MODEL_TOO_LARGE',
+      (e: unknown) => e instanceof SplitupClientError && e.code === 'PROGRAM_CLIENT_MODEL_TOO_LARGE',
     );
     const odd = twoTaskModel();
     (odd.tasks[0]!.inputs[0] as { dtype: string }).dtype = 'complex64';
     await assert.rejects(
       () => registerModelInstructions(dev.publicKey, modelIdFrom('odd'), odd),
-      (e: unknown) => e instanceof SplitupClientError && e.code === 'UNKNOWN_DTYPE',
+      (e: unknown) => e instanceof SplitupClientError && e.code === 'PROGRAM_CLIENT_UNSUPPORTED_DTYPE',
+    );
+  });
+
+  it('refuses bad content ids and model ids in the client, with prefixed codes', async () => {
+    const clientCode = (code: string) => (e: unknown) =>
+      e instanceof SplitupClientError && e.code === code && isCodedError(e, code);
+    const malformed = twoTaskModel();
+    malformed.tasks[0]!.cid = 'not-a-cid';
+    await assert.rejects(
+      () => registerModelInstructions(dev.publicKey, modelIdFrom('malformed'), malformed),
+      clientCode('PROGRAM_CLIENT_MALFORMED_CID'),
+    );
+    // A sha2-512 CIDv1 is 68 bytes; the layout holds CID_BYTES (40).
+    const long = twoTaskModel();
+    long.tasks[0]!.cid = CID.create(1, RAW_CODEC, await sha512.digest(new Uint8Array([1]))).toString();
+    await assert.rejects(
+      () => registerModelInstructions(dev.publicKey, modelIdFrom('long'), long),
+      clientCode('PROGRAM_CLIENT_CID_TOO_LARGE'),
+    );
+    await assert.rejects(
+      () => registerModelInstructions(dev.publicKey, new Uint8Array(31), twoTaskModel()),
+      clientCode('PROGRAM_CLIENT_INVALID_MODEL_ID'),
     );
   });
 
