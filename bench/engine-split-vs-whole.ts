@@ -15,7 +15,8 @@ import * as ort from 'onnxruntime-node';
 import { BundleRunner } from '../node/engine/bundle-runner.js';
 import { deterministicSessionOptions } from '../node/engine/session-options.js';
 import { openWholeModel } from '../node/engine/whole-model.js';
-import { readManifest } from '../node/model/bundle/read.js';
+import { openBundle } from '../node/model/bundle/open.js';
+import { readSourceRecord } from '../node/model/bundle/source-record.js';
 import { compareTensors } from '../node/tensor/compare.js';
 import type { Tensor } from '../storage/tensors/tensor.js';
 import { median } from './lib/stats.js';
@@ -85,14 +86,15 @@ try {
     { cwd: repo, encoding: 'utf8' },
   );
   if (deploy.status !== 0) throw new Error(`deploy failed: ${deploy.stderr}`);
-  const manifest = readManifest(bundle);
+  const opened = await openBundle(bundle);
+  const { manifest } = opened;
   console.log(
     `model ${manifest.model.name}: ${manifest.tasks.length} tasks, optimization level '${manifest.runtime.graphOptimizationLevel}', ${threads} thread(s) per session`,
   );
 
   const x = input();
-  const split = await BundleRunner.open(bundle, { manifest, threads });
-  const whole = await openWholeModel(manifest, { threads });
+  const split = await BundleRunner.open(opened, { threads });
+  const whole = await openWholeModel(opened, { threads });
   const outName = manifest.model.outputs[0]!.name;
   // Warm-up: first runs allocate arenas and are not representative.
   await whole.run({ x });
@@ -116,7 +118,7 @@ try {
 
   // Baseline for responsiveness: the same model with onnxruntime on the main thread.
   const main = await ort.InferenceSession.create(
-    manifest.model.sourcePath,
+    readSourceRecord(bundle)!,
     deterministicSessionOptions(
       manifest.runtime.graphOptimizationLevel,
       threads,

@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { BundleRunner } from '../node/engine/bundle-runner.js';
 import { openWholeModel } from '../node/engine/whole-model.js';
+import { readSourceRecord } from '../node/model/bundle/source-record.js';
 import { estimateTaskMemory, partition } from '../node/model/partition/index.js';
 import { writeNpyFile } from '../node/tensor/npy-file.js';
 import { formatSize } from '../node/util/size.js';
@@ -121,7 +122,7 @@ function boundRow(name: string, d: BenchDeploy): string[] {
 async function latencyFigures(d: BenchDeploy): Promise<void> {
   const model = ocrModel('rec');
   const input = { [model.input]: ocrInput(model) };
-  const whole = await openWholeModel(d.manifest);
+  const whole = await openWholeModel({ dir: d.outDir, manifest: d.manifest });
   const split = await BundleRunner.open(d.outDir);
   const wholeMs: number[] = [];
   const splitMs: number[] = [];
@@ -196,7 +197,7 @@ function measure(modelPath: string, feedsDir: string, level: string): Measured {
 async function memoryRows(model: OcrModel, d: BenchDeploy): Promise<string[][]> {
   const input = ocrInput(model);
   const feedsRoot = join(work, `${model.name}-feeds`);
-  const folders = await writeTaskFeeds(d.outDir, d.manifest, { [model.input]: input }, feedsRoot);
+  const folders = await writeTaskFeeds(d.outDir, { [model.input]: input }, feedsRoot);
   const level = d.manifest.runtime.graphOptimizationLevel;
   const rows: string[][] = [];
   for (const task of d.manifest.tasks) {
@@ -210,7 +211,7 @@ async function memoryRows(model: OcrModel, d: BenchDeploy): Promise<string[][]> 
     d.graph,
     d.graph.nodes.map((n) => n.index),
   ).totalBytes;
-  const m = measure(d.manifest.model.sourcePath, wholeFeeds, level);
+  const m = measure(readSourceRecord(d.outDir)!, wholeFeeds, level);
   rows.push(memoryRow(`${model.name} whole`, wholeEstimate, m));
   return rows;
 }

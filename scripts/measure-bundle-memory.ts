@@ -1,8 +1,9 @@
 // Prints, per task of one or more bundles, the manifest's memory estimate next to what a fresh
 // onnxruntime session really takes (process memory growth for create + one run), and the ratios.
 // Usage: node --import tsx scripts/measure-bundle-memory.ts [--no-arena] <bundle-dir> [...]
-import { measureBundleMemory } from '../node/model/measure-memory.js';
+
 import { formatSize } from '../node/util/size.js';
+import { measureBundleMemory } from './lib/measure-memory.js';
 
 const args = process.argv.slice(2);
 const arena = !args.includes('--no-arena');

@@ -3,18 +3,16 @@
 // tasks and publishes the weights; one worker per task fetches its files by CID from providers
 // found over the DHT and loads them; a client waits until every task is advertised in a signed
 // heartbeat, runs one inference across the workers and compares it with the unsplit model.
-import { rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { type BundleManifest, MANIFEST_FILE } from '../../storage/bundle/manifest.js';
+import type { BundleManifest } from '../../storage/bundle/manifest.js';
 import type { Tensor } from '../../storage/tensors/tensor.js';
 import { publishBundle, WeightStore } from '../../storage/weights/index.js';
 import { buildCheckReport, type CheckReport } from '../engine/check-report.js';
 import { openWholeModel } from '../engine/whole-model.js';
 import { SplitUpError } from '../errors.js';
-import { bundleIdOf } from '../model/bundle/bundle-id.js';
 import { deployModel } from '../model/bundle/deploy-model.js';
-import { readManifest } from '../model/bundle/read.js';
+import { openBundle } from '../model/bundle/open.js';
 import { assertValidDag } from '../model/dag/index.js';
 import { estimateTaskMemory, partition } from '../model/partition/index.js';
 import { defaultConfig, type NodeConfig } from '../peer/config.js';
@@ -22,13 +20,14 @@ import type { Logger } from '../peer/logger.js';
 import { type RunningPeer, startPeer } from '../peer/peer-runtime.js';
 import { ClientRole } from '../roles/client/client-role.js';
 import { PLACEMENT_SCHEMA, parsePlacement } from '../scheduling/placement.js';
+import { prepareDemoDataDir } from './data-dir.js';
 import { DemoErrorCode } from './errors.js';
 import { seededImage } from './seeded-input.js';
 
 /** The model the demo splits, its input shape, and a budget that gives 3 tasks. */
-export const DEMO_MODEL = 'ch_PP-OCRv4_rec_infer.onnx';
-export const DEMO_INPUT = { name: 'x', shape: [1, 3, 48, 320] };
-export const DEMO_TARGET_BYTES = 24_000_000;
+const DEMO_MODEL = 'ch_PP-OCRv4_rec_infer.onnx';
+const DEMO_INPUT = { name: 'x', shape: [1, 3, 48, 320] };
+const DEMO_TARGET_BYTES = 24_000_000;
 /** Heartbeat period of the demo network: short, so the demo converges in seconds. */
 const DEMO_HEARTBEAT_MS = 1_000;
 /** Longest the client waits for every task to be advertised by a live worker. */
@@ -95,14 +94,15 @@ function awaitAdvertised(client: RunningPeer, want: Map<string, string>): Promis
 
 export async function runLocalNetworkDemo(opts: DemoOptions): Promise<DemoResult> {
   const { say, logger } = opts;
-  await rm(opts.dataDir, { recursive: true, force: true });
-  const bundleDir = join(opts.dataDir, 'bundle');
+  const dataDir = await prepareDemoDataDir(opts.dataDir);
+  const bundleDir = join(dataDir, 'bundle');
   const started = performance.now();
   const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
 
   say(`1. deploy: splitting ${DEMO_MODEL} for a ${DEMO_TARGET_BYTES / 1e6} MB VRAM target`);
+  const modelPath = demoModelPath();
   const { manifest } = await deployModel({
-    modelPath: demoModelPath(),
+    modelPath,
     outDir: bundleDir,
     targetVramBytes: DEMO_TARGET_BYTES,
     shapes: [`${DEMO_INPUT.name}=${DEMO_INPUT.shape.join('x')}`],
@@ -113,17 +113,17 @@ export async function runLocalNetworkDemo(opts: DemoOptions): Promise<DemoResult
   for (const t of manifest.tasks)
     say(`   ${t.id}: ${t.nodeCount} nodes, VRAM estimate ${(t.vramBytes / 2 ** 20).toFixed(1)} MiB`);
 
-  const deployerDir = join(opts.dataDir, 'deployer');
+  const deployerDir = join(dataDir, 'deployer');
   const store = await WeightStore.open(deployerDir);
   let bundleCid: string;
   try {
-    await publishBundle(store, bundleDir);
-    bundleCid = (await store.addFile(join(bundleDir, MANIFEST_FILE))).toString();
+    ({ bundleCid } = await publishBundle(store, bundleDir));
   } finally {
     await store.stop();
   }
-  // Publishing recorded every file's CID in the manifest: read it back as the workers will.
-  const published = readManifest(bundleDir);
+  // Publishing recorded every file's CID in the manifest: open it as the client will (no task files).
+  const bundle = await openBundle(bundleDir, { tasks: [] });
+  const published = bundle.manifest;
   say(
     `2. publish: ${published.tasks.length} tasks added to the deployer's IPFS store; bundle CID ${bundleCid}`,
   );
@@ -135,18 +135,14 @@ export async function runLocalNetworkDemo(opts: DemoOptions): Promise<DemoResult
     const bootstrap = [deployer.node.getMultiaddrs()[0]!.toString()];
     say(`3. network: deployer/oracle ${deployer.identity.peerId} on ${bootstrap[0]}`);
 
-    const client = await startPeer(
-      peerConfig(join(opts.dataDir, 'client'), 'client', { bootstrap }),
-      logger,
-      {
-        role: new ClientRole(),
-      },
-    );
+    const client = await startPeer(peerConfig(join(dataDir, 'client'), 'client', { bootstrap }), logger, {
+      role: new ClientRole(),
+    });
     peers.push(client);
     const workers = await Promise.all(
       published.tasks.map(async (task, i) => {
         const peer = await startPeer(
-          peerConfig(join(opts.dataDir, `worker-${i}`), 'worker', {
+          peerConfig(join(dataDir, `worker-${i}`), 'worker', {
             bootstrap,
             bundle: bundleCid,
             tasks: [task.id],
@@ -176,7 +172,7 @@ export async function runLocalNetworkDemo(opts: DemoOptions): Promise<DemoResult
     const inputs: Record<string, Tensor> = { [DEMO_INPUT.name]: seededImage(DEMO_INPUT.shape) };
     const result = await client.role.client.infer({
       manifest: published,
-      bundleId: bundleIdOf(bundleDir),
+      bundleId: bundle.id,
       plan,
       inputs,
     });
@@ -184,7 +180,7 @@ export async function runLocalNetworkDemo(opts: DemoOptions): Promise<DemoResult
       `5. inference ${result.executionId}: ${plan.assignments.length} workers, ${result.elapsedMs.toFixed(0)} ms`,
     );
 
-    const whole = await openWholeModel(published, { threads: 1 });
+    const whole = await openWholeModel(bundle, { threads: 1, sourcePath: modelPath });
     let check: CheckReport;
     try {
       const t0 = performance.now();

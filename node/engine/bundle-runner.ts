@@ -4,16 +4,15 @@
 import { performance } from 'node:perf_hooks';
 import { type BundleManifest, MODEL_ENDPOINT } from '../../storage/bundle/manifest.js';
 import type { Tensor } from '../../storage/tensors/tensor.js';
-import { readManifest } from '../model/bundle/read.js';
-import { type BundlePlan, planBundle, type TaskPlan, type TensorKey, tensorKey } from './bundle-plan.js';
+import { openBundle, type VerifiedBundle } from '../model/bundle/open.js';
+import { type EndpointKey, endpointKey } from '../model/bundle/wiring.js';
 import { checkInputs } from './check-tensors.js';
+import { type ExecutionSchedule, type ScheduledTask, scheduleBundle } from './execution-schedule.js';
 import { TaskRunner } from './task-runner.js';
 
 export interface BundleRunnerOptions {
   /** Intra-op threads per task session. */
   threads?: number;
-  /** Use this manifest instead of reading `bundleDir/manifest.json`. */
-  manifest?: BundleManifest;
 }
 
 export interface TaskEvent {
@@ -50,22 +49,33 @@ function copyOf(t: Tensor): Tensor {
 
 export class BundleRunner {
   readonly manifest: BundleManifest;
-  readonly plan: BundlePlan;
+  readonly schedule: ExecutionSchedule;
   readonly #runners: Map<string, TaskRunner>;
 
-  private constructor(manifest: BundleManifest, plan: BundlePlan, runners: Map<string, TaskRunner>) {
+  private constructor(
+    manifest: BundleManifest,
+    schedule: ExecutionSchedule,
+    runners: Map<string, TaskRunner>,
+  ) {
     this.manifest = manifest;
-    this.plan = plan;
+    this.schedule = schedule;
     this.#runners = runners;
   }
 
-  /** Reads the manifest, checks its wiring, and loads every task's session (hash-checked). */
-  static async open(bundleDir: string, opts: BundleRunnerOptions = {}): Promise<BundleRunner> {
-    const manifest = opts.manifest ?? readManifest(bundleDir);
-    const plan = planBundle(manifest);
+  /**
+   * Loads every task's session of a bundle: one opened by openBundle (every task verified), or a
+   * folder, which is opened here.
+   */
+  static async open(
+    bundleOrDir: VerifiedBundle | string,
+    opts: BundleRunnerOptions = {},
+  ): Promise<BundleRunner> {
+    const bundle = typeof bundleOrDir === 'string' ? await openBundle(bundleOrDir) : bundleOrDir;
+    const { manifest } = bundle;
+    const schedule = scheduleBundle(bundle);
     const runnerOpts = opts.threads === undefined ? {} : { threads: opts.threads };
     const opened = await Promise.allSettled(
-      manifest.tasks.map((t) => TaskRunner.openTask(bundleDir, t, manifest.runtime, runnerOpts)),
+      manifest.tasks.map((t) => TaskRunner.openTask(bundle, t.id, runnerOpts)),
     );
     const failed = opened.find((r) => r.status === 'rejected');
     if (failed) {
@@ -76,7 +86,7 @@ export class BundleRunner {
     opened.forEach((r, i) => {
       runners.set(manifest.tasks[i]!.id, (r as PromiseFulfilledResult<TaskRunner>).value);
     });
-    return new BundleRunner(manifest, plan, runners);
+    return new BundleRunner(manifest, schedule, runners);
   }
 
   runner(taskId: string): TaskRunner | undefined {
@@ -88,7 +98,7 @@ export class BundleRunner {
     return this.manifest.model.inputs
       .map((s) => s.name)
       .filter((name) => {
-        const seeds = this.plan.stateSeeds.get(name) ?? [];
+        const seeds = this.schedule.stateSeeds.get(name) ?? [];
         const seedOnly =
           seeds.length > 0 &&
           seeds.length === this.#inputUses(name) &&
@@ -99,7 +109,7 @@ export class BundleRunner {
 
   /** How many connections read model input `name`. */
   #inputUses(name: string): number {
-    return this.plan.consumers.get(tensorKey({ task: MODEL_ENDPOINT, tensor: name })) ?? 0;
+    return this.schedule.consumers.get(endpointKey({ task: MODEL_ENDPOINT, tensor: name })) ?? 0;
   }
 
   /** Runs one step of the model: validates inputs, runs tasks in DAG order, returns model outputs. */
@@ -109,18 +119,18 @@ export class BundleRunner {
     const optional = new Set(this.manifest.model.inputs.map((s) => s.name).filter((n) => !required.has(n)));
     checkInputs(`model ${this.manifest.model.name}`, this.manifest.model.inputs, inputs, optional);
 
-    const available = new Map<TensorKey, Tensor>();
-    const usesLeft = new Map(this.plan.consumers);
-    const callerOwned = new Set<TensorKey>();
+    const available = new Map<EndpointKey, Tensor>();
+    const usesLeft = new Map(this.schedule.consumers);
+    const callerOwned = new Set<EndpointKey>();
     for (const [name, t] of Object.entries(inputs)) {
-      const key = tensorKey({ task: MODEL_ENDPOINT, tensor: name });
+      const key = endpointKey({ task: MODEL_ENDPOINT, tensor: name });
       available.set(key, t);
       if (!opts.transferInputs) callerOwned.add(key);
     }
     const taskMs: Record<string, number> = {};
 
     /** The tensor for one consumer; a copy unless this is its last use and we may move it. */
-    const take = (key: TensorKey): Tensor | undefined => {
+    const take = (key: EndpointKey): Tensor | undefined => {
       const t = available.get(key);
       if (!t) return undefined;
       const left = (usesLeft.get(key) ?? 1) - 1;
@@ -130,35 +140,35 @@ export class BundleRunner {
       return t;
     };
 
-    const runTask = async (plan: TaskPlan): Promise<void> => {
-      const runner = this.#runners.get(plan.task.id)!;
+    const runTask = async (scheduled: ScheduledTask): Promise<void> => {
+      const runner = this.#runners.get(scheduled.task.id)!;
       const taskInputs: Record<string, Tensor> = {};
-      for (const [input, src] of plan.sources) {
-        const t = take(tensorKey(src));
+      for (const [input, src] of scheduled.sources) {
+        const t = take(endpointKey(src));
         if (t) taskInputs[input] = t; // absent only for a state input whose seed was omitted
       }
-      opts.onTaskEvent?.({ task: plan.task.id, phase: 'start' });
+      opts.onTaskEvent?.({ task: scheduled.task.id, phase: 'start' });
       const result = await runner.execute(taskInputs, {
-        returnState: plan.returnsState,
+        returnState: scheduled.returnsState,
         transfer: true,
         ...(opts.stateKey === undefined ? {} : { stateKey: opts.stateKey }),
       });
-      opts.onTaskEvent?.({ task: plan.task.id, phase: 'end' });
-      taskMs[plan.task.id] = result.computeMs;
+      opts.onTaskEvent?.({ task: scheduled.task.id, phase: 'end' });
+      taskMs[scheduled.task.id] = result.computeMs;
       for (const [name, t] of Object.entries(result.outputs)) {
-        const key = tensorKey({ task: plan.task.id, tensor: name });
+        const key = endpointKey({ task: scheduled.task.id, tensor: name });
         if (usesLeft.has(key)) available.set(key, t);
       }
     };
 
-    await this.#schedule(runTask);
+    await this.#runInOrder(runTask);
     const outputs: Record<string, Tensor> = {};
-    for (const [name, src] of this.plan.outputSources) outputs[name] = take(tensorKey(src))!;
+    for (const [name, src] of this.schedule.outputSources) outputs[name] = take(endpointKey(src))!;
     return { outputs, wallMs: performance.now() - started, taskMs };
   }
 
   /** Starts each task when the tasks it reads from are done; the first failure wins. */
-  async #schedule(runTask: (plan: TaskPlan) => Promise<void>): Promise<void> {
+  async #runInOrder(runTask: (scheduled: ScheduledTask) => Promise<void>): Promise<void> {
     const done = new Set<string>();
     const started = new Set<string>();
     let failure: unknown;
@@ -166,13 +176,14 @@ export class BundleRunner {
       let inFlight = 0;
       const launch = (): void => {
         if (failure === undefined) {
-          for (const plan of this.plan.order) {
-            if (started.has(plan.task.id) || ![...plan.dependsOn].every((d) => done.has(d))) continue;
-            started.add(plan.task.id);
+          for (const scheduled of this.schedule.order) {
+            if (started.has(scheduled.task.id) || ![...scheduled.dependsOn].every((d) => done.has(d)))
+              continue;
+            started.add(scheduled.task.id);
             inFlight++;
-            runTask(plan).then(
+            runTask(scheduled).then(
               () => {
-                done.add(plan.task.id);
+                done.add(scheduled.task.id);
                 inFlight--;
                 launch();
               },

@@ -20,7 +20,7 @@ function tensorText(t: Tensor): string {
 }
 
 /** Throws when a tensor's bytes do not fit its dtype and shape. */
-export function checkTensorBytes(label: string, name: string, t: Tensor): void {
+function checkTensorBytes(label: string, name: string, t: Tensor): void {
   const ok = Array.isArray(t.shape) && t.shape.every((d) => Number.isSafeInteger(d) && d >= 0);
   const expected = ok ? tensorByteLength(t.dtype, t.shape) : -1;
   if (!ok || !(t.data instanceof Uint8Array) || t.data.byteLength !== expected) {

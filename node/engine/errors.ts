@@ -8,7 +8,6 @@ export const EngineErrorCode = defineErrorCodes('ENGINE', {
   INPUT_UNKNOWN: 'ENGINE_INPUT_UNKNOWN',
   LOAD_FAILED: 'ENGINE_LOAD_FAILED',
   LOAD_TIMEOUT: 'ENGINE_LOAD_TIMEOUT',
-  MODEL_HASH_MISMATCH: 'ENGINE_MODEL_HASH_MISMATCH',
   MODEL_MISSING: 'ENGINE_MODEL_MISSING',
   OUTPUT_MISMATCH: 'ENGINE_OUTPUT_MISMATCH',
   RUNNER_CLOSED: 'ENGINE_RUNNER_CLOSED',
@@ -22,3 +21,12 @@ export const EngineErrorCode = defineErrorCodes('ENGINE', {
   WORKER_CRASHED: 'ENGINE_WORKER_CRASHED',
 });
 export type EngineErrorCode = CodeOf<typeof EngineErrorCode>;
+
+/** Outcomes of `splitup run` that are reported (exit 1) rather than thrown: the run itself worked. */
+export const RunErrorCode = defineErrorCodes('RUN', {
+  /** --check: an output of the split run differs from the unsplit model's. */
+  CHECK_DIFFERS: 'RUN_CHECK_DIFFERS',
+  /** --repeat: two runs of the same inputs gave different bits. */
+  NOT_REPEATABLE: 'RUN_NOT_REPEATABLE',
+});
+export type RunErrorCode = CodeOf<typeof RunErrorCode>;

@@ -33,7 +33,7 @@ const ORT_ARRAY: Readonly<Record<Exclude<DType, 'bfloat16'>, TypedArrayCtor>> = 
   bool: Uint8Array,
 };
 
-export function isOrtDType(dtype: DType): dtype is Exclude<DType, 'bfloat16'> {
+function isOrtDType(dtype: DType): dtype is Exclude<DType, 'bfloat16'> {
   return dtype !== 'bfloat16';
 }
 
@@ -59,7 +59,7 @@ export function toOrtTensor(name: string, tensor: Tensor): ort.Tensor {
 
 const DTYPE_OF_ORT: ReadonlyMap<string, DType> = new Map(Object.keys(ORT_ARRAY).map((k) => [k, k as DType]));
 
-export function dtypeOfOrtType(type: string): DType | undefined {
+function dtypeOfOrtType(type: string): DType | undefined {
   return DTYPE_OF_ORT.get(type);
 }
 

@@ -197,7 +197,9 @@ export class SessionHost {
         returnedInputs: reply.returnedInputs,
       });
     } else {
-      const code = reply.code.startsWith('ENGINE_') ? reply.code : EngineErrorCode.RUN_FAILED;
+      // Only our own table's codes cross from the worker thread; anything else is a run failure.
+      const known = (Object.values(EngineErrorCode) as string[]).includes(reply.code);
+      const code = known ? reply.code : EngineErrorCode.RUN_FAILED;
       pending.reject(new SplitUpError(code, `task ${this.#label}: ${reply.message}`));
     }
   }

@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
 import type { Tensor } from '../../storage/tensors/tensor.js';
-import { isSplitUpError } from '../errors.js';
+import { isCodedError } from '../errors.js';
 import { EngineErrorCode } from './errors.js';
 import { fromOrtTensor, toOrtTensor } from './ort-tensor.js';
 import { ownsBuffer, transferableBuffers } from './transfer.js';
@@ -65,7 +65,7 @@ async function run(session: ort.InferenceSession, req: Extract<WorkerRequest, { 
       : [];
     post({ op: 'result', id: req.id, outputs, computeMs, returnedInputs }, [...transfer, ...returnedInputs]);
   } catch (err) {
-    const code = isSplitUpError(err) ? err.code : EngineErrorCode.RUN_FAILED;
+    const code = isCodedError(err) ? err.code : EngineErrorCode.RUN_FAILED;
     post({ op: 'run-error', id: req.id, code, message: err instanceof Error ? err.message : String(err) });
   }
 }

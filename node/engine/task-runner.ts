@@ -1,13 +1,11 @@
 // Runs one task (or a whole model) off the main thread with deterministic settings. The session
 // loads once and stays loaded; state bindings (KV cache) carry step t's output into step t+1
 // inside the worker. A worker peer hosts several of these in one process.
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import type { BundleManifest, StateBinding, TaskManifest } from '../../storage/bundle/manifest.js';
+import type { BundleManifest, StateBinding } from '../../storage/bundle/manifest.js';
 import type { Tensor, TensorSpec } from '../../storage/tensors/tensor.js';
 import { SplitUpError } from '../errors.js';
+import type { VerifiedBundle } from '../model/bundle/open.js';
 import { checkInputs, checkInterface, checkOutputs } from './check-tensors.js';
 import { DEFAULT_INTRA_OP_THREADS, MAX_INTRA_OP_THREADS } from './constants.js';
 import { EngineErrorCode } from './errors.js';
@@ -25,8 +23,6 @@ export interface RunnableSpec {
 export interface TaskRunnerOptions {
   /** Intra-op threads of the session (results are bit-identical for any count). */
   threads?: number;
-  /** sha256 the model file must have; checked before loading when given. */
-  sha256?: string;
 }
 
 export interface TaskRunOptions {
@@ -41,27 +37,12 @@ export interface TaskRunOptions {
   transfer?: boolean;
 }
 
-export async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
-/** Throws ENGINE_MODEL_MISSING / ENGINE_MODEL_HASH_MISMATCH; skips the hash when none is given. */
-async function checkFileHash(label: string, path: string, sha256: string | undefined): Promise<void> {
+/** Throws ENGINE_MODEL_MISSING when the model file is not there. */
+async function checkPresent(label: string, path: string): Promise<void> {
   try {
     await access(path);
   } catch {
     throw new SplitUpError(EngineErrorCode.MODEL_MISSING, `${label}: file ${path} does not exist`, { path });
-  }
-  if (sha256 === undefined) return;
-  const actual = await sha256File(path);
-  if (actual !== sha256) {
-    throw new SplitUpError(
-      EngineErrorCode.MODEL_HASH_MISMATCH,
-      `${label}: ${path} has sha256 ${actual}, the manifest says ${sha256}; the file changed since deploy`,
-      { path, expected: sha256, actual },
-    );
   }
 }
 
@@ -101,17 +82,17 @@ export class TaskRunner {
     this.#host = host;
   }
 
-  /** Opens a task of a bundle: `bundleDir/task.file`, hash-checked against the manifest. */
+  /**
+   * Opens a task of a verified bundle. openBundle checked its files' hashes; they are not read
+   * again here (onnxruntime reads them to load the session).
+   */
   static async openTask(
-    bundleDir: string,
-    task: TaskManifest,
-    runtime: BundleManifest['runtime'],
-    opts: Omit<TaskRunnerOptions, 'sha256'> = {},
+    bundle: VerifiedBundle,
+    taskId: string,
+    opts: TaskRunnerOptions = {},
   ): Promise<TaskRunner> {
-    // External weights are read by onnxruntime from next to the task file: check them first.
-    for (const w of task.weights)
-      await checkFileHash(`task ${task.id}`, resolve(bundleDir, w.file), w.sha256);
-    return TaskRunner.open(task, resolve(bundleDir, task.file), runtime, { ...opts, sha256: task.sha256 });
+    const { task, modelPath } = bundle.verifiedTask(taskId);
+    return TaskRunner.open(task, modelPath, bundle.manifest.runtime, opts);
   }
 
   /** Opens any ONNX file whose interface is `spec` (e.g. the unsplit model for `run --check`). */
@@ -122,7 +103,7 @@ export class TaskRunner {
     opts: TaskRunnerOptions = {},
   ): Promise<TaskRunner> {
     const threads = checkThreads(opts.threads ?? DEFAULT_INTRA_OP_THREADS);
-    await checkFileHash(`task ${spec.id}`, modelPath, opts.sha256);
+    await checkPresent(`task ${spec.id}`, modelPath);
     const host = await TaskRunner.#startHost(spec, modelPath, runtime, threads);
     return new TaskRunner(spec, modelPath, runtime, threads, host);
   }

@@ -1,40 +1,47 @@
 // The unsplit model a bundle came from, run with the bundle's runtime settings: the reference
-// `splitup run --check` compares the split run against.
+// `splitup run --check` and the demo compare the split run against. The manifest names it by
+// sha256 only; where it lives is recorded locally by deploy (source-record.ts) or given by the user.
 import { access } from 'node:fs/promises';
 import type { BundleManifest } from '../../storage/bundle/manifest.js';
 import { SplitUpError } from '../errors.js';
+import { sha256File } from '../model/bundle/hash.js';
+import { readSourceRecord, SOURCE_RECORD_FILE } from '../model/bundle/source-record.js';
 import { EngineErrorCode } from './errors.js';
-import { sha256File, TaskRunner } from './task-runner.js';
+import { TaskRunner } from './task-runner.js';
 
-/** Opens manifest.model.sourcePath after checking it is the file deploy split (same sha256). */
+export interface WholeModelOptions {
+  threads?: number;
+  /** The source model file; default: the one deploy recorded beside the manifest. */
+  sourcePath?: string;
+}
+
+/** Opens the source model after checking it is the file deploy split (same sha256). */
 export async function openWholeModel(
-  manifest: BundleManifest,
-  opts: { threads?: number } = {},
+  bundle: { dir: string; manifest: BundleManifest },
+  opts: WholeModelOptions = {},
 ): Promise<TaskRunner> {
-  const { sourcePath, sourceSha256 } = manifest.model;
-  if (typeof sourcePath !== 'string' || sourcePath === '') {
+  const { manifest } = bundle;
+  const sourcePath = opts.sourcePath ?? readSourceRecord(bundle.dir);
+  if (sourcePath === undefined) {
     throw new SplitUpError(
       EngineErrorCode.SOURCE_MISSING,
-      'the manifest does not record the source model path (model.sourcePath)',
+      `${bundle.dir} has no ${SOURCE_RECORD_FILE} (the bundle was not deployed on this machine); name the source model with --source <model.onnx>`,
+      { bundle: bundle.dir },
     );
   }
   try {
     await access(sourcePath);
   } catch {
-    throw new SplitUpError(
-      EngineErrorCode.SOURCE_MISSING,
-      `source model ${sourcePath} (recorded at deploy) does not exist`,
-      {
-        sourcePath,
-      },
-    );
+    throw new SplitUpError(EngineErrorCode.SOURCE_MISSING, `source model ${sourcePath} does not exist`, {
+      sourcePath,
+    });
   }
   const actual = await sha256File(sourcePath);
-  if (actual !== sourceSha256) {
+  if (actual !== manifest.model.sourceSha256) {
     throw new SplitUpError(
       EngineErrorCode.SOURCE_CHANGED,
-      `source model ${sourcePath} has sha256 ${actual}, but the bundle was deployed from ${sourceSha256}; it changed since deploy`,
-      { sourcePath, expected: sourceSha256, actual },
+      `source model ${sourcePath} has sha256 ${actual}, but the bundle was deployed from ${manifest.model.sourceSha256}; it is another file or it changed since deploy`,
+      { sourcePath, expected: manifest.model.sourceSha256, actual },
     );
   }
   const spec = {
@@ -43,5 +50,10 @@ export async function openWholeModel(
     outputs: manifest.model.outputs,
     state: [],
   };
-  return TaskRunner.open(spec, sourcePath, manifest.runtime, opts);
+  return TaskRunner.open(
+    spec,
+    sourcePath,
+    manifest.runtime,
+    opts.threads === undefined ? {} : { threads: opts.threads },
+  );
 }

@@ -1,7 +1,7 @@
 // One ed25519 key is a participant's libp2p PeerId and its Solana address.
 // The 64-byte form (32-byte seed then 32-byte public key) is both libp2p's raw Ed25519 private key
 // and the Solana CLI keypair file's content, so no conversion is needed between them.
-import { generateKeyPairFromSeed, privateKeyFromRaw } from '@libp2p/crypto/keys';
+import { generateKeyPairFromSeed } from '@libp2p/crypto/keys';
 import type { Ed25519PrivateKey, PeerId } from '@libp2p/interface';
 import { peerIdFromPrivateKey } from '@libp2p/peer-id';
 import { base58btc } from 'multiformats/bases/base58';

@@ -14,7 +14,7 @@ import { runtimeInputs } from './shapes/input-shapes.js';
 import { detectStateBindings, type StateNaming } from './state-bindings.js';
 
 /** Bytes assumed for a tensor whose size stayed unknown (documented in the deploy output). */
-export const UNKNOWN_TENSOR_BYTES = 0;
+const UNKNOWN_TENSOR_BYTES = 0;
 
 export interface BuiltGraph {
   graph: PartitionGraph;

@@ -31,5 +31,7 @@ export type ShapeErrorCode = CodeOf<typeof ShapeErrorCode>;
 export const OutDirErrorCode = defineErrorCodes('OUT_DIR', {
   NOT_EMPTY: 'OUT_DIR_NOT_EMPTY',
   CONTAINS_MODEL: 'OUT_DIR_CONTAINS_MODEL',
+  /** The path is a file or a link, or a folder on the way to it cannot be made. */
+  NOT_A_FOLDER: 'OUT_DIR_NOT_A_FOLDER',
 });
 export type OutDirErrorCode = CodeOf<typeof OutDirErrorCode>;

@@ -43,12 +43,12 @@ export interface PartitionGraph {
 }
 
 /** One task of a partition: a set of node indices (kept in topological order). */
-export interface TaskPlan {
+export interface TaskPartition {
   nodes: number[];
 }
 
-export interface PartitionPlan {
-  tasks: TaskPlan[];
+export interface Partition {
+  tasks: TaskPartition[];
   /** Sum over (tensor, consuming task other than its producer task) of tensor bytes. */
   cutBytes: number;
 }

@@ -8,7 +8,7 @@ export interface StateNaming {
 }
 
 /** Hugging Face optimum's naming. */
-export const OPTIMUM_STATE_NAMING: StateNaming = {
+const OPTIMUM_STATE_NAMING: StateNaming = {
   input: /^past_key_values\.(.+)$/,
   output: (key) => `present.${key}`,
 };

@@ -60,10 +60,12 @@ export interface BundleManifest {
   schema: typeof MANIFEST_SCHEMA;
   model: {
     name: string;
-    /** sha256 (hex) of the source model file as given to deploy. */
+    /**
+     * sha256 (hex) of the source model file as given to deploy. Where that file lives is the
+     * deployer's business: deploy records it in a local file beside the manifest (never published),
+     * which `run --check` reads.
+     */
     sourceSha256: string;
-    /** Absolute path of the source model at deploy time; `run --check` re-runs it whole (hash-checked). */
-    sourcePath: string;
     inputs: TensorSpec[];
     outputs: TensorSpec[];
     /** Shapes the deployer declared to fix symbolic dims (`--shape name=AxB`). */

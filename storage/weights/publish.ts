@@ -1,29 +1,23 @@
-// `deploy --publish`: adds every task file of a bundle (the .onnx and its external weights) to the
-// deployer's weight store and records each file's CID in manifest.json.
-// Reads the manifest structurally (storage/ imports nothing of ours) and keeps every other field.
-import { readFile, rename, writeFile } from 'node:fs/promises';
+// Publishing a bundle (`deploy --publish`, the demo's deployer): every task file (the .onnx and its
+// external weights) goes into the deployer's weight store, each file's CID into manifest.json, and
+// then the manifest itself, whose CID names the bundle: a worker started with it fetches the rest.
+import { readFile } from 'node:fs/promises';
 import { join, normalize } from 'node:path';
+import { MANIFEST_FILE, type WeightFile } from '../bundle/manifest.js';
+import { parseManifest } from '../bundle/parse-manifest.js';
 import { resolveInside } from '../paths/safe-path.js';
+import { AtomicWriter } from './atomic-write.js';
 import { WeightStoreError, WeightStoreErrorCode } from './errors.js';
 import type { AddProgress, WeightStore } from './store.js';
-
-const MANIFEST_FILE = 'manifest.json';
-
-interface PublishableFile {
-  file: string;
-  cid?: string;
-}
-
-interface PublishableManifest {
-  tasks: Array<PublishableFile & { id: string; weights: PublishableFile[] }>;
-}
 
 export interface PublishProgress extends AddProgress {
   file: string;
 }
 
 export interface PublishResult {
-  /** CID of every published file, keyed by its path relative to the bundle. */
+  /** CID of the manifest as published: what workers are started with. */
+  bundleCid: string;
+  /** CID of every published task file, keyed by its path relative to the bundle. */
   cids: Record<string, string>;
   manifestPath: string;
 }
@@ -36,26 +30,6 @@ function checkRelative(dir: string, file: string): string {
   return normalize(file);
 }
 
-function parseManifest(text: string, path: string): PublishableManifest {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    throw new WeightStoreError(WeightStoreErrorCode.BAD_BUNDLE, `${path} is not JSON`, { cause: err });
-  }
-  const tasks = (value as { tasks?: unknown }).tasks;
-  const ok =
-    Array.isArray(tasks) &&
-    tasks.every(
-      (t) =>
-        typeof t?.file === 'string' &&
-        Array.isArray(t.weights) &&
-        t.weights.every((w: { file?: unknown }) => typeof w?.file === 'string'),
-    );
-  if (!ok) throw new WeightStoreError(WeightStoreErrorCode.BAD_BUNDLE, `${path} has no valid tasks list`);
-  return value as PublishableManifest;
-}
-
 export async function publishBundle(
   store: WeightStore,
   bundleDir: string,
@@ -64,11 +38,12 @@ export async function publishBundle(
   const manifestPath = join(bundleDir, MANIFEST_FILE);
   const manifest = parseManifest(await readFile(manifestPath, 'utf8'), manifestPath);
   const cids: Record<string, string> = {};
-  const publish = async (entry: PublishableFile) => {
+  const signal = options.signal ? { signal: options.signal } : {};
+  const publish = async (entry: Pick<WeightFile, 'file' | 'cid'>) => {
     const file = checkRelative(bundleDir, entry.file);
     cids[file] ??= (
       await store.addFile(join(bundleDir, file), {
-        ...(options.signal ? { signal: options.signal } : {}),
+        ...signal,
         onProgress: (p) => options.onProgress?.({ ...p, file }),
       })
     ).toString();
@@ -78,8 +53,9 @@ export async function publishBundle(
     await publish(task);
     for (const weight of task.weights) await publish(weight);
   }
-  const partial = `${manifestPath}.partial`;
-  await writeFile(partial, `${JSON.stringify(manifest, null, 2)}\n`);
-  await rename(partial, manifestPath);
-  return { cids, manifestPath };
+  // The manifest goes last, now holding every file's CID: its bytes are the bundle.
+  const bytes = new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`);
+  await new AtomicWriter().write(manifestPath, bytes, options.signal);
+  const bundleCid = (await store.addBytes(bytes, signal)).toString();
+  return { bundleCid, cids, manifestPath };
 }

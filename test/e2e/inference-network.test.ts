@@ -184,7 +184,7 @@ test('a client process runs the split model across three worker processes, bit-i
   const outputName = manifest.model.outputs[0]!.name;
   const received = await readNpyFile(report.outputs[outputName]!.file);
 
-  const whole = await openWholeModel(manifest, { threads: 1 });
+  const whole = await openWholeModel({ dir: bundleDir, manifest }, { threads: 1 });
   try {
     const expected = (await whole.run({ x: ocrInput(rec) }))[outputName]!;
     assert.deepEqual(received.shape, expected.shape);

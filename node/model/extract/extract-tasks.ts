@@ -1,4 +1,4 @@
-// Turns a partition plan into task models: per task the nodes (cloned from the optimized model),
+// Turns a partition into task models: per task the nodes (cloned from the optimized model),
 // the initializers they read (shared ones copied into every task that reads them, so a worker
 // fetches only its own weights file), inputs and outputs typed with the model's symbolic dims.
 import { createHash } from 'node:crypto';
@@ -29,7 +29,7 @@ import { isExternal, readExternalBytes } from '../onnx/external-data.js';
 import { forEachGraph, subgraphsOf } from '../onnx/graph-walk.js';
 import { EXTERNAL_INITIALIZER_MIN_BYTES } from '../onnx/optimize.js';
 import { PartitionErrorCode } from '../partition/errors.js';
-import type { PartitionGraph, PartitionPlan } from '../partition-graph.js';
+import type { Partition, PartitionGraph } from '../partition-graph.js';
 import type { InferredShapes } from '../shapes/infer.js';
 import { specToValueInfo, UNNAMED_DIM } from './value-info.js';
 import { WeightsWriter } from './weights-writer.js';
@@ -124,16 +124,16 @@ function relocateSubgraphData(node: NodeProto, source: ExtractionSource, writer:
 /** Writes `<id>.onnx` and `<id>.weights` per task into `outDir`; returns their descriptions and the DAG edges. */
 export function extractTasks(
   source: ExtractionSource,
-  plan: PartitionPlan,
+  partition: Partition,
   outDir: string,
   onTask?: (done: number, total: number) => void,
 ): ExtractionResult {
   const { model, graph } = source;
   const g = model.graph;
   if (!g) throw new SplitUpError(ModelErrorCode.CORRUPT, 'model has no graph');
-  const count = plan.tasks.length;
+  const count = partition.tasks.length;
   const taskOfNode = new Int32Array(graph.nodes.length).fill(-1);
-  plan.tasks.forEach((t, ti) => {
+  partition.tasks.forEach((t, ti) => {
     for (const n of t.nodes) {
       if (taskOfNode[n] !== -1)
         throw new SplitUpError(PartitionErrorCode.BAD_PLAN, `node ${n} is in two tasks`, { node: n });
@@ -151,9 +151,9 @@ export function extractTasks(
   const stateOut = new Map(graph.state.map((s) => [s.input, s.output]));
   const tasks: ExtractedTask[] = [];
   const connections: Connection[] = [];
-  const ids = plan.tasks.map((_, i) => taskId(i, count));
+  const ids = partition.tasks.map((_, i) => taskId(i, count));
 
-  plan.tasks.forEach((plannedTask, ti) => {
+  partition.tasks.forEach((plannedTask, ti) => {
     const id = ids[ti] as string;
     const nodes = [...plannedTask.nodes].sort((a, b) => a - b);
     const produced = new Set<string>();

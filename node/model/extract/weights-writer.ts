@@ -5,7 +5,7 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Offsets aligned for mmap-friendly, vector-aligned reads. */
-export const WEIGHT_ALIGNMENT = 64;
+const WEIGHT_ALIGNMENT = 64;
 
 export class WeightsWriter {
   readonly file: string;

@@ -75,10 +75,13 @@ function* allTensors(graph: GraphProto): Iterable<TensorProto> {
   }
 }
 
-/** Checks every external tensor of the model (subgraphs included): safe location, file present and long enough. */
-export function checkExternalData(model: ModelProto, dir: string): void {
-  if (!model.graph) return;
+/**
+ * Checks every external tensor of the model (subgraphs included): safe location, file present and
+ * long enough. Returns the files read (absolute paths), so a bundle can check it lists them all.
+ */
+export function checkExternalData(model: ModelProto, dir: string): Set<string> {
   const sizes = new Map<string, number>();
+  if (!model.graph) return new Set();
   forEachGraph(model.graph, (graph) => {
     for (const t of allTensors(graph)) {
       if (!isExternal(t)) continue;
@@ -107,6 +110,7 @@ export function checkExternalData(model: ModelProto, dir: string): void {
       }
     }
   });
+  return new Set(sizes.keys());
 }
 
 /** Reads an external tensor's bytes (one tensor at a time, never the whole weights file). */

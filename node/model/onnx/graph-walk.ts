@@ -18,7 +18,7 @@ export function forEachGraph(graph: GraphProto, visit: (g: GraphProto) => void):
 }
 
 /** Names a subgraph reads that it does not define itself (inputs, initializers, node outputs). */
-export function outerScopeReads(graph: GraphProto): Set<string> {
+function outerScopeReads(graph: GraphProto): Set<string> {
   const defined = new Set<string>([
     ...graph.input.map((i) => i.name),
     ...graph.initializer.map((t) => t.name),

@@ -25,7 +25,7 @@ export interface LoadedModel {
 /** Protobuf decoder messages that mean "the bytes stopped early". */
 const TRUNCATION_MESSAGES = /premature EOF|unexpected end|truncated/i;
 
-export function parseModelBytes(bytes: Uint8Array, label: string): ModelProto {
+function parseModelBytes(bytes: Uint8Array, label: string): ModelProto {
   let model: ModelProto;
   try {
     model = fromBinary(ModelProtoSchema, bytes);
@@ -56,27 +56,39 @@ export function parseModelBytes(bytes: Uint8Array, label: string): ModelProto {
   return model;
 }
 
-/** Loads, decodes and checks a model: graph well-formed, external data inside its folder and complete. */
+export interface CheckedModel {
+  model: ModelProto;
+  /** Folder external-data locations are relative to. */
+  dir: string;
+  /** External-data files the model reads (absolute paths). */
+  externalFiles: Set<string>;
+}
+
+/**
+ * Decodes and checks the bytes of the model file at `path` (absolute): graph well-formed, external
+ * data inside its folder and complete.
+ */
+export function checkModelBytes(bytes: Uint8Array, path: string): CheckedModel {
+  const model = parseModelBytes(bytes, path);
+  const graph = model.graph;
+  if (graph) assertGraphWellFormed(graph, path);
+  const dir = dirname(path);
+  return { model, dir, externalFiles: checkExternalData(model, dir) };
+}
+
+/** Loads, decodes and checks a model file (see checkModelBytes). */
 export function loadOnnxModel(path: string): LoadedModel {
   const abs = resolve(path);
+  const notFound = (why: string) =>
+    new SplitUpError(ModelErrorCode.NOT_FOUND, `cannot read model file ${abs}: ${why}`, { file: abs });
   let bytes: Buffer;
   try {
-    if (!statSync(abs).isFile()) throw new Error('not a regular file');
+    if (!statSync(abs).isFile()) throw notFound('not a regular file');
     bytes = readFileSync(abs);
   } catch (err) {
-    throw new SplitUpError(
-      ModelErrorCode.NOT_FOUND,
-      `cannot read model file ${abs}: ${(err as Error).message}`,
-      {
-        file: abs,
-      },
-    );
+    throw err instanceof SplitUpError ? err : notFound((err as Error).message);
   }
-  const model = parseModelBytes(bytes, abs);
-  const graph = model.graph;
-  if (graph) assertGraphWellFormed(graph, abs);
-  const dir = dirname(abs);
-  checkExternalData(model, dir);
+  const { model, dir } = checkModelBytes(bytes, abs);
   return {
     model,
     path: abs,

@@ -12,8 +12,8 @@ import { ModelErrorCode } from '../errors.js';
  * fusions), so the optimized tasks stay portable; 'extended'/'all' add CPU-specific fusions. */
 export const DEPLOY_OPTIMIZATION_LEVEL = 'basic' as const;
 
-export const OPTIMIZED_MODEL_FILE = 'optimized.onnx';
-export const OPTIMIZED_WEIGHTS_FILE = 'optimized.weights';
+const OPTIMIZED_MODEL_FILE = 'optimized.onnx';
+const OPTIMIZED_WEIGHTS_FILE = 'optimized.weights';
 /** Initializers at least this large go to the external weights file (keeps the protobuf under 2 GB). */
 export const EXTERNAL_INITIALIZER_MIN_BYTES = 1024;
 

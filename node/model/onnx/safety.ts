@@ -6,15 +6,15 @@ import { SplitUpError } from '../../errors.js';
 import { ModelErrorCode } from '../errors.js';
 import { forEachGraph } from './graph-walk.js';
 
-export const STANDARD_DOMAINS: ReadonlySet<string> = new Set(['', 'ai.onnx', 'ai.onnx.ml']);
-export const ORT_FUSION_DOMAIN = 'com.microsoft';
+const STANDARD_DOMAINS: ReadonlySet<string> = new Set(['', 'ai.onnx', 'ai.onnx.ml']);
+const ORT_FUSION_DOMAIN = 'com.microsoft';
 
 /**
  * Ops onnxruntime's optimizer produces in com.microsoft (graph transformers in
  * onnxruntime/core/optimizer: conv/matmul/gelu/layernorm/attention fusions and friends).
  * A com.microsoft op outside this list was written by hand or by another tool: refused.
  */
-export const ORT_FUSION_OPS: ReadonlySet<string> = new Set([
+const ORT_FUSION_OPS: ReadonlySet<string> = new Set([
   'FusedConv',
   'FusedGemm',
   'FusedMatMul',

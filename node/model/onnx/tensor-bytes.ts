@@ -3,7 +3,7 @@ import type { TensorProto } from 'onnx-buf';
 import { elemTypeBytes } from './dtype.js';
 import { externalRef, isExternal } from './external-data.js';
 
-export function elementCountOf(t: TensorProto): number {
+function elementCountOf(t: TensorProto): number {
   let n = 1;
   for (const d of t.dims) n *= Number(d);
   return n;

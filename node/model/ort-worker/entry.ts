@@ -2,7 +2,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { fromBinary } from '@bufbuild/protobuf';
 import { ModelProtoSchema } from 'onnx-buf';
-import { isSplitUpError } from '../../errors.js';
+import { isCodedError } from '../../errors.js';
 import { optimizeModel } from '../onnx/optimize.js';
 import { inferShapes } from '../shapes/infer.js';
 import type { OrtJob, OrtJobResult } from './protocol.js';
@@ -16,9 +16,9 @@ async function run(job: OrtJob): Promise<OrtJobResult> {
   } catch (err) {
     return {
       ok: false,
-      code: isSplitUpError(err) ? err.code : undefined,
+      code: isCodedError(err) ? err.code : undefined,
       message: err instanceof Error ? err.message : String(err),
-      details: isSplitUpError(err) ? err.details : undefined,
+      details: isCodedError(err) ? err.details : undefined,
     };
   }
 }

@@ -1,7 +1,7 @@
 // Runs a blocking onnxruntime job in a worker thread so the main thread stays free to report
 // progress ("still optimizing, 40 s") while a multi-GB model loads.
 import { Worker } from 'node:worker_threads';
-import { SplitUpError } from '../../errors.js';
+import { isCodedError, SplitUpError } from '../../errors.js';
 import { ModelErrorCode } from '../errors.js';
 import type { OrtJob, OrtJobResult } from './protocol.js';
 
@@ -25,17 +25,19 @@ export async function runOrtJob<K extends OrtJob['kind']>(
     const result = await new Promise<OrtJobResult>((resolve, reject) => {
       worker.once('message', resolve);
       worker.once('error', reject);
-      worker.once('exit', (code) => reject(new Error(`onnxruntime worker exited with code ${code}`)));
+      worker.once('exit', (code) =>
+        reject(new SplitUpError(ModelErrorCode.INVALID, `the onnxruntime worker exited with code ${code}`)),
+      );
     });
     if (!result.ok) {
       throw new SplitUpError(result.code ?? ModelErrorCode.INVALID, result.message, result.details);
     }
     return result as Extract<OrtJobResult, { ok: true; kind: K }>;
   } catch (err) {
-    if (err instanceof SplitUpError) throw err;
+    if (isCodedError(err)) throw err;
     throw new SplitUpError(
       ModelErrorCode.INVALID,
-      `onnxruntime failed on the model: ${(err as Error).message}`,
+      `onnxruntime failed on the model: ${err instanceof Error ? err.message : String(err)}`,
       {},
       { cause: err },
     );

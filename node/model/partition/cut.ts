@@ -1,5 +1,5 @@
 // The cut measure: bytes that cross task boundaries (see index.ts for the definition).
-import type { PartitionGraph, TaskPlan } from '../partition-graph.js';
+import type { PartitionGraph, TaskPartition } from '../partition-graph.js';
 import { indexGraph, TENSOR_WEIGHT } from './graph-index.js';
 
 /** Distinct non-weight tensors the task reads but does not make, summed in bytes. */
@@ -18,6 +18,6 @@ export function taskInputBytes(graph: PartitionGraph, nodes: readonly number[]):
   return bytes;
 }
 
-export function planCutBytes(graph: PartitionGraph, tasks: readonly TaskPlan[]): number {
+export function partitionCutBytes(graph: PartitionGraph, tasks: readonly TaskPartition[]): number {
   return tasks.reduce((sum, t) => sum + taskInputBytes(graph, t.nodes), 0);
 }

@@ -3,7 +3,7 @@ import { type CodeOf, defineErrorCodes } from '../../../storage/errors/index.js'
 
 export const PartitionErrorCode = defineErrorCodes('PARTITION', {
   BAD_GRAPH: 'PARTITION_BAD_GRAPH',
-  /** A partition plan that breaks a rule (a node in two tasks or in none, a cycle between tasks). */
+  /** A partition that breaks a rule (a node in two tasks or in none, a cycle between tasks). */
   BAD_PLAN: 'PARTITION_BAD_PLAN',
   BAD_TARGET: 'PARTITION_BAD_TARGET',
   INFEASIBLE: 'PARTITION_INFEASIBLE',

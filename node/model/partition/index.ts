@@ -17,8 +17,8 @@
 //     each state binding (readers of the state input, producer of the state output) share a task.
 //   estimateTaskMemory(graph, nodeIndices, margin?): TaskMemory
 //     → { weightBytes, activationPeakBytes, stateBytes, marginBytes, totalBytes }; rules in memory.ts.
-//   planCutBytes / taskInputBytes (cut.ts): the cut measure, also usable on hand-made plans.
-//   checkPlan(graph, plan, targetBytes, margin?) (check-plan.ts): validates any plan.
+//   partitionCutBytes / taskInputBytes (cut.ts): the cut measure, also usable on hand-made partitions.
+//   checkPartition(graph, tasks, targetBytes, margin?) (check-partition.ts): validates any partition.
 //
 // cutBytes = Σ over tasks T, Σ over distinct non-weight tensors t that T reads but does not make,
 // of bytes(t). Model inputs (state inputs included) count once for every task that reads them;
@@ -29,14 +29,14 @@
 // targetBytes, memory), STATE_GROUP_TOO_LARGE (bindings, bytes, targetBytes),
 // PARTITION_INFEASIBLE (segments found no split keeping state groups whole), PARTITION_BAD_TARGET,
 // PARTITION_BAD_GRAPH (unknown tensor, nodes out of topological order, bad state binding...),
-// PARTITION_TOO_WIDE (method 'exact' only), PARTITION_BAD_PLAN (checkPlan).
+// PARTITION_TOO_WIDE (method 'exact' only), PARTITION_BAD_PLAN (checkPartition).
 //
 // Graph contract notes: node reads and writes are taken from PGNode.inputs / outputs (the
 // tensors' producer / consumers fields are not trusted); '' entries (omitted optional inputs)
 // are skipped; every name must be in graph.tensors.
 
-export { checkPlan } from './check-plan.js';
-export { planCutBytes, taskInputBytes } from './cut.js';
+export { checkPartition } from './check-partition.js';
+export { partitionCutBytes, taskInputBytes } from './cut.js';
 export { DEFAULT_MAX_EXACT_IDEALS, DEFAULT_MAX_EXACT_NODES, MAX_EXACT_EVALUATIONS } from './ideal-dp.js';
 export { LOCAL_SEARCH_MAX_NODES, LOCAL_SEARCH_MAX_WORK } from './local-search.js';
 export {

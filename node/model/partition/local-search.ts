@@ -1,8 +1,8 @@
-// Polishes a plan from the segment method by moving single nodes between tasks. A plan is kept as
-// a chain of tasks (every edge goes from a task to itself or a later one); node v may move to
+// Polishes a partition from the segment method by moving single nodes between tasks. A partition
+// is kept as a chain of tasks (every edge goes from a task to itself or a later one); node v may move to
 // task j when all its predecessors sit in tasks ≤ j and all its successors in tasks ≥ j, which
 // keeps the chain, hence the task graph acyclic. A move is taken when the target task still fits
-// and the plan gets lexicographically better: a task emptied (one task fewer) or fewer cut
+// and the partition gets lexicographically better: a task emptied (one task fewer) or fewer cut
 // bytes. Nodes tied by state bindings stay where they are. Runs a few passes over all nodes.
 import type { IndexedGraph } from './graph-index.js';
 import { estimateIndexed, type RuntimeMargin } from './memory.js';
@@ -10,22 +10,22 @@ import { estimateIndexed, type RuntimeMargin } from './memory.js';
 /** Graphs with more nodes skip the polish (each move re-estimates two tasks from scratch). */
 export const LOCAL_SEARCH_MAX_NODES = 3000;
 /** Passes over all nodes; each pass is O(n × task size). */
-export const LOCAL_SEARCH_PASSES = 4;
+const LOCAL_SEARCH_PASSES = 4;
 /**
  * Work cap in node visits of the from-scratch estimates (deterministic, unlike a time limit):
- * well under a second of polishing unloaded; the plan found so far is kept when it runs out.
+ * well under a second of polishing unloaded; the partition found so far is kept when it runs out.
  */
 export const LOCAL_SEARCH_MAX_WORK = 1_000_000;
 /** When a node could go to more tasks than this, only the nearest candidates are tried. */
 const MAX_TARGETS_PER_NODE = 8;
 
-export function polishPlan(
+export function polishPartition(
   ix: IndexedGraph,
-  plan: readonly number[][],
+  tasksIn: readonly number[][],
   budget: number,
   margin: Readonly<RuntimeMargin>,
 ): number[][] {
-  const tasks = plan.map((t) => new Set(t));
+  const tasks = tasksIn.map((t) => new Set(t));
   const owner = new Int32Array(ix.nodeCount);
   tasks.forEach((t, j) => {
     for (const v of t) owner[v] = j;

@@ -46,11 +46,11 @@ export interface TaskMemory {
   totalBytes: number;
 }
 
-export function marginFor(baseBytes: number, margin: Readonly<RuntimeMargin>): number {
+function marginFor(baseBytes: number, margin: Readonly<RuntimeMargin>): number {
   return margin.fixedBytes + Math.ceil(margin.fraction * baseBytes);
 }
 
-export function memoryBreakdown(
+function memoryBreakdown(
   weightBytes: number,
   activationPeakBytes: number,
   stateBytes: number,

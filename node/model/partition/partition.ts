@@ -3,11 +3,11 @@
 // segmentation over three topological orders (the graph's own, branch-first, sink-first),
 // polished by single-node moves on graphs up to LOCAL_SEARCH_MAX_NODES nodes.
 import { SplitUpError } from '../../errors.js';
-import type { PartitionGraph, PartitionPlan } from '../partition-graph.js';
+import type { Partition, PartitionGraph } from '../partition-graph.js';
 import { PartitionErrorCode } from './errors.js';
 import { type IndexedGraph, indexGraph } from './graph-index.js';
 import { DEFAULT_MAX_EXACT_IDEALS, exactPartition } from './ideal-dp.js';
-import { LOCAL_SEARCH_MAX_NODES, polishPlan } from './local-search.js';
+import { LOCAL_SEARCH_MAX_NODES, polishPartition } from './local-search.js';
 import { estimateIndexed, RUNTIME_MARGIN, type RuntimeMargin, type TaskMemory } from './memory.js';
 import { branchFirstOrder, identityOrder, sameOrder, sinkFirstOrder } from './orders.js';
 import { type Segmentation, segmentOrder } from './segment-dp.js';
@@ -28,10 +28,10 @@ export interface PartitionOptions {
   maxExactIdeals?: number;
 }
 
-export interface PartitionResult extends PartitionPlan {
+export interface PartitionResult extends Partition {
   /** Memory estimate of each task, same order as `tasks`. */
   memory: TaskMemory[];
-  /** Which method produced the plan. */
+  /** Which method produced the partition. */
   method: 'exact' | 'segments';
 }
 
@@ -63,19 +63,46 @@ function checkSingleNodes(ix: IndexedGraph, targetBytes: number, margin: Readonl
     if (fits) continue;
     const { inputBytes: _, ...mem } = estimateIndexed(ix, [v], margin);
     const node = ix.graph.nodes[v]!;
+    const minTargetBytes = smallestSingleNodeTarget(ix, margin);
+    const own = mem.totalBytes - mem.marginBytes;
     throw new SplitUpError(
       PartitionErrorCode.NODE_TOO_LARGE,
-      `node '${node.name}' (${node.opType}) needs ${mem.totalBytes} bytes on its own, more than the target of ${targetBytes} bytes`,
+      `node '${node.name}' (${node.opType}) needs ${mib(own)} of its own (weights ${mib(mem.weightBytes)}, ` +
+        `activations ${mib(mem.activationPeakBytes)}, state ${mib(mem.stateBytes)}) plus the runtime margin of ` +
+        `${mib(mem.marginBytes)} (${mib(margin.fixedBytes)} fixed + ${margin.fraction * 100} %), ` +
+        `${mib(mem.totalBytes)} in all, over the target of ${mib(targetBytes)}; the smallest target every node ` +
+        `fits in is ${mib(minTargetBytes, 'up')} (deploy --runtime-margin sets the fixed part of the margin)`,
       {
         node: node.name,
         nodeIndex: v,
         opType: node.opType,
         bytes: mem.totalBytes,
+        ownBytes: own,
+        marginBytes: mem.marginBytes,
+        minTargetBytes,
         targetBytes,
         memory: { ...mem },
       },
     );
   }
+}
+
+/** The largest single-node estimate: no target below it can be met. */
+function smallestSingleNodeTarget(ix: IndexedGraph, margin: Readonly<RuntimeMargin>): number {
+  let most = 0;
+  for (let v = 0; v < ix.nodeCount; v++) most = Math.max(most, estimateIndexed(ix, [v], margin).totalBytes);
+  return most;
+}
+
+const MIB = 2 ** 20;
+/** Below this a size reads better in bytes than as 0.00 MiB. */
+const SMALL_SIZE_BYTES = MIB / 100;
+
+/** Bytes as MiB with two decimals ('up' rounds up, for a bound that must hold once rounded); tiny sizes in bytes. */
+function mib(bytes: number, round: 'near' | 'up' = 'near'): string {
+  if (bytes < SMALL_SIZE_BYTES) return `${bytes} bytes`;
+  const hundredths = round === 'up' ? Math.ceil((bytes / MIB) * 100) : Math.round((bytes / MIB) * 100);
+  return `${(hundredths / 100).toFixed(2)} MiB`;
 }
 
 function infeasible(ix: IndexedGraph, targetBytes: number, margin: Readonly<RuntimeMargin>): SplitUpError {
@@ -114,7 +141,7 @@ function better(
 
 /**
  * Best segmentation over the candidate orders. The memory estimate runs a task's nodes in
- * ascending index, which is what the sweep assumes only for the identity order; a plan from
+ * ascending index, which is what the sweep assumes only for the identity order; a partition from
  * another order is re-checked with the exact estimate and dropped if a task does not fit.
  */
 function segmentsPartition(
@@ -139,7 +166,7 @@ function segmentsPartition(
   }
   if (!best) return null;
   return ix.nodeCount <= LOCAL_SEARCH_MAX_NODES
-    ? polishPlan(ix, best.tasks, targetBytes, margin)
+    ? polishPartition(ix, best.tasks, targetBytes, margin)
     : best.tasks;
 }
 

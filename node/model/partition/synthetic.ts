@@ -68,7 +68,7 @@ export interface TransformerOptions {
   tiedEmbedding: boolean;
 }
 
-export const DEFAULT_TRANSFORMER: TransformerOptions = {
+const DEFAULT_TRANSFORMER: TransformerOptions = {
   layers: 24,
   hidden: 1024,
   seq: 128,

@@ -39,5 +39,5 @@ export async function clientBundle(
         { cause },
       ),
   });
-  return { manifest: prepared.manifest, bundleId: prepared.bundleId };
+  return { manifest: prepared.manifest, bundleId: prepared.id };
 }

@@ -1,52 +1,29 @@
 // Before a worker reports ready: get the bundle's manifest (from a local folder, or by CID over
-// the network), fetch each of its tasks' files by CID from providers found over the DHT (unless
-// the folder already holds them with the right hash), verify and pin them.
+// the network), check it, and open the bundle for the worker's tasks: files already on disk are
+// hashed once, missing ones are fetched by CID from providers found over the DHT (verified as they
+// are written) into a folder under the data dir. A user's own folder is read, never written.
 import { existsSync, statSync } from 'node:fs';
 import { copyFile, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { type Blocks, fetchTaskFiles, type TaskFileProgress } from '../../../protocols/blocks/index.js';
-import { type BundleManifest, MANIFEST_FILE, type TaskManifest } from '../../../storage/bundle/manifest.js';
+import { MANIFEST_FILE } from '../../../storage/bundle/manifest.js';
 import { parseCid, type WeightStore } from '../../../storage/weights/index.js';
 import { SplitUpError } from '../../errors.js';
-import { bundleIdOf } from '../../model/bundle/bundle-id.js';
-import { sha256File } from '../../model/bundle/hash.js';
-import { readManifest } from '../../model/bundle/read.js';
+import { type BundleFileRef, openBundle, type VerifiedBundle } from '../../model/bundle/open.js';
 import { WorkerErrorCode } from './errors.js';
+import { assertTasksKnown } from './open-runners.js';
 
-/** Folder under the data dir where fetched bundles are assembled, one per bundle id. */
-export const BUNDLES_DIR = 'bundles';
-
-export interface PreparedBundle {
-  dir: string;
-  manifest: BundleManifest;
-  bundleId: string;
-}
+/** Folder under the data dir where fetched bundles are assembled, one per bundle. */
+const BUNDLES_DIR = 'bundles';
 
 export interface PrepareDeps {
   store: Pick<WeightStore, 'isPinned' | 'exportFile'>;
   blocks: Pick<Blocks, 'fetch'>;
 }
 
-function filesOf(task: TaskManifest): { file: string; sha256: string; cid?: string }[] {
-  return [{ file: task.file, sha256: task.sha256, ...(task.cid ? { cid: task.cid } : {}) }, ...task.weights];
-}
-
-function hasFile(dir: string, file: string, sha256: string): boolean {
-  const path = join(dir, file);
-  return existsSync(path) && sha256File(path) === sha256;
-}
-
-function chosenTasks(manifest: BundleManifest, taskIds: readonly string[]): TaskManifest[] {
-  return taskIds.map((id) => {
-    const task = manifest.tasks.find((t) => t.id === id);
-    if (task === undefined)
-      throw new SplitUpError(
-        WorkerErrorCode.UNKNOWN_TASK,
-        `the bundle has no task '${id}' (it has ${manifest.tasks.map((t) => t.id).join(', ')})`,
-        { task: id },
-      );
-    return task;
-  });
+export interface PrepareOptions {
+  onProgress?: (p: TaskFileProgress) => void;
+  signal?: AbortSignal;
 }
 
 async function manifestByCid(
@@ -72,36 +49,35 @@ async function manifestByCid(
 }
 
 /**
- * Resolves `bundle` (folder or manifest CID) and makes sure the files of `taskIds` are present and
- * verified in the returned folder, fetching over the network what is missing.
+ * Resolves `bundle` (folder or manifest CID) and returns it opened for `taskIds`: manifest checked
+ * (a tampered one is refused), each task file verified, fetched over the network when missing.
  */
 export async function prepareBundle(
   bundle: string,
   taskIds: readonly string[],
   dataDir: string,
   deps: PrepareDeps,
-  options: { onProgress?: (p: TaskFileProgress) => void; signal?: AbortSignal } = {},
-): Promise<PreparedBundle> {
+  options: PrepareOptions = {},
+): Promise<VerifiedBundle> {
   const local = resolve(bundle);
   const isFolder = existsSync(join(local, MANIFEST_FILE)) && statSync(local).isDirectory();
-  let dir = isFolder ? local : await manifestByCid(bundle, dataDir, deps, options.signal);
-  const manifest = readManifest(dir);
-  const tasks = chosenTasks(manifest, taskIds);
-  const missing = tasks.flatMap(filesOf).filter((f) => !hasFile(dir, f.file, f.sha256));
-  if (missing.length > 0) {
-    const bundleId = bundleIdOf(dir);
-    const target = join(dataDir, BUNDLES_DIR, bundleId);
-    if (target !== dir) {
-      await mkdir(target, { recursive: true });
-      await copyFile(join(dir, MANIFEST_FILE), join(target, MANIFEST_FILE));
-      dir = target;
-    }
-    await fetchTaskFiles(
-      missing.filter((f) => !hasFile(dir, f.file, f.sha256)),
-      deps,
-      dir,
-      options,
-    );
-  }
-  return { dir, manifest, bundleId: bundleIdOf(dir) };
+  const source = isFolder ? local : await manifestByCid(bundle, dataDir, deps, options.signal);
+  const manifestOnly = await openBundle(source, { tasks: [] });
+  assertTasksKnown(manifestOnly.manifest, taskIds);
+  const fetchInto = (dir: string) => async (files: readonly BundleFileRef[]) => {
+    await fetchTaskFiles(files, deps, dir, options);
+  };
+  if (!isFolder) return openBundle(source, { tasks: taskIds, fetchMissing: fetchInto(source) });
+
+  // The user's folder: used as it is when it holds every file (a changed file is refused there);
+  // otherwise the bundle is assembled under the data dir from the network.
+  const files = taskIds.flatMap((id) => {
+    const task = manifestOnly.task(id);
+    return [task.file, ...task.weights.map((w) => w.file)];
+  });
+  if (files.every((f) => existsSync(join(local, f)))) return openBundle(local, { tasks: taskIds });
+  const target = join(dataDir, BUNDLES_DIR, manifestOnly.id);
+  await mkdir(target, { recursive: true });
+  await copyFile(join(local, MANIFEST_FILE), join(target, MANIFEST_FILE));
+  return openBundle(target, { tasks: taskIds, fetchMissing: fetchInto(target) });
 }

@@ -53,10 +53,10 @@ export async function startWorkerTasks(opts: WorkerStartOptions): Promise<{ bund
         ),
     },
   );
-  opts.log('worker.loading', { bundleId: prepared.bundleId, tasks: opts.tasks, dir: prepared.dir });
-  const runners = await openTaskRunners(prepared.dir, prepared.manifest, opts.tasks, {
+  opts.log('worker.loading', { bundleId: prepared.id, tasks: opts.tasks, dir: prepared.dir });
+  const runners = await openTaskRunners(prepared, opts.tasks, {
     ...(opts.threads === undefined ? {} : { threads: opts.threads }),
   });
-  opts.executor.load({ manifest: prepared.manifest, bundleId: prepared.bundleId, runners });
-  return { bundleId: prepared.bundleId };
+  opts.executor.load({ manifest: prepared.manifest, bundleId: prepared.id, runners });
+  return { bundleId: prepared.id };
 }

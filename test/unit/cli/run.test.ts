@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -9,7 +9,8 @@ import type { CliIo } from '../../../node/cli/command.js';
 import { parseRunArgs } from '../../../node/cli/commands/run.js';
 import { main } from '../../../node/cli/main.js';
 import { outputFileNames } from '../../../node/cli/tensor-files.js';
-import { isSplitUpError } from '../../../node/errors.js';
+import { isCodedError } from '../../../node/errors.js';
+import { SOURCE_RECORD_FILE } from '../../../node/model/bundle/source-record.js';
 import { readNpyFile, writeNpyFile } from '../../../node/tensor/npy-file.js';
 import { MANIFEST_FILE } from '../../../storage/bundle/manifest.js';
 import {
@@ -79,7 +80,7 @@ test('run on two parallel branches prints a text report', async () => {
 });
 
 test('run --check reports differences and exits 1 when the split is not bit-identical', async () => {
-  const { dir, manifest } = await linearBundle();
+  const { dir, manifest, sourcePath } = await linearBundle();
   // Replace the recorded source with a model that differs in one weight (re-recording its hash).
   const W = floatInit('W', [4, 3], [1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 1, 1.5]);
   const other = modelBytes({
@@ -92,7 +93,7 @@ test('run --check reports differences and exits 1 when the split is not bit-iden
     outputs: [f32('out', ['batch', 3])],
     initializers: [W, floatInit('one', [1], [1]), floatInit('two', [1], [2])],
   });
-  await writeFile(manifest.model.sourcePath, other);
+  await writeFile(sourcePath, other);
   manifest.model.sourceSha256 = createHash('sha256').update(other).digest('hex');
   await writeFile(join(dir, MANIFEST_FILE), JSON.stringify(manifest));
   const x = await inputFile([1, 2, 3, 4], [1, 4]);
@@ -107,12 +108,50 @@ test('run --check reports differences and exits 1 when the split is not bit-iden
 });
 
 test('run --check refuses a source model that changed since deploy', async () => {
-  const { dir, manifest } = await linearBundle();
-  await writeFile(manifest.model.sourcePath, 'changed');
+  const { dir, sourcePath } = await linearBundle();
+  await writeFile(sourcePath, 'changed');
   const x = await inputFile([1, 2, 3, 4], [1, 4]);
   const io = capture();
   assert.equal(await main(['run', dir, '--input', `x=${x}`, '--out', join(dir, 'o'), '--check'], io), 1);
   assert.match(io.errText(), /ENGINE_SOURCE_CHANGED/);
+});
+
+test('run --check on a bundle deployed elsewhere asks for --source, and uses the one given', async () => {
+  const { dir, sourcePath } = await linearBundle();
+  await rm(join(dir, SOURCE_RECORD_FILE));
+  const x = await inputFile([1, 2, 3, 4], [1, 4]);
+  const args = ['run', dir, '--input', `x=${x}`, '--out', join(dir, 'o'), '--check', '--json'];
+  const missing = capture();
+  assert.equal(await main(args, missing), 1);
+  assert.match(missing.errText(), /ENGINE_SOURCE_MISSING.*--source <model\.onnx>/);
+  const given = capture();
+  assert.equal(await main([...args, '--source', sourcePath], given), 0, given.errText());
+  assert.equal(JSON.parse(given.outText()).bitIdentical, true);
+  const other = capture();
+  assert.equal(await main([...args, '--source', x], other), 1);
+  assert.match(other.errText(), /ENGINE_SOURCE_CHANGED/);
+  const lone = capture();
+  assert.equal(
+    await main(['run', dir, '--input', `x=${x}`, '--out', join(dir, 'o'), '--source', sourcePath], lone),
+    1,
+  );
+  assert.match(lone.errText(), /CLI_BAD_ARGS.*--source is for --check/);
+});
+
+test('run refuses a bundle whose task file changed since deploy', async () => {
+  const { dir, manifest } = await linearBundle();
+  await writeFile(
+    join(dir, manifest.tasks[1]!.file),
+    modelBytes({
+      nodes: [node('Identity', ['z'], ['out'])],
+      inputs: [f32('z', ['batch', 3])],
+      outputs: [f32('out', ['batch', 3])],
+    }),
+  );
+  const x = await inputFile([1, 2, 3, 4], [1, 4]);
+  const io = capture();
+  assert.equal(await main(['run', dir, '--input', `x=${x}`, '--out', join(dir, 'o')], io), 1);
+  assert.match(io.errText(), /^error \[BUNDLE_HASH_MISMATCH\]: task 't1'/);
 });
 
 test('run: bad arguments and bad inputs fail with typed errors', async () => {
@@ -140,7 +179,7 @@ test('run: bad arguments and bad inputs fail with typed errors', async () => {
   }
   assert.throws(
     () => parseRunArgs([dir, '--out', 'o', '--threads', '0']),
-    (e) => isSplitUpError(e, 'CLI_BAD_ARGS'),
+    (e) => isCodedError(e, 'CLI_BAD_ARGS'),
   );
 });
 

@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { BundleRunner, runBundle, type TaskEvent } from '../../../node/engine/bundle-runner.js';
 import { TaskRunner } from '../../../node/engine/task-runner.js';
-import { isSplitUpError } from '../../../node/errors.js';
+import { isCodedError } from '../../../node/errors.js';
+import { MANIFEST_FILE } from '../../../storage/bundle/manifest.js';
 import type { Tensor } from '../../../storage/tensors/tensor.js';
 import { floats, floatTensor, linearBundle, parallelBundle, stateBundle } from './tiny-bundles.js';
 
-const code = (c: string) => (err: unknown) => isSplitUpError(err, c);
+const code = (c: string) => (err: unknown) => isCodedError(err, c);
 const opened: { close(): Promise<void> }[] = [];
 after(async () => {
   await Promise.all(opened.map((r) => r.close()));
@@ -19,12 +22,12 @@ async function open(dir: string): Promise<BundleRunner> {
 }
 
 test('a split bundle gives the same bits as the unsplit model', async () => {
-  const { dir, manifest } = await linearBundle();
+  const { dir, manifest, sourcePath } = await linearBundle();
   const x = floatTensor([3, 4], [1, 2, 3, 4, -1, 0.5, 7, 1e-3, 9, 9, 9, 9]);
   const split = await runBundle(dir, { x });
   const whole = await TaskRunner.open(
     { id: 'whole', ...manifest.model, state: [] },
-    manifest.model.sourcePath,
+    sourcePath,
     manifest.runtime,
   );
   opened.push(whole);
@@ -107,5 +110,6 @@ test('opening a bundle with a missing task file fails and leaves no workers behi
     ...manifest,
     tasks: [manifest.tasks[0]!, { ...manifest.tasks[1]!, file: 'tasks/gone.onnx' }],
   };
-  await assert.rejects(BundleRunner.open(dir, { manifest: broken }), code('ENGINE_MODEL_MISSING'));
+  await writeFile(join(dir, MANIFEST_FILE), JSON.stringify(broken));
+  await assert.rejects(BundleRunner.open(dir), code('BUNDLE_FILE_MISSING'));
 });

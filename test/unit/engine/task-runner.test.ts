@@ -5,26 +5,35 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { TaskRunner } from '../../../node/engine/task-runner.js';
-import { isSplitUpError } from '../../../node/errors.js';
+import { isCodedError } from '../../../node/errors.js';
+import { openBundle } from '../../../node/model/bundle/open.js';
+import { type BundleManifest, MANIFEST_FILE, type TaskManifest } from '../../../storage/bundle/manifest.js';
 import type { Tensor } from '../../../storage/tensors/tensor.js';
 import { f32, floats, floatTensor, linearBundle, modelBytes, node, stateBundle } from './tiny-bundles.js';
 
-const code = (c: string) => (err: unknown) => isSplitUpError(err, c);
+const code = (c: string) => (err: unknown) => isCodedError(err, c);
 const opened: TaskRunner[] = [];
 after(async () => {
   await Promise.all(opened.map((r) => r.close()));
 });
 
-async function open(...args: Parameters<typeof TaskRunner.openTask>): Promise<TaskRunner> {
-  const r = await TaskRunner.openTask(...args);
+/** Opens the bundle in `dir` for one task, then that task's runner. */
+async function open(dir: string, taskId: string, opts: { threads?: number } = {}): Promise<TaskRunner> {
+  const r = await TaskRunner.openTask(await openBundle(dir, { tasks: [taskId] }), taskId, opts);
   opened.push(r);
   return r;
 }
 
+/** Rewrites the bundle's manifest.json with one task changed. */
+async function withTask(dir: string, manifest: BundleManifest, change: Partial<TaskManifest>): Promise<void> {
+  const tasks = manifest.tasks.map((t, i) => (i === 0 ? { ...t, ...change } : t));
+  await writeFile(join(dir, MANIFEST_FILE), JSON.stringify({ ...manifest, tasks }));
+}
+
 test('a task runs in a worker thread and keeps its session for many runs', async () => {
-  const { dir, manifest } = await linearBundle();
-  const t0 = await open(dir, manifest.tasks[0]!, manifest.runtime);
-  const t1 = await open(dir, manifest.tasks[1]!, manifest.runtime);
+  const { dir } = await linearBundle();
+  const t0 = await open(dir, 't0');
+  const t1 = await open(dir, 't1');
   const z = await t0.run({ x: floatTensor([1, 4], [1, 2, 3, 4]) });
   assert.deepEqual(floats(z.z!), [4, 6, 8, 10]);
   assert.deepEqual(floats((await t1.run(z)).out!), [14, 16, 18]);
@@ -35,8 +44,8 @@ test('a task runs in a worker thread and keeps its session for many runs', async
 });
 
 test('every output carries the sha256 of its bytes, hashed in the worker thread', async () => {
-  const { dir, manifest } = await linearBundle();
-  const t0 = await open(dir, manifest.tasks[0]!, manifest.runtime);
+  const { dir } = await linearBundle();
+  const t0 = await open(dir, 't0');
   for (const values of [
     [1, 2, 3, 4],
     [5, 6, 7, 8],
@@ -47,9 +56,9 @@ test('every output carries the sha256 of its bytes, hashed in the worker thread'
 });
 
 test('outputs are bit-identical across runs and thread counts', async () => {
-  const { dir, manifest } = await linearBundle();
-  const one = await open(dir, manifest.tasks[1]!, manifest.runtime, { threads: 1 });
-  const two = await open(dir, manifest.tasks[1]!, manifest.runtime, { threads: 2 });
+  const { dir } = await linearBundle();
+  const one = await open(dir, 't1', { threads: 1 });
+  const two = await open(dir, 't1', { threads: 2 });
   const values = Array.from({ length: 64 * 4 }, (_, i) => Math.sin(i) * 1e3);
   const input = floatTensor([64, 4], values);
   const a = await one.run({ z: input });
@@ -60,8 +69,8 @@ test('outputs are bit-identical across runs and thread counts', async () => {
 });
 
 test('transfer moves input buffers into the worker', async () => {
-  const { dir, manifest } = await linearBundle();
-  const t0 = await open(dir, manifest.tasks[0]!, manifest.runtime);
+  const { dir } = await linearBundle();
+  const t0 = await open(dir, 't0');
   const x = floatTensor([1, 4], [1, 1, 1, 1]);
   const kept = floatTensor([1, 4], [1, 1, 1, 1]);
   await t0.run({ x: kept });
@@ -72,8 +81,8 @@ test('transfer moves input buffers into the worker', async () => {
 });
 
 test('after a transferring run the input buffers come back, bytes intact; a copying run returns none', async () => {
-  const { dir, manifest } = await linearBundle();
-  const t0 = await open(dir, manifest.tasks[0]!, manifest.runtime);
+  const { dir } = await linearBundle();
+  const t0 = await open(dir, 't0');
   const x = floatTensor([1, 4], [1, 2, 3, 4]);
   const moved = await t0.execute({ x }, { transfer: true });
   assert.equal(x.data.byteLength, 0);
@@ -85,8 +94,8 @@ test('after a transferring run the input buffers come back, bytes intact; a copy
 });
 
 test('bad inputs fail with typed errors and the runner keeps working', async () => {
-  const { dir, manifest } = await linearBundle();
-  const t0 = await open(dir, manifest.tasks[0]!, manifest.runtime);
+  const { dir } = await linearBundle();
+  const t0 = await open(dir, 't0');
   await assert.rejects(t0.run({}), code('ENGINE_INPUT_MISSING'));
   await assert.rejects(
     t0.run({ x: floatTensor([1, 4], [0, 0, 0, 0]), y: floatTensor([1], [0]) }),
@@ -105,38 +114,38 @@ test('opening fails with typed errors: missing file, changed file, bad model, sp
   const { dir, manifest } = await linearBundle();
   const task = manifest.tasks[0]!;
   await assert.rejects(
-    TaskRunner.openTask(dir, { ...task, file: 'nope.onnx' }, manifest.runtime),
+    TaskRunner.open(task, join(dir, 'nope.onnx'), manifest.runtime),
     code('ENGINE_MODEL_MISSING'),
-  );
-  await assert.rejects(
-    TaskRunner.openTask(dir, { ...task, sha256: '0'.repeat(64) }, manifest.runtime),
-    code('ENGINE_MODEL_HASH_MISMATCH'),
   );
   await writeFile(join(dir, 'junk.onnx'), 'not a model');
   await assert.rejects(
     TaskRunner.open(task, join(dir, 'junk.onnx'), manifest.runtime),
     code('ENGINE_LOAD_FAILED'),
   );
+  const path = join(dir, task.file);
   const wrongSpec = { ...task, inputs: [{ name: 'x', dtype: 'int64' as const, shape: ['batch', 4] }] };
-  await assert.rejects(TaskRunner.openTask(dir, wrongSpec, manifest.runtime), code('ENGINE_TASK_MISMATCH'));
+  await assert.rejects(TaskRunner.open(wrongSpec, path, manifest.runtime), code('ENGINE_TASK_MISMATCH'));
   const wrongName = { ...task, outputs: [{ name: 'zz', dtype: 'float32' as const, shape: ['batch', 4] }] };
-  await assert.rejects(TaskRunner.openTask(dir, wrongName, manifest.runtime), code('ENGINE_TASK_MISMATCH'));
+  await assert.rejects(TaskRunner.open(wrongName, path, manifest.runtime), code('ENGINE_TASK_MISMATCH'));
   const wrongDim = { ...task, inputs: [{ name: 'x', dtype: 'float32' as const, shape: ['batch', 5] }] };
-  await assert.rejects(TaskRunner.openTask(dir, wrongDim, manifest.runtime), code('ENGINE_TASK_MISMATCH'));
+  await assert.rejects(TaskRunner.open(wrongDim, path, manifest.runtime), code('ENGINE_TASK_MISMATCH'));
+  await assert.rejects(open(dir, 't0', { threads: 0 }), code('ENGINE_THREADS_INVALID'));
+  // A task is opened from a verified bundle only: its files are checked when the bundle is opened.
   await assert.rejects(
-    TaskRunner.openTask(dir, task, manifest.runtime, { threads: 0 }),
-    code('ENGINE_THREADS_INVALID'),
+    TaskRunner.openTask(await openBundle(dir, { tasks: ['t1'] }), 't0'),
+    code('BUNDLE_TASK_UNVERIFIED'),
   );
-  const missingWeights = { ...task, weights: [{ file: 'w.bin', bytes: 1, sha256: '0'.repeat(64) }] };
-  await assert.rejects(
-    TaskRunner.openTask(dir, missingWeights, manifest.runtime),
-    code('ENGINE_MODEL_MISSING'),
-  );
+  await withTask(dir, manifest, { file: 'nope.onnx' });
+  await assert.rejects(openBundle(dir), code('BUNDLE_FILE_MISSING'));
+  await withTask(dir, manifest, { sha256: '0'.repeat(64) });
+  await assert.rejects(openBundle(dir), code('BUNDLE_HASH_MISMATCH'));
+  await withTask(dir, manifest, { weights: [{ file: 'w.bin', bytes: 1, sha256: '0'.repeat(64) }] });
+  await assert.rejects(openBundle(dir), code('BUNDLE_FILE_MISSING'));
 });
 
 test('a crashed worker surfaces as a typed error and the runner can be restarted', async () => {
-  const { dir, manifest } = await linearBundle();
-  const t0 = await open(dir, manifest.tasks[0]!, manifest.runtime);
+  const { dir } = await linearBundle();
+  const t0 = await open(dir, 't0');
   const x = () => ({ x: floatTensor([1, 4], [1, 2, 3, 4]) });
   t0.crashWorkerForTest();
   await assert.rejects(
@@ -144,7 +153,7 @@ test('a crashed worker surfaces as a typed error and the runner can be restarted
       for (;;) await t0.run(x());
     })(),
     (err: unknown) =>
-      isSplitUpError(err, 'ENGINE_WORKER_CRASHED') || isSplitUpError(err, 'ENGINE_RUNNER_CRASHED'),
+      isCodedError(err, 'ENGINE_WORKER_CRASHED') || isCodedError(err, 'ENGINE_RUNNER_CRASHED'),
   );
   assert.equal(t0.crashed, true);
   await assert.rejects(t0.run(x()), code('ENGINE_RUNNER_CRASHED'));
@@ -154,16 +163,16 @@ test('a crashed worker surfaces as a typed error and the runner can be restarted
 });
 
 test('a closed runner refuses work', async () => {
-  const { dir, manifest } = await linearBundle();
-  const t0 = await TaskRunner.openTask(dir, manifest.tasks[0]!, manifest.runtime);
+  const { dir } = await linearBundle();
+  const t0 = await TaskRunner.openTask(await openBundle(dir), 't0');
   await t0.close();
   await assert.rejects(t0.run({ x: floatTensor([1, 4], [0, 0, 0, 0]) }), code('ENGINE_RUNNER_CLOSED'));
   await t0.close();
 });
 
 test('state outputs feed the next step inside the runner', async () => {
-  const { dir, manifest } = await stateBundle();
-  const t0 = await open(dir, manifest.tasks[0]!, manifest.runtime);
+  const { dir } = await stateBundle();
+  const t0 = await open(dir, 't0');
   assert.deepEqual(t0.requiredStateInputs(), ['past']);
   await assert.rejects(t0.run({ x: floatTensor([1, 2], [1, 2]) }), code('ENGINE_INPUT_MISSING'));
   const s0 = await t0.run({ x: floatTensor([1, 2], [1, 2]), past: floatTensor([1, 0], []) });
@@ -182,17 +191,15 @@ test('state outputs feed the next step inside the runner', async () => {
 });
 
 test('several runners in one process run concurrently', async () => {
-  const { dir, manifest } = await linearBundle();
-  const runners = await Promise.all(
-    Array.from({ length: 4 }, () => open(dir, manifest.tasks[1]!, manifest.runtime, { threads: 1 })),
-  );
+  const { dir } = await linearBundle();
+  const runners = await Promise.all(Array.from({ length: 4 }, () => open(dir, 't1', { threads: 1 })));
   const results = await Promise.all(runners.map((r, i) => r.run({ z: floatTensor([1, 4], [i, i, i, i]) })));
   for (const [i, res] of results.entries()) assert.deepEqual(floats(res.out!), [2 * i, 2 * i, 2 * i]);
 });
 
 test('state keys keep several sequences apart in one runner', async () => {
-  const { dir, manifest } = await stateBundle();
-  const t0 = await open(dir, manifest.tasks[0]!, manifest.runtime);
+  const { dir } = await stateBundle();
+  const t0 = await open(dir, 't0');
   const empty = () => floatTensor([1, 0], []);
   await t0.run({ x: floatTensor([1, 2], [1, 1]), past: empty() }, { stateKey: 'a' });
   assert.deepEqual(t0.requiredStateInputs('b'), ['past']);

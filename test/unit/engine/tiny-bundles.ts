@@ -22,6 +22,7 @@ import {
   type ValueInfoProto,
   ValueInfoProtoSchema,
 } from 'onnx-buf';
+import { writeSourceRecord } from '../../../node/model/bundle/source-record.js';
 import { elemTypeOfDtype } from '../../../node/model/onnx/dtype.js';
 import {
   type BundleManifest,
@@ -116,13 +117,13 @@ export interface TaskDef extends GraphDef {
   state?: StateBinding[];
 }
 
-/** Writes task files, the whole model (for --check) and manifest.json; returns the folder. */
+/** Writes task files, the whole model (for --check, recorded as deploy does) and manifest.json. */
 export async function writeBundle(
   name: string,
   whole: GraphDef,
   tasks: TaskDef[],
   connections: [string, string, string, string][],
-): Promise<{ dir: string; manifest: BundleManifest }> {
+): Promise<{ dir: string; manifest: BundleManifest; sourcePath: string }> {
   const dir = await mkdtemp(join(tmpdir(), `bundle-${name}-`));
   await mkdir(join(dir, 'tasks'));
   const wholeBytes = modelBytes(whole);
@@ -157,7 +158,6 @@ export async function writeBundle(
     model: {
       name,
       sourceSha256: sha256(wholeBytes),
-      sourcePath,
       inputs: whole.inputs,
       outputs: whole.outputs,
       declaredShapes: {},
@@ -168,7 +168,8 @@ export async function writeBundle(
     connections: conn,
   };
   await writeFile(join(dir, MANIFEST_FILE), JSON.stringify(manifest, null, 2));
-  return { dir, manifest };
+  writeSourceRecord(dir, sourcePath);
+  return { dir, manifest, sourcePath };
 }
 
 const M = MODEL_ENDPOINT;

@@ -2,6 +2,7 @@
 // bit-identity checks in tests.
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { readSourceRecord } from '../../../node/model/bundle/source-record.js';
 import type { BundleManifest } from '../../../storage/bundle/manifest.js';
 
 const OPTIONS = (
@@ -11,12 +12,14 @@ const OPTIONS = (
   extra: { session: { intra_op: { allow_spinning: '0' } } },
 });
 
+/** Runs the source model deploy recorded for the bundle in `dir`. */
 export async function runWhole(
+  dir: string,
   manifest: BundleManifest,
   feeds: Record<string, ort.Tensor>,
 ): Promise<Record<string, ort.Tensor>> {
   const s = await ort.InferenceSession.create(
-    manifest.model.sourcePath,
+    readSourceRecord(dir) ?? '(no source record)',
     OPTIONS(manifest.runtime.graphOptimizationLevel),
   );
   const out = await s.run(feeds);

@@ -7,6 +7,7 @@ import { lpStream } from '@libp2p/utils';
 import { TaskRunner } from '../../../node/engine/task-runner.js';
 import { openWholeModel } from '../../../node/engine/whole-model.js';
 import { isSplitUpError } from '../../../node/errors.js';
+import { openBundle } from '../../../node/model/bundle/open.js';
 import { createPeer, type SplitUpPeer } from '../../../node/peer/create-peer.js';
 import { ClientRole } from '../../../node/roles/client/client-role.js';
 import type { ClientServices } from '../../../node/roles/client/inference-client.js';
@@ -34,8 +35,7 @@ const stops: (() => Promise<void>)[] = [];
 async function openExecutor(taskIds: string[], bundleId: string): Promise<WorkerExecutor> {
   const runners = new Map<string, TaskRunner>();
   for (const id of taskIds) {
-    const task = manifest.tasks.find((t) => t.id === id)!;
-    runners.set(id, await TaskRunner.openTask(dir, task, manifest.runtime, { threads: 1 }));
+    runners.set(id, await TaskRunner.openTask(await openBundle(dir, { tasks: [id] }), id, { threads: 1 }));
   }
   return new WorkerExecutor({}, { manifest, bundleId, runners });
 }
@@ -94,7 +94,7 @@ test('three workers run the parallel bundle and the outputs equal the unsplit mo
     timeoutMs: 30_000,
   });
 
-  const whole = await openWholeModel(manifest, { threads: 1 });
+  const whole = await openWholeModel({ dir, manifest }, { threads: 1 });
   try {
     const expected = await whole.run({ x });
     for (const name of ['out', 'a']) {

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { freemem } from 'node:os';
 import { test } from 'node:test';
 import { TaskRunner } from '../../../node/engine/task-runner.js';
+import { openBundle } from '../../../node/model/bundle/open.js';
 import { WorkerExecutor } from '../../../node/roles/worker/worker-executor.js';
 import { WorkerRole } from '../../../node/roles/worker/worker-role.js';
 import { startRolePeer } from '../../support/role-peers.js';
@@ -13,7 +14,7 @@ test('a worker reports its real free device memory and goes ready -> busy -> dra
   const { dir, manifest } = await linearBundle();
   const task = manifest.tasks[0]!;
   const runners = new Map([
-    [task.id, await TaskRunner.openTask(dir, task, manifest.runtime, { threads: 1 })],
+    [task.id, await TaskRunner.openTask(await openBundle(dir), task.id, { threads: 1 })],
   ]);
   const executor = new WorkerExecutor({}, { manifest, bundleId: 'b'.repeat(64), runners });
   const running = await startRolePeer(new WorkerRole({ executor }));

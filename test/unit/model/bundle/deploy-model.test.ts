@@ -3,12 +3,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import * as ort from 'onnxruntime-node';
-import { isSplitUpError } from '../../../../node/errors.js';
+import { isCodedError } from '../../../../node/errors.js';
 import { deployModel } from '../../../../node/model/bundle/deploy-model.js';
-import { readBundle } from '../../../../node/model/bundle/read.js';
+import { openBundle } from '../../../../node/model/bundle/open.js';
+import { readSourceRecord, SOURCE_RECORD_FILE } from '../../../../node/model/bundle/source-record.js';
 import { MODEL_ENDPOINT } from '../../../../storage/bundle/manifest.js';
 import { runChain, runWhole, sameBits } from '../chain.js';
-import { contiguousPlan, countingEstimate } from '../plans.js';
+import { contiguousPartition, countingEstimate } from '../partitions.js';
 import { externalMlpModel, ifModel, seeded, tempDir, WIDTH, writeModel } from '../tiny-models.js';
 
 const x = () => new ort.Tensor('float32', Float32Array.from(seeded(2 * WIDTH, 9)), [2, WIDTH]);
@@ -16,15 +17,16 @@ const x = () => new ort.Tensor('float32', Float32Array.from(seeded(2 * WIDTH, 9)
 async function deployMlp(tasks: number) {
   const { model, weights } = externalMlpModel('weights.bin');
   const out = join(tempDir(), 'bundle');
+  const modelPath = writeModel(model, { 'weights.bin': weights });
   const result = await deployModel({
-    modelPath: writeModel(model, { 'weights.bin': weights }),
+    modelPath,
     outDir: out,
     targetVramBytes: 1000,
     shapes: ['x=2x16'],
-    partition: (g) => contiguousPlan(g, tasks),
+    partition: (g) => contiguousPartition(g, tasks),
     estimate: countingEstimate,
   });
-  return { out, manifest: result.manifest };
+  return { out, manifest: result.manifest, modelPath };
 }
 
 test('a 3-task bundle of an external-data model: manifest, weights per task, bit-identical chain', async () => {
@@ -43,8 +45,8 @@ test('a 3-task bundle of an external-data model: manifest, weights per task, bit
     to: { task: first.id, tensor: 'x' },
   });
   assert.ok(manifest.connections.some((c) => c.to.task === MODEL_ENDPOINT && c.to.tensor === 'y'));
-  assert.deepEqual(readBundle(out).tasks.length, 3);
-  const whole = await runWhole(manifest, { x: x() });
+  assert.deepEqual((await openBundle(out)).manifest.tasks.length, 3);
+  const whole = await runWhole(out, manifest, { x: x() });
   const chain = await runChain(out, manifest, { x: x() });
   assert.ok(sameBits(whole.y as ort.Tensor, chain.get('y') as ort.Tensor));
 });
@@ -57,9 +59,9 @@ test('a changed task file or weights file is BUNDLE_HASH_MISMATCH', async () => 
   const bytes = readFileSync(wpath);
   bytes[10] = (bytes[10] as number) ^ 1;
   writeFileSync(wpath, bytes);
-  assert.throws(
-    () => readBundle(out),
-    (e) => isSplitUpError(e, 'BUNDLE_HASH_MISMATCH') && e.message.includes(t.weights[0]?.file ?? '?'),
+  await assert.rejects(
+    openBundle(out),
+    (e) => isCodedError(e, 'BUNDLE_HASH_MISMATCH') && e.message.includes(t.weights[0]?.file ?? '?'),
   );
 });
 
@@ -70,21 +72,12 @@ test('a manifest naming a file outside the bundle is EXTERNAL_DATA_ESCAPE; a mis
   const m = JSON.parse(original);
   m.tasks[0].file = '../elsewhere.onnx';
   writeFileSync(path, JSON.stringify(m));
-  assert.throws(
-    () => readBundle(out),
-    (e) => isSplitUpError(e, 'EXTERNAL_DATA_ESCAPE'),
-  );
+  await assert.rejects(openBundle(out), (e) => isCodedError(e, 'EXTERNAL_DATA_ESCAPE'));
   m.tasks[0].file = 'gone.onnx';
   writeFileSync(path, JSON.stringify(m));
-  assert.throws(
-    () => readBundle(out),
-    (e) => isSplitUpError(e, 'BUNDLE_FILE_MISSING'),
-  );
+  await assert.rejects(openBundle(out), (e) => isCodedError(e, 'BUNDLE_FILE_MISSING'));
   writeFileSync(path, JSON.stringify({ ...m, schema: 'other/9' }));
-  assert.throws(
-    () => readBundle(out),
-    (e) => isSplitUpError(e, 'BUNDLE_MANIFEST_INVALID'),
-  );
+  await assert.rejects(openBundle(out), (e) => isCodedError(e, 'BUNDLE_MANIFEST_INVALID'));
 });
 
 test('an If whose branch reads an outer weight: the task carries the weight and runs', async () => {
@@ -94,7 +87,7 @@ test('an If whose branch reads an outer weight: the task carries the weight and 
     outDir: out,
     targetVramBytes: 1000,
     shapes: ['x=2x16'],
-    partition: (g) => contiguousPlan(g, 1),
+    partition: (g) => contiguousPartition(g, 1),
     estimate: countingEstimate,
   });
   assert.equal(manifest.tasks[0]?.weights.length, 1);
@@ -103,9 +96,9 @@ test('an If whose branch reads an outer weight: the task carries the weight and 
     !taskBytes.includes('optimized.weights'),
     'subgraph weights are moved into the task weights file',
   );
-  assert.equal(readBundle(out).tasks.length, 1);
+  assert.equal((await openBundle(out)).manifest.tasks.length, 1);
   const feeds = { cond: new ort.Tensor('bool', Uint8Array.from([1]), []), x: x() };
-  const whole = await runWhole(manifest, feeds);
+  const whole = await runWhole(out, manifest, feeds);
   const chain = await runChain(out, manifest, feeds);
   assert.ok(sameBits(whole.y as ort.Tensor, chain.get('y') as ort.Tensor));
 });
@@ -116,30 +109,30 @@ test('a task over the target is PARTITION_TASK_OVER_BUDGET; a non-empty out fold
   const base = {
     modelPath,
     shapes: ['x=2x16'],
-    partition: (g: Parameters<typeof contiguousPlan>[0]) => contiguousPlan(g, 1),
+    partition: (g: Parameters<typeof contiguousPartition>[0]) => contiguousPartition(g, 1),
     estimate: countingEstimate,
   };
   await assert.rejects(deployModel({ ...base, outDir: join(tempDir(), 'b'), targetVramBytes: 1 }), (e) =>
-    isSplitUpError(e, 'PARTITION_TASK_OVER_BUDGET'),
+    isCodedError(e, 'PARTITION_TASK_OVER_BUDGET'),
   );
   const full = tempDir();
   writeFileSync(join(full, 'keep.txt'), 'x');
   await assert.rejects(deployModel({ ...base, outDir: full, targetVramBytes: 100 }), (e) =>
-    isSplitUpError(e, 'OUT_DIR_NOT_EMPTY'),
+    isCodedError(e, 'OUT_DIR_NOT_EMPTY'),
   );
   await assert.rejects(
     deployModel({ ...base, outDir: full, targetVramBytes: 100, overwrite: true }),
-    (e) => isSplitUpError(e, 'OUT_DIR_NOT_EMPTY') && /replaces only a bundle folder/.test(e.message),
+    (e) => isCodedError(e, 'OUT_DIR_NOT_EMPTY') && /replaces only a bundle folder/.test(e.message),
   );
   assert.equal(readFileSync(join(full, 'keep.txt'), 'utf8'), 'x');
   await assert.rejects(
     deployModel({ ...base, outDir: dirname(modelPath), targetVramBytes: 100, overwrite: true }),
-    (e) => isSplitUpError(e, 'OUT_DIR_CONTAINS_MODEL'),
+    (e) => isCodedError(e, 'OUT_DIR_CONTAINS_MODEL'),
   );
   const bundle = join(tempDir(), 'bundle');
   await deployModel({ ...base, outDir: bundle, targetVramBytes: 100 });
   await deployModel({ ...base, outDir: bundle, targetVramBytes: 100, overwrite: true });
-  assert.equal(readBundle(bundle).tasks.length, 1, '--force replaces an earlier bundle');
+  assert.equal((await openBundle(bundle)).manifest.tasks.length, 1, '--force replaces an earlier bundle');
 });
 
 test('a model with a foreign operator is refused before anything is written', async () => {
@@ -151,10 +144,10 @@ test('a model with a foreign operator is refused before anything is written', as
       outDir: join(tempDir(), 'b'),
       targetVramBytes: 100,
       shapes: ['x=2x16'],
-      partition: (g) => contiguousPlan(g, 1),
+      partition: (g) => contiguousPartition(g, 1),
       estimate: countingEstimate,
     }),
-    (e) => isSplitUpError(e, 'MODEL_FOREIGN_OPERATOR'),
+    (e) => isCodedError(e, 'MODEL_FOREIGN_OPERATOR'),
   );
 });
 
@@ -168,7 +161,7 @@ test('a plan that puts a node in two tasks or in none is PLAN_INVALID', async ()
       outDir: join(tempDir(), 'b'),
       partition: () => ({ tasks: [{ nodes: [0, 1] }, { nodes: [1, 2, 3] }], cutBytes: 0 }),
     }),
-    (e) => isSplitUpError(e, 'PARTITION_BAD_PLAN') && /two tasks/.test(e.message),
+    (e) => isCodedError(e, 'PARTITION_BAD_PLAN') && /two tasks/.test(e.message),
   );
   await assert.rejects(
     deployModel({
@@ -176,7 +169,7 @@ test('a plan that puts a node in two tasks or in none is PLAN_INVALID', async ()
       outDir: join(tempDir(), 'b'),
       partition: () => ({ tasks: [{ nodes: [0, 1] }], cutBytes: 0 }),
     }),
-    (e) => isSplitUpError(e, 'PARTITION_BAD_PLAN') && /in no task/.test(e.message),
+    (e) => isCodedError(e, 'PARTITION_BAD_PLAN') && /in no task/.test(e.message),
   );
 });
 
@@ -192,9 +185,25 @@ test('a well-formed protobuf that onnxruntime rejects is MODEL_INVALID', async (
       outDir: join(tempDir(), 'b'),
       targetVramBytes: 100,
       shapes: ['x=2x16'],
-      partition: (g) => contiguousPlan(g, 1),
+      partition: (g) => contiguousPartition(g, 1),
       estimate: countingEstimate,
     }),
-    (e) => isSplitUpError(e, 'MODEL_INVALID') && e.message.includes('onnxruntime cannot load'),
+    (e) => isCodedError(e, 'MODEL_INVALID') && e.message.includes('onnxruntime cannot load'),
+  );
+});
+
+test("the manifest holds no path of the deployer's; the source model is recorded beside it, locally", async () => {
+  const { out, modelPath } = await deployMlp(2);
+  const text = readFileSync(join(out, 'manifest.json'), 'utf8');
+  assert.ok(!text.includes(dirname(modelPath)), `manifest.json names the deployer's folder:\n${text}`);
+  assert.ok(!('sourcePath' in JSON.parse(text).model));
+  assert.equal(readSourceRecord(out), modelPath);
+  const listed = (await openBundle(out)).manifest.tasks.flatMap((t) => [
+    t.file,
+    ...t.weights.map((w) => w.file),
+  ]);
+  assert.ok(
+    !listed.includes(SOURCE_RECORD_FILE),
+    'the record is not a bundle file, so publishing leaves it out',
   );
 });

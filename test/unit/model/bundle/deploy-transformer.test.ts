@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { deployModel } from '../../../../node/model/bundle/deploy-model.js';
-import { readBundle } from '../../../../node/model/bundle/read.js';
+import { openBundle } from '../../../../node/model/bundle/open.js';
 import { assertValidDag } from '../../../../node/model/dag/index.js';
 import { estimateTaskMemory, partition, RUNTIME_MARGIN } from '../../../../node/model/partition/index.js';
 import { writeTransformer } from '../../../fixtures/transformer.js';
@@ -50,5 +50,5 @@ test('a transformer with weights in several external files: KV state bound per t
     !files.some((f) => f.startsWith('model.onnx_data')),
     'weights are re-cut per task, not copied whole',
   );
-  readBundle(out);
+  await openBundle(out);
 });

@@ -5,11 +5,11 @@ import { test } from 'node:test';
 import { type DagModel, type DagTask, validateDag } from '../../../../node/model/dag/index.js';
 import { NO_MARGIN, partition } from '../../../../node/model/partition/index.js';
 import { randomDag, seededRandom } from '../../../../node/model/partition/synthetic.js';
-import type { PartitionGraph, TaskPlan } from '../../../../node/model/partition-graph.js';
+import type { PartitionGraph, TaskPartition } from '../../../../node/model/partition-graph.js';
 import { type Connection, MODEL_ENDPOINT } from '../../../../storage/bundle/manifest.js';
 import type { TensorSpec } from '../../../../storage/tensors/tensor.js';
 
-function toDag(graph: PartitionGraph, plan: TaskPlan[]): DagModel & { connections: Connection[] } {
+function toDag(graph: PartitionGraph, plan: TaskPartition[]): DagModel & { connections: Connection[] } {
   const owner = new Map<number, string>();
   plan.forEach((t, j) => {
     for (const v of t.nodes) owner.set(v, `t${j}`);
@@ -78,7 +78,7 @@ test('partition plans of 80 random graphs are valid DAGs; a back edge is a DAG_C
       maxBytes: 100,
     });
     const total = [...graph.tensors.values()].reduce((s, t) => s + t.bytes, 0);
-    let plan: TaskPlan[];
+    let plan: TaskPartition[];
     try {
       plan = partition(graph, { targetBytes: Math.ceil(total / 3), margin: NO_MARGIN }).tasks;
     } catch {

@@ -92,7 +92,6 @@ test('a BundleManifest is accepted as is', () => {
     model: {
       name: 'm',
       sourceSha256: '',
-      sourcePath: '',
       inputs: base.model.inputs.slice(),
       outputs: base.model.outputs.slice(),
       declaredShapes: {},

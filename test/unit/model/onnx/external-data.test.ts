@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { isSplitUpError } from '../../../../node/errors.js';
+import { isCodedError } from '../../../../node/errors.js';
 import { readExternalBytes, safeExternalPath } from '../../../../node/model/onnx/external-data.js';
 import { loadOnnxModel } from '../../../../node/model/onnx/load.js';
 import { externalMlpModel, tempDir, writeModel } from '../tiny-models.js';
@@ -27,7 +27,7 @@ for (const location of ['../weights.bin', '/etc/passwd', 'data/../../weights.bin
     const { model } = externalMlpModel(location);
     assert.throws(
       () => loadOnnxModel(writeModel(model)),
-      (e) => isSplitUpError(e, 'EXTERNAL_DATA_ESCAPE') && e.message.includes(location),
+      (e) => isCodedError(e, 'EXTERNAL_DATA_ESCAPE') && e.message.includes(location),
     );
   });
 }
@@ -40,7 +40,7 @@ test('a weights file that is a link to a file outside the folder is EXTERNAL_DAT
   symlinkSync(outside, join(dir, 'weights.bin'));
   assert.throws(
     () => loadOnnxModel(writeModel(model, {}, dir)),
-    (e) => isSplitUpError(e, 'EXTERNAL_DATA_ESCAPE'),
+    (e) => isCodedError(e, 'EXTERNAL_DATA_ESCAPE'),
   );
 });
 
@@ -48,7 +48,7 @@ test('a missing weights file is EXTERNAL_DATA_MISSING', () => {
   const { model } = externalMlpModel('weights.bin');
   assert.throws(
     () => loadOnnxModel(writeModel(model)),
-    (e) => isSplitUpError(e, 'EXTERNAL_DATA_MISSING') && e.message.includes('weights.bin'),
+    (e) => isCodedError(e, 'EXTERNAL_DATA_MISSING') && e.message.includes('weights.bin'),
   );
 });
 
@@ -56,7 +56,7 @@ test('a weights file shorter than its tensors is EXTERNAL_DATA_TRUNCATED', () =>
   const { model, weights } = externalMlpModel('weights.bin');
   assert.throws(
     () => loadOnnxModel(writeModel(model, { 'weights.bin': weights.subarray(0, 1500) })),
-    (e) => isSplitUpError(e, 'EXTERNAL_DATA_TRUNCATED') && e.message.includes("'W2'"),
+    (e) => isCodedError(e, 'EXTERNAL_DATA_TRUNCATED') && e.message.includes("'W2'"),
   );
 });
 

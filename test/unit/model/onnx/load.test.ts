@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { isSplitUpError } from '../../../../node/errors.js';
+import { isCodedError } from '../../../../node/errors.js';
 import { loadOnnxModel } from '../../../../node/model/onnx/load.js';
 import { serializeModel } from '../../../fixtures/onnx-build.js';
 import { mlpModel, tempDir } from '../tiny-models.js';
@@ -19,7 +19,7 @@ test('loads a real model and hashes the file', () => {
 test('a missing file is MODEL_NOT_FOUND', () => {
   assert.throws(
     () => loadOnnxModel('/nonexistent/model.onnx'),
-    (e) => isSplitUpError(e, 'MODEL_NOT_FOUND'),
+    (e) => isCodedError(e, 'MODEL_NOT_FOUND'),
   );
 });
 
@@ -29,7 +29,7 @@ test('a truncated file is MODEL_TRUNCATED', () => {
   writeFileSync(path, bytes.subarray(0, Math.floor(bytes.length / 2)));
   assert.throws(
     () => loadOnnxModel(path),
-    (e) => isSplitUpError(e, 'MODEL_TRUNCATED') && /truncated/.test(e.message),
+    (e) => isCodedError(e, 'MODEL_TRUNCATED') && /truncated/.test(e.message),
   );
 });
 
@@ -38,7 +38,7 @@ test('bytes that are not a protobuf are MODEL_CORRUPT', () => {
   writeFileSync(path, 'hello, this is not an onnx model');
   assert.throws(
     () => loadOnnxModel(path),
-    (e) => isSplitUpError(e, 'MODEL_CORRUPT'),
+    (e) => isCodedError(e, 'MODEL_CORRUPT'),
   );
 });
 
@@ -49,6 +49,6 @@ test('a decodable model whose nodes read undefined tensors is MODEL_CORRUPT (cut
   writeFileSync(path, serializeModel(model));
   assert.throws(
     () => loadOnnxModel(path),
-    (e) => isSplitUpError(e, 'MODEL_CORRUPT') && e.message.includes("'W2'"),
+    (e) => isCodedError(e, 'MODEL_CORRUPT') && e.message.includes("'W2'"),
   );
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { create } from '@bufbuild/protobuf';
 import { FunctionProtoSchema } from 'onnx-buf';
-import { isSplitUpError } from '../../../../node/errors.js';
+import { isCodedError } from '../../../../node/errors.js';
 import { loadOnnxModel } from '../../../../node/model/onnx/load.js';
 import { assertStandardOperators } from '../../../../node/model/onnx/safety.js';
 import { mlpModel } from '../tiny-models.js';
@@ -22,7 +22,7 @@ test('a custom-domain operator is MODEL_FOREIGN_OPERATOR naming node, domain and
   assert.throws(
     () => assertStandardOperators(model, ALLOW),
     (e) =>
-      isSplitUpError(e, 'MODEL_FOREIGN_OPERATOR') &&
+      isCodedError(e, 'MODEL_FOREIGN_OPERATOR') &&
       e.message.includes("'weird'") &&
       e.message.includes('com.example.custom') &&
       e.message.includes('Frobnicate') &&
@@ -35,12 +35,12 @@ test('onnxruntime fusions are allowed only when the policy says so; unknown com.
   assertStandardOperators(fused, ALLOW);
   assert.throws(
     () => assertStandardOperators(fused, { allowOrtFusions: false }),
-    (e) => isSplitUpError(e, 'MODEL_FOREIGN_OPERATOR'),
+    (e) => isCodedError(e, 'MODEL_FOREIGN_OPERATOR'),
   );
   const other = mlpModel({ customOp: { domain: 'com.microsoft', opType: 'SomethingHandWritten' } });
   assert.throws(
     () => assertStandardOperators(other, ALLOW),
-    (e) => isSplitUpError(e, 'MODEL_FOREIGN_OPERATOR'),
+    (e) => isCodedError(e, 'MODEL_FOREIGN_OPERATOR'),
   );
 });
 
@@ -49,6 +49,6 @@ test('a model-local function is MODEL_FOREIGN_OPERATOR', () => {
   model.functions.push(create(FunctionProtoSchema, { name: 'MyFn', domain: 'local' }));
   assert.throws(
     () => assertStandardOperators(model, ALLOW),
-    (e) => isSplitUpError(e, 'MODEL_FOREIGN_OPERATOR') && e.message.includes('MyFn'),
+    (e) => isCodedError(e, 'MODEL_FOREIGN_OPERATOR') && e.message.includes('MyFn'),
   );
 });

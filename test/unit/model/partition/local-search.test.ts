@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { indexGraph } from '../../../../node/model/partition/graph-index.js';
-import { checkPlan, estimateTaskMemory, planCutBytes } from '../../../../node/model/partition/index.js';
-import { polishPlan } from '../../../../node/model/partition/local-search.js';
+import {
+  checkPartition,
+  estimateTaskMemory,
+  partitionCutBytes,
+} from '../../../../node/model/partition/index.js';
+import { polishPartition } from '../../../../node/model/partition/local-search.js';
 import { identityOrder } from '../../../../node/model/partition/orders.js';
 import { segmentOrder } from '../../../../node/model/partition/segment-dp.js';
 import { randomDag, seededRandom } from '../../../../node/model/partition/synthetic.js';
@@ -27,14 +31,14 @@ test('polishing keeps plans valid and never makes them worse; it often helps on 
     const seg = segmentOrder(ix, identityOrder(ix), budget, margin);
     if (!seg) continue;
     const before = seg.bounds.slice(1).map((end, j) => identityOrder(ix).slice(seg.bounds[j], end));
-    const after = polishPlan(ix, before, budget, margin);
+    const after = polishPartition(ix, before, budget, margin);
     const plan = after.map((nodes) => ({ nodes }));
-    checkPlan(graph, plan, budget, margin);
-    const cutBefore = planCutBytes(
+    checkPartition(graph, plan, budget, margin);
+    const cutBefore = partitionCutBytes(
       graph,
       before.map((nodes) => ({ nodes })),
     );
-    const cutAfter = planCutBytes(graph, plan);
+    const cutAfter = partitionCutBytes(graph, plan);
     assert.ok(
       after.length < before.length || (after.length === before.length && cutAfter <= cutBefore),
       `seed ${seed}`,

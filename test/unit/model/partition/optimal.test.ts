@@ -3,9 +3,9 @@
 // better than that optimum (it would mean the brute force or the estimate is wrong).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isSplitUpError } from '../../../../node/errors.js';
+import { isCodedError } from '../../../../node/errors.js';
 import {
-  checkPlan,
+  checkPartition,
   estimateTaskMemory,
   NO_MARGIN,
   partition,
@@ -48,7 +48,7 @@ function tryPartition(
   try {
     return partition(graph, { targetBytes: target, margin, method });
   } catch (err) {
-    if (isSplitUpError(err, 'PARTITION_INFEASIBLE') || isSplitUpError(err, 'PARTITION_STATE_GROUP_TOO_LARGE'))
+    if (isCodedError(err, 'PARTITION_INFEASIBLE') || isCodedError(err, 'PARTITION_STATE_GROUP_TOO_LARGE'))
       return null;
     throw err;
   }
@@ -73,7 +73,7 @@ test('exact partition equals brute force on 300 random DAGs of 3–9 nodes', () 
       [brute.tasks, brute.cutBytes],
       `seed ${seed}: got ${JSON.stringify(got.tasks)}, brute force ${JSON.stringify(brute.blocks)}`,
     );
-    checkPlan(graph, got.tasks, target, margin);
+    checkPartition(graph, got.tasks, target, margin);
     compared++;
     if (brute.tasks > 1) multiTask++;
   }
@@ -90,7 +90,7 @@ test('segment method gives valid plans never better than the optimum', () => {
     const seg = tryPartition(graph, target, margin, 'segments');
     if (brute === null || seg === null) continue;
     cases++;
-    checkPlan(graph, seg.tasks, target, margin);
+    checkPartition(graph, seg.tasks, target, margin);
     const worse =
       seg.tasks.length > brute.tasks || (seg.tasks.length === brute.tasks && seg.cutBytes >= brute.cutBytes);
     assert.ok(worse, `seed ${seed}: segments beat brute force`);

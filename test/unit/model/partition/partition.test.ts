@@ -4,7 +4,7 @@ import { SplitUpError } from '../../../../node/errors.js';
 import { indexGraph } from '../../../../node/model/partition/graph-index.js';
 import { exactPartition } from '../../../../node/model/partition/ideal-dp.js';
 import {
-  checkPlan,
+  checkPartition,
   estimateTaskMemory,
   NO_MARGIN,
   partition,
@@ -79,7 +79,7 @@ test('independent branches become parallel tasks with no edge between them', () 
     assert.deepEqual([owner('l2'), owner('r2')], [left, right], JSON.stringify(names));
     assert.notEqual(left, right);
     assert.ok(!linked(left, right) && !linked(right, left));
-    checkPlan(graph, plan.tasks, 215, NO_MARGIN);
+    checkPartition(graph, plan.tasks, 215, NO_MARGIN);
   }
 });
 
@@ -169,30 +169,30 @@ test("method 'exact' refuses graphs past the ideal cap; 'auto' falls back to seg
   assert.equal(partition(graph, { targetBytes: 1e9 }).method, 'segments');
 });
 
-test('checkPlan rejects plans that break the contract', () => {
+test('checkPartition rejects plans that break the contract', () => {
   const graph = twoBranches();
   const t = (...nodes: number[]) => ({ nodes });
   assert.equal(
-    codeOf(() => checkPlan(graph, [t(0, 1, 2), t(3, 4)], 1e9, NO_MARGIN)),
+    codeOf(() => checkPartition(graph, [t(0, 1, 2), t(3, 4)], 1e9, NO_MARGIN)),
     'PARTITION_BAD_PLAN',
   );
   assert.equal(
-    codeOf(() => checkPlan(graph, [t(0, 1, 2, 5), t(3, 4)], 1e9, NO_MARGIN)),
+    codeOf(() => checkPartition(graph, [t(0, 1, 2, 5), t(3, 4)], 1e9, NO_MARGIN)),
     'PARTITION_BAD_PLAN',
   );
   assert.equal(
-    codeOf(() => checkPlan(graph, [t(0, 1, 2), t(2, 3, 4, 5)], 1e9, NO_MARGIN)),
+    codeOf(() => checkPartition(graph, [t(0, 1, 2), t(2, 3, 4, 5)], 1e9, NO_MARGIN)),
     'PARTITION_BAD_PLAN',
   );
   assert.equal(
-    codeOf(() => checkPlan(graph, [t(0, 1, 2, 3, 4, 5)], 10, NO_MARGIN)),
+    codeOf(() => checkPartition(graph, [t(0, 1, 2, 3, 4, 5)], 10, NO_MARGIN)),
     'PARTITION_BAD_PLAN',
   );
   assert.equal(
-    codeOf(() => checkPlan(graph, [t(0, 1, 2, 9)], 1e9, NO_MARGIN)),
+    codeOf(() => checkPartition(graph, [t(0, 1, 2, 9)], 1e9, NO_MARGIN)),
     'PARTITION_BAD_PLAN',
   );
-  checkPlan(graph, [t(0), t(1, 3), t(2, 4), t(5)], 1e9, NO_MARGIN);
+  checkPartition(graph, [t(0), t(1, 3), t(2, 4), t(5)], 1e9, NO_MARGIN);
 });
 
 test('a transformer-shaped graph partitions into valid tasks near the lower bound', () => {
@@ -202,7 +202,7 @@ test('a transformer-shaped graph partitions into valid tasks near the lower boun
   const whole = estimateTaskMemory(graph, all, margin).totalBytes;
   const target = Math.ceil(whole / 4);
   const plan = partition(graph, { targetBytes: target, margin });
-  checkPlan(graph, plan.tasks, target, margin);
+  checkPartition(graph, plan.tasks, target, margin);
   assert.ok(plan.tasks.length >= 4 && plan.tasks.length <= 6, `${plan.tasks.length} tasks`);
   // KV-cache bindings: each concat writes present from past, so both halves sit in its task.
   assert.equal(graph.state.length, 24);

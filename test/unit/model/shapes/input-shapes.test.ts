@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isSplitUpError } from '../../../../node/errors.js';
+import { isCodedError } from '../../../../node/errors.js';
 import { parseShapeDeclarations } from '../../../../node/model/shapes/declare.js';
 import { resolveInputShapes } from '../../../../node/model/shapes/input-shapes.js';
 import { DataType, makeGraph, makeNode, makeValueInfo } from '../../../fixtures/onnx-build.js';
@@ -27,13 +27,13 @@ test('malformed declarations are SHAPE_DECLARATION_INVALID', () => {
   for (const bad of ['a', 'a=', 'a=2x', 'a=2*4', '=3', 'a=-1']) {
     assert.throws(
       () => decl(bad),
-      (e) => isSplitUpError(e, 'SHAPE_DECLARATION_INVALID') && e.message.includes(bad),
+      (e) => isCodedError(e, 'SHAPE_DECLARATION_INVALID') && e.message.includes(bad),
       bad,
     );
   }
   assert.throws(
     () => decl('a=1', 'a=2'),
-    (e) => isSplitUpError(e, 'SHAPE_DECLARATION_INVALID'),
+    (e) => isCodedError(e, 'SHAPE_DECLARATION_INVALID'),
   );
 });
 
@@ -47,7 +47,7 @@ test('wrong rank, a clash with a fixed dim, conflicting symbols and unknown name
   for (const [texts, pattern] of cases) {
     assert.throws(
       () => resolveInputShapes(graph, decl(...texts)),
-      (e) => isSplitUpError(e, 'SHAPE_DECLARATION_INVALID') && pattern.test(e.message),
+      (e) => isCodedError(e, 'SHAPE_DECLARATION_INVALID') && pattern.test(e.message),
       texts.join(' '),
     );
   }
@@ -57,7 +57,7 @@ test('dims nobody declared are SHAPE_UNKNOWN, each named', () => {
   assert.throws(
     () => resolveInputShapes(graph, decl('a=2x4')),
     (e) =>
-      isSplitUpError(e, 'SHAPE_UNKNOWN') &&
+      isCodedError(e, 'SHAPE_UNKNOWN') &&
       e.message.includes("p [batch, past]: 'past'") &&
       !e.message.includes('a [batch'),
   );

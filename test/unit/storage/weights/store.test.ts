@@ -7,6 +7,8 @@ import { after, before, describe, it } from 'node:test';
 import { CID } from 'multiformats/cid';
 import * as raw from 'multiformats/codecs/raw';
 import { sha256 } from 'multiformats/hashes/sha2';
+import { BundleErrorCode } from '../../../../storage/bundle/errors.js';
+import { isCodedError } from '../../../../storage/errors/index.js';
 import {
   CHUNK_BYTES,
   publishBundle,
@@ -17,6 +19,33 @@ import {
 } from '../../../../storage/weights/index.js';
 
 const code = (c: string) => (err: unknown) => err instanceof WeightStoreError && err.code === c;
+const coded = (c: string) => (err: unknown) => isCodedError(err, c);
+const hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+/** A manifest of the given tasks with every field publish checks (its shape, not its DAG). */
+function manifestOf(
+  tasks: { id: string; file: string; bytes: Uint8Array; weights: { file: string; bytes: Uint8Array }[] }[],
+) {
+  return {
+    schema: 'splitup.bundle/1',
+    model: { name: 'm', sourceSha256: '0'.repeat(64), inputs: [], outputs: [], declaredShapes: {} },
+    runtime: { graphOptimizationLevel: 'basic' },
+    targetVramBytes: 1,
+    tasks: tasks.map((t) => ({
+      id: t.id,
+      file: t.file,
+      sha256: hex(t.bytes),
+      inputs: [],
+      outputs: [],
+      state: [],
+      vramBytes: 1,
+      computeUnits: 1,
+      weights: t.weights.map((w) => ({ file: w.file, bytes: w.bytes.length, sha256: hex(w.bytes) })),
+      nodeCount: 1,
+    })),
+    connections: [],
+  };
+}
 
 describe('weight store (offline Helia)', () => {
   let dir: string;
@@ -82,19 +111,20 @@ describe('weight store (offline Helia)', () => {
     const bundle = join(dir, 'bundle');
     await rm(bundle, { recursive: true, force: true });
     await mkdir(bundle);
-    await writeFile(join(bundle, 't0.onnx'), randomBytes(1000));
-    await writeFile(join(bundle, 'w.bin'), randomBytes(5000));
-    const manifest = {
-      schema: 'splitup.bundle/1',
-      model: { name: 'm' },
-      tasks: [
-        { id: 't0', file: 't0.onnx', weights: [{ file: 'w.bin', bytes: 5000 }] },
-        { id: 't1', file: 't0.onnx', weights: [] },
-      ],
-    };
+    const t0 = randomBytes(1000);
+    const w = randomBytes(5000);
+    await writeFile(join(bundle, 't0.onnx'), t0);
+    await writeFile(join(bundle, 'w.bin'), w);
+    const manifest = manifestOf([
+      { id: 't0', file: 't0.onnx', bytes: t0, weights: [{ file: 'w.bin', bytes: w }] },
+      { id: 't1', file: 't0.onnx', bytes: t0, weights: [] },
+    ]);
     await writeFile(join(bundle, 'manifest.json'), JSON.stringify(manifest));
-    const { cids } = await publishBundle(store, bundle);
+    const { cids, bundleCid } = await publishBundle(store, bundle);
     const written = JSON.parse(await readFile(join(bundle, 'manifest.json'), 'utf8'));
+    // The bundle CID is the manifest as written, CIDs included: what a worker fetches first.
+    assert.equal(bundleCid, (await store.addFile(join(bundle, 'manifest.json'))).toString());
+    assert.ok(await store.isPinned(CID.parse(bundleCid)));
     assert.equal(written.tasks[0].cid, cids['t0.onnx']);
     assert.equal(written.tasks[1].cid, cids['t0.onnx']);
     assert.equal(written.tasks[0].weights[0].cid, cids['w.bin']);
@@ -105,12 +135,19 @@ describe('weight store (offline Helia)', () => {
   it('rejects a bundle whose files escape the bundle folder', async () => {
     const bundle = join(dir, 'evil');
     await mkdir(bundle, { recursive: true });
+    const x = randomBytes(8);
     await writeFile(
       join(bundle, 'manifest.json'),
-      JSON.stringify({ tasks: [{ id: 't', file: '../x', weights: [] }] }),
+      JSON.stringify(manifestOf([{ id: 't', file: '../x', bytes: x, weights: [] }])),
     );
     await assert.rejects(publishBundle(store, bundle), code(WeightStoreErrorCode.BAD_BUNDLE));
     await writeFile(join(bundle, 'manifest.json'), '{not json');
-    await assert.rejects(publishBundle(store, bundle), code(WeightStoreErrorCode.BAD_BUNDLE));
+    await assert.rejects(publishBundle(store, bundle), coded(BundleErrorCode.MANIFEST_INVALID));
+    // A manifest of the wrong shape (a task without its hash) is refused before anything is added.
+    await writeFile(
+      join(bundle, 'manifest.json'),
+      JSON.stringify({ schema: 'splitup.bundle/1', tasks: [{ id: 't', file: 'x', weights: [] }] }),
+    );
+    await assert.rejects(publishBundle(store, bundle), coded(BundleErrorCode.MANIFEST_INVALID));
   });
 });

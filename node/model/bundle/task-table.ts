@@ -1,4 +1,4 @@
-// The plan as a text table: one row per task (id, nodes, weights, VRAM estimate, compute units,
+// The tasks of a bundle as a text table: one row per task (id, nodes, weights, VRAM estimate, compute units,
 // inputs, outputs), then totals.
 
 import type { BundleManifest } from '../../../storage/bundle/manifest.js';
@@ -14,7 +14,7 @@ function listTensors(specs: readonly TensorSpec[]): string {
   return `${names.slice(0, MAX_LISTED_TENSORS).join(', ')} +${names.length - MAX_LISTED_TENSORS} more`;
 }
 
-export function formatComputeUnits(units: number): string {
+function formatComputeUnits(units: number): string {
   const scales: [number, string][] = [
     [1e12, 'T'],
     [1e9, 'G'],
@@ -25,7 +25,7 @@ export function formatComputeUnits(units: number): string {
   return String(units);
 }
 
-export function planTable(manifest: BundleManifest): string[] {
+export function taskTable(manifest: BundleManifest): string[] {
   const header = ['task', 'nodes', 'weights', 'vram est.', 'compute', 'inputs', 'outputs'];
   const rows = manifest.tasks.map((t) => [
     t.id,

@@ -21,10 +21,10 @@ import {
   ValueInfoProtoSchema,
 } from 'onnx-buf';
 import * as ort from 'onnxruntime-node';
+import { SplitUpError } from '../../node/errors.js';
+import { openBundle } from '../../node/model/bundle/open.js';
+import { ShapeErrorCode } from '../../node/model/errors.js';
 import type { BundleManifest } from '../../storage/bundle/manifest.js';
-import { SplitUpError } from '../errors.js';
-import { readBundle } from './bundle/read.js';
-import { ShapeErrorCode } from './errors.js';
 
 export interface TaskMemoryMeasurement {
   task: string;
@@ -128,7 +128,7 @@ function measureInChild(job: ChildJob): number {
 }
 
 /** Memory growth for a one-node (Identity on 1 float) model: the runtime's fixed per-process cost. */
-export function measureRuntimeBaseline(level: ChildJob['level'] = 'basic', arena = true): number {
+function measureRuntimeBaseline(level: ChildJob['level'] = 'basic', arena = true): number {
   const dir = mkdtempSync(join(tmpdir(), 'splitup-baseline-'));
   try {
     const file = join(dir, 'identity.onnx');
@@ -169,7 +169,7 @@ export async function measureBundleMemory(
   options: MeasureOptions = {},
 ): Promise<TaskMemoryMeasurement[]> {
   const arena = options.arena ?? true;
-  const manifest = readBundle(dir);
+  const { manifest } = await openBundle(dir);
   const dims = await taskInputDims(dir, manifest);
   const baseline = measureRuntimeBaseline(manifest.runtime.graphOptimizationLevel, arena);
   return manifest.tasks.map((task) => {

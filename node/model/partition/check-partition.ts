@@ -1,8 +1,8 @@
-// Validates a partition plan against the partitioner's contract: every node in exactly one task,
-// tasks listed in dependency order (so the task graph is acyclic), state groups kept together,
-// every task within the target. Used by tests and by deploy as a last safety net.
+// Validates a partition against the partitioner's contract: every node in exactly one task, tasks
+// listed in dependency order (so the task graph is acyclic), state groups kept together, every
+// task within the target. For tests and hand-made partitions.
 import { SplitUpError } from '../../errors.js';
-import type { PartitionGraph, TaskPlan } from '../partition-graph.js';
+import type { PartitionGraph, TaskPartition } from '../partition-graph.js';
 import { PartitionErrorCode } from './errors.js';
 import { indexGraph } from './graph-index.js';
 import { estimateTaskMemory, RUNTIME_MARGIN, type RuntimeMargin } from './memory.js';
@@ -11,9 +11,9 @@ function bad(message: string, details: Record<string, unknown>): SplitUpError {
   return new SplitUpError(PartitionErrorCode.BAD_PLAN, message, details);
 }
 
-export function checkPlan(
+export function checkPartition(
   graph: PartitionGraph,
-  tasks: readonly TaskPlan[],
+  tasks: readonly TaskPartition[],
   targetBytes: number,
   margin: Readonly<RuntimeMargin> = RUNTIME_MARGIN,
 ): void {

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { deployModel } from '../../../node/model/bundle/deploy-model.js';
-import { declaredInputShapes, measureBundleMemory } from '../../../node/model/measure-memory.js';
-import { contiguousPlan, countingEstimate } from './plans.js';
-import { externalMlpModel, tempDir, writeModel } from './tiny-models.js';
+import { declaredInputShapes, measureBundleMemory } from '../../../scripts/lib/measure-memory.js';
+import { contiguousPartition, countingEstimate } from '../model/partitions.js';
+import { externalMlpModel, tempDir, writeModel } from '../model/tiny-models.js';
 
 test('each task is measured in its own process and compared with its estimate', async () => {
   const { model, weights } = externalMlpModel('weights.bin');
@@ -14,7 +14,7 @@ test('each task is measured in its own process and compared with its estimate', 
     outDir: out,
     targetVramBytes: 1000,
     shapes: ['x=2x16'],
-    partition: (g) => contiguousPlan(g, 2),
+    partition: (g) => contiguousPartition(g, 2),
     estimate: countingEstimate,
   });
   assert.deepEqual(declaredInputShapes(manifest).get('x'), [2, 16]);

@@ -1,8 +1,8 @@
 // Hand-made plans for extraction tests (the real partitioner is tested in its own folder).
-import type { PartitionGraph, PartitionPlan } from '../../../node/model/partition-graph.js';
+import type { Partition, PartitionGraph } from '../../../node/model/partition-graph.js';
 
 /** Splits the node list into `n` contiguous runs (valid for any topologically ordered graph). */
-export function contiguousPlan(graph: PartitionGraph, n: number): PartitionPlan {
+export function contiguousPartition(graph: PartitionGraph, n: number): Partition {
   const size = Math.ceil(graph.nodes.length / n);
   const tasks = [];
   for (let i = 0; i < graph.nodes.length; i += size)
