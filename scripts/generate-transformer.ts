@@ -28,10 +28,15 @@ const { values } = parseArgs({
   },
 });
 
+/** A mistyped argument is the user's to fix: say what, without a stack trace. */
+function usageError(message: string): never {
+  console.error(`generate-transformer: ${message}`);
+  process.exit(2);
+}
+
 function positiveInt(name: string, text: string): number {
   const n = Number(text);
-  if (!Number.isSafeInteger(n) || n <= 0)
-    throw new Error(`--${name} must be a positive integer, got '${text}'`);
+  if (!Number.isSafeInteger(n) || n <= 0) usageError(`--${name} must be a positive integer, got '${text}'`);
   return n;
 }
 
@@ -57,8 +62,7 @@ for (const [key, text] of overrides)
 let staticDims: { batch: number; seq: number; past: number } | undefined;
 if (values['static-dims'] !== undefined) {
   const parts = values['static-dims'].split(',');
-  if (parts.length !== 3)
-    throw new Error(`--static-dims must be batch,seq,past, got '${values['static-dims']}'`);
+  if (parts.length !== 3) usageError(`--static-dims must be batch,seq,past, got '${values['static-dims']}'`);
   const [batch, seq, past] = parts.map((p, i) => (i === 2 && p === '0' ? 0 : positiveInt('static-dims', p)));
   staticDims = { batch: batch!, seq: seq!, past: past! };
 }

@@ -1,5 +1,6 @@
 // Worker-thread entry: owns one onnxruntime session (weights stay loaded) and the task's state
 // (e.g. KV cache) between steps. onnxruntime-node's run blocks its thread, hence a thread per session.
+import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -103,7 +104,8 @@ function serve(session: ort.InferenceSession): void {
           return;
         case 'crash':
           setImmediate(() => {
-            throw new Error('session worker crashed on request');
+            // A deliberate uncaught exception: tests use it to check that a dead worker is replaced.
+            assert.fail('session worker crashed on request');
           });
           return;
       }

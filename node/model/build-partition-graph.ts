@@ -1,6 +1,7 @@
 // Turns a loaded (optimized) ONNX model plus its inferred shapes into the partitioner's
 // ONNX-free PartitionGraph: nodes in topological order, tensors with byte sizes under the
 // declared shapes, subgraph outer-scope reads as node inputs, and state (KV cache) bindings.
+import assert from 'node:assert/strict';
 import type { ModelProto } from 'onnx-buf';
 import { DTYPE_BYTES } from '../../storage/tensors/tensor.js';
 import { SplitUpError } from '../errors.js';
@@ -114,7 +115,7 @@ export function buildPartitionGraph(
   const shapeOfFast = (name: string) => shapes.fixed.get(name)?.shape ?? initDims.get(name);
   const nodes: PGNode[] = order.map((src, index) => {
     const n = g.node[src];
-    if (!n) throw new Error('unreachable');
+    assert(n, `topological order names node ${src}, which the graph lacks`);
     const inputs = nodeReads(n);
     for (const o of n.output) {
       if (!o) continue;

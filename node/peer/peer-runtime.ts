@@ -1,6 +1,7 @@
 // The one peer runtime: from a resolved NodeConfig it builds identity, store, the libp2p node with
 // the shared services (heartbeat, committee, blocks, tensor stream, execution control) configured
 // by the role, logs and metrics; starts the role; and stops it all cleanly, in reverse order.
+import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { blocks } from '../../protocols/blocks/index.js';
@@ -57,8 +58,10 @@ export async function startPeer<R extends PeerRole = PeerRole>(
   logger: Logger,
   options: StartPeerOptions<R> = {},
 ): Promise<RunningPeer<R>> {
-  if (options.role !== undefined && options.role.name !== config.role)
-    throw new TypeError(`startPeer: role ${options.role.name} given for a ${config.role} config`);
+  assert(
+    options.role === undefined || options.role.name === config.role,
+    `startPeer: role ${options.role?.name} given for a ${config.role} config`,
+  );
   await mkdir(config.dataDir, { recursive: true });
   const identity = options.identity ?? (await loadIdentity(config, logger));
   const role = options.role ?? (roleFor(config, logger) as R);

@@ -1,6 +1,7 @@
 // Child process of measure-memory.ts: loads one task in a fresh onnxruntime session, runs it once
 // on zero inputs of the given shapes, and prints how much the process's resident memory grew.
 // Run alone in its own process so nothing else's allocations are counted.
+import assert from 'node:assert/strict';
 import * as ort from 'onnxruntime-node';
 
 interface Job {
@@ -24,7 +25,7 @@ function zeros(dtype: string, dims: number[]): ort.Tensor {
     bool: () => new ort.Tensor('bool', new Uint8Array(n), dims),
   };
   const f = make[dtype];
-  if (!f) throw new Error(`no zero tensor for ${dtype}`);
+  assert(f, `no zero tensor for ${dtype}`);
   return f();
 }
 

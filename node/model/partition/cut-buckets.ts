@@ -5,6 +5,7 @@
 // next consumer and adds the tensors made at x: O(degree · log n) per step (a Fenwick tree mirrors
 // the buckets). Reading the cuts of all ends up to e costs O(e − x) plain additions; one end
 // alone costs O(log n) (cutTo), which wins when few ends are wanted from a long span.
+import assert from 'node:assert/strict';
 import { type IndexedGraph, TENSOR_WEIGHT } from './graph-index.js';
 
 export interface CutQuery {
@@ -54,7 +55,7 @@ export function makeCutQuery(ix: IndexedGraph, order: readonly number[]): CutQue
   return {
     bucket,
     advanceTo(target) {
-      if (target < x) throw new Error(`cut query moved backwards (${x} → ${target})`);
+      assert(target >= x, `cut query moved backwards (${x} → ${target})`);
       for (; x < target; x++) {
         const v = order[x]!;
         for (const t of ix.nodeReads[v]!) {

@@ -19,6 +19,7 @@
 //                      runtime workspace, allocator arena rounding and kernel scratch. Tunable by
 //                      measurement; pass `margin` to override.
 
+import assert from 'node:assert/strict';
 import type { PartitionGraph } from '../partition-graph.js';
 import { type IndexedGraph, indexGraph, TENSOR_WEIGHT } from './graph-index.js';
 
@@ -109,8 +110,7 @@ export function estimateIndexed(
   const { nodeStamp, position, tensorStamp } = s;
   const order: number[] = [];
   for (const v of nodeIndices) {
-    if (!Number.isInteger(v) || v < 0 || v >= ix.nodeCount)
-      throw new RangeError(`node index ${v} out of range`);
+    assert(Number.isInteger(v) && v >= 0 && v < ix.nodeCount, `node index ${v} out of range`);
     if (nodeStamp[v] === gen) continue;
     nodeStamp[v] = gen;
     order.push(v);

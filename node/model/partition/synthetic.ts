@@ -1,5 +1,6 @@
 // Synthetic PartitionGraphs for tests and benchmarks: a transformer-shaped decoder (with KV-cache
 // state bindings and an optional tied embedding) and small random DAGs. Deterministic given a seed.
+import assert from 'node:assert/strict';
 import type { PartitionGraph, PGNode, PGTensor, TensorKind } from '../partition-graph.js';
 
 /** mulberry32: a tiny, fast, seeded PRNG returning floats in [0, 1). */
@@ -29,7 +30,7 @@ export class GraphBuilder {
     const index = this.nodes.length;
     for (const i of inputs) {
       const t = this.tensors.get(i);
-      if (!t) throw new Error(`unknown tensor ${i}`);
+      assert(t, `unknown tensor ${i}`);
       if (!t.consumers.includes(index)) t.consumers.push(index);
     }
     for (const o of outputs) {

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import type { FieldType, StructDef } from './types.js';
 
 export interface FieldLayout {
@@ -25,7 +26,7 @@ export function layoutStructs(structs: StructDef[]): Map<string, StructLayout> {
       return { size: inner.size * t.array[1], align: inner.align };
     }
     const def = done.get(t.defined);
-    if (!def) throw new Error(`struct ${t.defined} is used before it is defined`);
+    assert(def, `struct ${t.defined} is used before it is defined`);
     return def;
   };
   for (const s of structs) {
@@ -33,15 +34,16 @@ export function layoutStructs(structs: StructDef[]): Map<string, StructLayout> {
     let align = 1;
     const fields = s.fields.map((f) => {
       const fa = sizeAlign(f.type);
-      if (offset % fa.align !== 0)
-        throw new Error(`${s.name}.${f.name} at offset ${offset} is not ${fa.align}-aligned; reorder or pad`);
+      assert(
+        offset % fa.align === 0,
+        `${s.name}.${f.name} at offset ${offset} is not ${fa.align}-aligned; reorder or pad`,
+      );
       align = Math.max(align, fa.align);
       const out = { name: f.name, offset, size: fa.size };
       offset += fa.size;
       return out;
     });
-    if (offset % align !== 0)
-      throw new Error(`${s.name} size ${offset} is not a multiple of its alignment ${align}`);
+    assert(offset % align === 0, `${s.name} size ${offset} is not a multiple of its alignment ${align}`);
     done.set(s.name, { size: offset, align, fields });
   }
   return done;
