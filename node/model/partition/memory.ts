@@ -19,7 +19,6 @@
 //                      runtime workspace, allocator arena rounding and kernel scratch. Tunable by
 //                      measurement; pass `margin` to override.
 
-import assert from 'node:assert/strict';
 import type { PartitionGraph } from '../partition-graph.js';
 import { type IndexedGraph, indexGraph, TENSOR_WEIGHT } from './graph-index.js';
 
@@ -110,7 +109,8 @@ export function estimateIndexed(
   const { nodeStamp, position, tensorStamp } = s;
   const order: number[] = [];
   for (const v of nodeIndices) {
-    assert(Number.isInteger(v) && v >= 0 && v < ix.nodeCount, `node index ${v} out of range`);
+    if (!Number.isInteger(v) || v < 0 || v >= ix.nodeCount)
+      throw new RangeError(`node index ${v} out of range`);
     if (nodeStamp[v] === gen) continue;
     nodeStamp[v] = gen;
     order.push(v);
