@@ -9,6 +9,22 @@ export const MerkleErrorCode = defineErrorCodes('MERKLE', {
 });
 export type MerkleErrorCode = CodeOf<typeof MerkleErrorCode>;
 
+export const LivenessTableErrorCode = defineErrorCodes('LIVENESS_TABLE', {
+  /** More nodes or tasks than a table holds. */
+  TOO_LARGE: 'LIVENESS_TABLE_TOO_LARGE',
+  /** A membership proof for a task or node the table does not list. */
+  NOT_FOUND: 'LIVENESS_TABLE_NOT_FOUND',
+  /** A membership proof whose fields do not fit together (lengths, indexes, sizes). */
+  MALFORMED_PROOF: 'LIVENESS_TABLE_MALFORMED_PROOF',
+});
+export type LivenessTableErrorCode = CodeOf<typeof LivenessTableErrorCode>;
+
+export class LivenessTableError extends CodedError<LivenessTableErrorCode> {
+  constructor(code: LivenessTableErrorCode, message: string) {
+    super(code, message);
+  }
+}
+
 export class MerkleError extends CodedError<MerkleErrorCode> {
   constructor(code: MerkleErrorCode, message: string) {
     super(code, message);
