@@ -1,0 +1,27 @@
+// Typed rejections of liveness votes and round certificates. Gossip validation maps each to a
+// reject that lowers the sender's score.
+import { CodedError, type CodeOf, defineErrorCodes } from '../../../storage/errors/index.js';
+
+export const VoteErrorCode = defineErrorCodes('VOTE', {
+  /** Bytes that are not a canonical vote (length, version, trailing bytes). */
+  MALFORMED: 'VOTE_MALFORMED',
+  /** The signature does not verify under the named oracle's key. */
+  INVALID_SIGNATURE: 'VOTE_INVALID_SIGNATURE',
+  /** A vote of another network or another round than the one being tallied. */
+  INVALID_ROUND: 'VOTE_INVALID_ROUND',
+  /** The signer is not a member of the committee. */
+  UNAUTHORIZED: 'VOTE_UNAUTHORIZED',
+  /** The same vote again. */
+  DUPLICATE: 'VOTE_DUPLICATE',
+  /** A second, different vote of one oracle in one round: both are kept as evidence, neither counts. */
+  EQUIVOCATION: 'VOTE_EQUIVOCATION',
+  /** A certificate with fewer distinct valid member votes for its table than the threshold. */
+  INSUFFICIENT_QUORUM: 'VOTE_INSUFFICIENT_QUORUM',
+});
+export type VoteErrorCode = CodeOf<typeof VoteErrorCode>;
+
+export class VoteError extends CodedError<VoteErrorCode> {
+  constructor(code: VoteErrorCode, message: string) {
+    super(code, message);
+  }
+}
