@@ -15,8 +15,11 @@ import { encodePayload, encodeSignedHeartbeat } from '../../heartbeat/codec.js';
 import { LivenessTableError, LivenessTableErrorCode } from './errors.js';
 import { type Hash32, merkleProof, merkleRoot, verifyMerkleProof } from './merkle.js';
 
-/** Nodes one table lists: bounds the work of every oracle per round (a tree 14 levels deep). */
-export const MAX_TABLE_NODES = 16_384;
+/**
+ * Nodes one table lists. An observation names each node's heartbeat in 72 bytes, so 4,096 nodes
+ * keep one observation under 300 KiB, well inside a gossip message.
+ */
+export const MAX_TABLE_NODES = 4_096;
 /** Distinct tasks one table lists. */
 export const MAX_TABLE_TASKS = 4_096;
 export const NODE_LEAF_BYTES = 64;

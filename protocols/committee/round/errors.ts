@@ -20,6 +20,26 @@ export const VoteErrorCode = defineErrorCodes('VOTE', {
 });
 export type VoteErrorCode = CodeOf<typeof VoteErrorCode>;
 
+export const ObservationErrorCode = defineErrorCodes('OBSERVATION', {
+  /** Bytes that are not a canonical observation (length, version, order, bounds). */
+  MALFORMED: 'OBSERVATION_MALFORMED',
+  INVALID_SIGNATURE: 'OBSERVATION_INVALID_SIGNATURE',
+  /** Another network's or another round's observation. */
+  INVALID_ROUND: 'OBSERVATION_INVALID_ROUND',
+  /** The signer is not a member of the committee. */
+  UNAUTHORIZED: 'OBSERVATION_UNAUTHORIZED',
+  DUPLICATE: 'OBSERVATION_DUPLICATE',
+  /** A second, different observation of one oracle in one round: the oracle's observations stop counting. */
+  EQUIVOCATION: 'OBSERVATION_EQUIVOCATION',
+});
+export type ObservationErrorCode = CodeOf<typeof ObservationErrorCode>;
+
+export class ObservationError extends CodedError<ObservationErrorCode> {
+  constructor(code: ObservationErrorCode, message: string) {
+    super(code, message);
+  }
+}
+
 export class VoteError extends CodedError<VoteErrorCode> {
   constructor(code: VoteErrorCode, message: string) {
     super(code, message);
