@@ -301,7 +301,13 @@ structs.push(
       { name: 'verifier_assigned_at', type: 'i64', doc: 'When the verifier was named' },
       { name: 'status', type: 'u8' },
       { name: 'attempts', type: 'u8', doc: 'Assignments so far (the timeout doubles with each)' },
-      { name: 'reserved', type: { array: ['u8', 6] } },
+      {
+        name: 'sampled',
+        type: 'u8',
+        doc: 'Set once sampled, never cleared: the task then pays only after a verdict',
+      },
+      { name: 'verifier_timeouts', type: 'u8', doc: 'Verifiers that timed out on it (saturates at 255)' },
+      { name: 'reserved', type: { array: ['u8', 4] } },
     ],
   },
   {
@@ -598,7 +604,7 @@ instructions.push(
   },
   {
     name: 'reassign_task',
-    doc: 'Frees a task run whose node (or verifier) missed its deadline (completion timeout x 2^(attempts-1)) for a new assignment; anyone may crank.',
+    doc: 'Frees a task run whose node (or verifier) missed its deadline (completion timeout x 2^(attempts-1)) for a new assignment; anyone may crank. A verifier that timed out loses R x C of its stake to the client, and the task stays sampled.',
     args: 'TaskIndexArgs',
     accounts: [
       { name: 'execution', writable: true, doc: 'The execution' },
@@ -608,7 +614,7 @@ instructions.push(
   },
   {
     name: 'settle_task',
-    doc: "Pays a finished task run from the vault into the nodes' token accounts (anyone may crank). A report left undecided through the challenge window pays as unsampled.",
+    doc: "Pays a finished task run from the vault into the nodes' token accounts (anyone may crank). A report left undecided through the challenge window pays as unsampled; a sampled one never pays without a verdict.",
     args: 'TaskIndexArgs',
     accounts: [
       { name: 'execution', writable: true, doc: 'The execution' },
@@ -711,6 +717,8 @@ export const errors: ErrorDef[] = [
     name: 'InvalidProgramData',
     msg: 'The program or program-data account does not hold the loader state of this program',
   },
+  { code: 6047, name: 'SampledUnverified', msg: 'A sampled task pays only after its verification' },
+  { code: 6048, name: 'AlreadySampled', msg: 'A sampled task stays sampled' },
   // Model DAG violations: 6100 + DAG_ERROR_NUMBERS of node/model/dag/codes.ts, same order.
   { code: 6101, name: 'DagBadTaskId', msg: 'A task id is empty or reserved' },
   { code: 6102, name: 'DagDuplicateTask', msg: 'A task id is declared twice' },

@@ -126,6 +126,9 @@ u64 ix_decide_sampling(const Ctx *ctx) {
   TRY(load_exec_model(ctx, ctx->accounts[DECIDE_SAMPLING_MODEL], e, &m));
   TRY(task_run(e, args->task_index, &run));
   if (run->status != TASK_REPORTED) return ERR_INVALID_TASK_STATE;
+  /* Once sampled, a task stays sampled: a verifier that timed out cannot turn it into a paid,
+   * unverified one. */
+  if (run->sampled && !args->verify) return ERR_ALREADY_SAMPLED;
   if (!args->verify) {
     run->pay_node = run->payment;
     run->from_escrow = run->payment;
@@ -144,6 +147,7 @@ u64 ix_decide_sampling(const Ctx *ctx) {
   TRY(now_unix(&now));
   run->verifier_assigned_at = now;
   TRY(mul_bps(run->payment, c->params.verifier_reward_bps, &run->pay_verifier)); /* R x C, due on a match */
+  run->sampled = 1;
   run->status = TASK_VERIFYING;
   return SUCCESS;
 }
@@ -233,6 +237,8 @@ u64 ix_settle_task(const Ctx *ctx) {
   TRY(check_vault_account(c, vault));
   TRY(check_program(ctx->accounts[SETTLE_TASK_TOKEN_PROGRAM], &TOKEN_PROGRAM));
   TRY(task_run(e, index, &run));
+  /* A sampled task whose verifier timed out waits for another verifier: never paid unverified. */
+  if (run->status == TASK_REPORTED && run->sampled) return ERR_SAMPLED_UNVERIFIED;
   if (run->status == TASK_REPORTED) {
     /* No sampling decision within the challenge window: nobody challenged, so it pays as unsampled. */
     run->pay_node = run->payment;
@@ -315,7 +321,9 @@ static u64 completion_deadline(const Config *c, const TaskRun *run, u64 *out) {
 }
 
 /* A node that timed out: an assigned node that never reported goes back to PENDING; a verifier
- * that never reported goes back to REPORTED, for the committee to name another one. */
+ * that never reported goes back to REPORTED, still sampled, for the committee to name another one,
+ * and loses R x C of its stake (what a match would have paid it) to the client: staying silent
+ * must cost a verifier more than verifying. */
 u64 ix_reassign_task(const Ctx *ctx) {
   if (ctx->num_accounts < REASSIGN_TASK_ACCOUNTS) return ERR_NOT_ENOUGH_ACCOUNTS;
   if (ctx->data_len != REASSIGN_TASK_DATA_LEN) return ERR_INVALID_INSTRUCTION_DATA;
@@ -337,6 +345,10 @@ u64 ix_reassign_task(const Ctx *ctx) {
   if (now < since || (u64)(now - since) < deadline) return ERR_DEADLINE_NOT_PASSED;
   if (n->active_assignments) n->active_assignments--;
   if (verifying) {
+    u64 penalty = run->pay_verifier < n->staked ? run->pay_verifier : n->staked;
+    n->staked -= penalty;
+    TRY(checked_add(e->refund_extra, penalty, &e->refund_extra));
+    if (run->verifier_timeouts < 255) run->verifier_timeouts++;
     sol_memset_(&run->verifier, 0, sizeof(Pubkey));
     run->verifier_assigned_at = 0;
     run->pay_verifier = 0;

@@ -623,7 +623,7 @@ export type Splitup = {
     {
       name: 'reassignTask';
       docs: [
-        'Frees a task run whose node (or verifier) missed its deadline (completion timeout x 2^(attempts-1)) for a new assignment; anyone may crank.',
+        'Frees a task run whose node (or verifier) missed its deadline (completion timeout x 2^(attempts-1)) for a new assignment; anyone may crank. A verifier that timed out loses R x C of its stake to the client, and the task stays sampled.',
       ];
       discriminator: [18, 135, 71, 49, 93, 16, 109, 0];
       accounts: [
@@ -656,7 +656,7 @@ export type Splitup = {
     {
       name: 'settleTask';
       docs: [
-        "Pays a finished task run from the vault into the nodes' token accounts (anyone may crank). A report left undecided through the challenge window pays as unsampled.",
+        "Pays a finished task run from the vault into the nodes' token accounts (anyone may crank). A report left undecided through the challenge window pays as unsampled; a sampled one never pays without a verdict.",
       ];
       discriminator: [128, 27, 215, 43, 26, 28, 251, 9];
       accounts: [
@@ -1005,6 +1005,16 @@ export type Splitup = {
       code: 6046;
       name: 'invalidProgramData';
       msg: 'The program or program-data account does not hold the loader state of this program';
+    },
+    {
+      code: 6047;
+      name: 'sampledUnverified';
+      msg: 'A sampled task pays only after its verification';
+    },
+    {
+      code: 6048;
+      name: 'alreadySampled';
+      msg: 'A sampled task stays sampled';
     },
     {
       code: 6101;
@@ -1794,9 +1804,19 @@ export type Splitup = {
             type: 'u8';
           },
           {
+            name: 'sampled';
+            docs: ['Set once sampled, never cleared: the task then pays only after a verdict'];
+            type: 'u8';
+          },
+          {
+            name: 'verifierTimeouts';
+            docs: ['Verifiers that timed out on it (saturates at 255)'];
+            type: 'u8';
+          },
+          {
             name: 'reserved';
             type: {
-              array: ['u8', 6];
+              array: ['u8', 4];
             };
           },
         ];
@@ -2732,7 +2752,7 @@ export const SPLITUP_IDL = {
     {
       name: 'reassign_task',
       docs: [
-        'Frees a task run whose node (or verifier) missed its deadline (completion timeout x 2^(attempts-1)) for a new assignment; anyone may crank.',
+        'Frees a task run whose node (or verifier) missed its deadline (completion timeout x 2^(attempts-1)) for a new assignment; anyone may crank. A verifier that timed out loses R x C of its stake to the client, and the task stays sampled.',
       ],
       discriminator: [18, 135, 71, 49, 93, 16, 109, 0],
       accounts: [
@@ -2765,7 +2785,7 @@ export const SPLITUP_IDL = {
     {
       name: 'settle_task',
       docs: [
-        "Pays a finished task run from the vault into the nodes' token accounts (anyone may crank). A report left undecided through the challenge window pays as unsampled.",
+        "Pays a finished task run from the vault into the nodes' token accounts (anyone may crank). A report left undecided through the challenge window pays as unsampled; a sampled one never pays without a verdict.",
       ],
       discriminator: [128, 27, 215, 43, 26, 28, 251, 9],
       accounts: [
@@ -3114,6 +3134,16 @@ export const SPLITUP_IDL = {
       code: 6046,
       name: 'InvalidProgramData',
       msg: 'The program or program-data account does not hold the loader state of this program',
+    },
+    {
+      code: 6047,
+      name: 'SampledUnverified',
+      msg: 'A sampled task pays only after its verification',
+    },
+    {
+      code: 6048,
+      name: 'AlreadySampled',
+      msg: 'A sampled task stays sampled',
     },
     {
       code: 6101,
@@ -3903,9 +3933,19 @@ export const SPLITUP_IDL = {
             type: 'u8',
           },
           {
+            name: 'sampled',
+            docs: ['Set once sampled, never cleared: the task then pays only after a verdict'],
+            type: 'u8',
+          },
+          {
+            name: 'verifier_timeouts',
+            docs: ['Verifiers that timed out on it (saturates at 255)'],
+            type: 'u8',
+          },
+          {
             name: 'reserved',
             type: {
-              array: ['u8', 6],
+              array: ['u8', 4],
             },
           },
         ],
@@ -4267,6 +4307,8 @@ export const SPLITUP_ERRORS = {
   6044: 'NotUpgradeAuthority',
   6045: 'ProgramImmutable',
   6046: 'InvalidProgramData',
+  6047: 'SampledUnverified',
+  6048: 'AlreadySampled',
   6101: 'DagBadTaskId',
   6102: 'DagDuplicateTask',
   6103: 'DagBadTensorName',
@@ -4333,6 +4375,8 @@ export const SPLITUP_ERROR_CODES = {
   NotUpgradeAuthority: 6044,
   ProgramImmutable: 6045,
   InvalidProgramData: 6046,
+  SampledUnverified: 6047,
+  AlreadySampled: 6048,
   DagBadTaskId: 6101,
   DagDuplicateTask: 6102,
   DagBadTensorName: 6103,
@@ -4397,6 +4441,8 @@ export const SPLITUP_PROGRAM_ERROR_CODES = {
   NOT_UPGRADE_AUTHORITY: 'PROGRAM_NOT_UPGRADE_AUTHORITY',
   PROGRAM_IMMUTABLE: 'PROGRAM_PROGRAM_IMMUTABLE',
   INVALID_PROGRAM_DATA: 'PROGRAM_INVALID_PROGRAM_DATA',
+  SAMPLED_UNVERIFIED: 'PROGRAM_SAMPLED_UNVERIFIED',
+  ALREADY_SAMPLED: 'PROGRAM_ALREADY_SAMPLED',
   DAG_BAD_TASK_ID: 'PROGRAM_DAG_BAD_TASK_ID',
   DAG_DUPLICATE_TASK: 'PROGRAM_DAG_DUPLICATE_TASK',
   DAG_BAD_TENSOR_NAME: 'PROGRAM_DAG_BAD_TENSOR_NAME',

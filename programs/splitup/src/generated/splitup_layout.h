@@ -311,7 +311,9 @@ typedef struct TaskRun {
   i64 verifier_assigned_at; /* When the verifier was named */
   u8 status;
   u8 attempts; /* Assignments so far (the timeout doubles with each) */
-  u8 reserved[6];
+  u8 sampled; /* Set once sampled, never cleared: the task then pays only after a verdict */
+  u8 verifier_timeouts; /* Verifiers that timed out on it (saturates at 255) */
+  u8 reserved[4];
 } TaskRun;
 STATIC_ASSERT(sizeof(TaskRun) == 192, "TaskRun size");
 STATIC_ASSERT(__builtin_offsetof(TaskRun, node) == 0, "TaskRun.node");
@@ -327,7 +329,9 @@ STATIC_ASSERT(__builtin_offsetof(TaskRun, reported_at) == 168, "TaskRun.reported
 STATIC_ASSERT(__builtin_offsetof(TaskRun, verifier_assigned_at) == 176, "TaskRun.verifier_assigned_at");
 STATIC_ASSERT(__builtin_offsetof(TaskRun, status) == 184, "TaskRun.status");
 STATIC_ASSERT(__builtin_offsetof(TaskRun, attempts) == 185, "TaskRun.attempts");
-STATIC_ASSERT(__builtin_offsetof(TaskRun, reserved) == 186, "TaskRun.reserved");
+STATIC_ASSERT(__builtin_offsetof(TaskRun, sampled) == 186, "TaskRun.sampled");
+STATIC_ASSERT(__builtin_offsetof(TaskRun, verifier_timeouts) == 187, "TaskRun.verifier_timeouts");
+STATIC_ASSERT(__builtin_offsetof(TaskRun, reserved) == 188, "TaskRun.reserved");
 
 /* Arguments of request_execution. */
 typedef struct RequestExecutionArgs {
@@ -655,6 +659,8 @@ STATIC_ASSERT(__builtin_offsetof(Execution, reserved) == 1674, "Execution.reserv
 #define ERR_NOT_UPGRADE_AUTHORITY 6044ULL /* The signer is not the program's upgrade authority */
 #define ERR_PROGRAM_IMMUTABLE 6045ULL /* The program has no upgrade authority */
 #define ERR_INVALID_PROGRAM_DATA 6046ULL /* The program or program-data account does not hold the loader state of this program */
+#define ERR_SAMPLED_UNVERIFIED 6047ULL /* A sampled task pays only after its verification */
+#define ERR_ALREADY_SAMPLED 6048ULL /* A sampled task stays sampled */
 #define ERR_DAG_BAD_TASK_ID 6101ULL /* A task id is empty or reserved */
 #define ERR_DAG_DUPLICATE_TASK 6102ULL /* A task id is declared twice */
 #define ERR_DAG_BAD_TENSOR_NAME 6103ULL /* A tensor name is empty */

@@ -296,6 +296,61 @@ describe('executions', () => {
     assert.equal(execOf(w, 11n).tasks[0]!.status, 5);
   });
 
+  it('never pays a sampled task unverified: a silent verifier loses R x C, the task waits for another', async () => {
+    const w = fork();
+    const execution = await reported(w, 13n, hashOf('h'));
+    await w.env.sendAsync(
+      [decideSamplingIx(execution, w.model, 0, w.v.key.publicKey, q(w), w.a.key.publicKey)],
+      w.quorum,
+    );
+    const stakeBefore = nodeOf(w, w.v).staked;
+    // The verifier stays silent past its deadline and the challenge window; the worker cranks.
+    w.env.advance(DEFAULT_PROTOCOL_PARAMS.completionTimeoutS + w.env.challengeWindow());
+    await w.env.sendAsync([reassignTaskIx(execution, 0, w.v.key.publicKey)], [w.a.key]);
+    const run = execOf(w, 13n).tasks[0]!;
+    assert.equal(run.sampled, 1);
+    assert.equal(run.verifierTimeouts, 1);
+    assert.equal(nodeOf(w, w.v).staked, stakeBefore - reward(C0), 'the silent verifier pays R x C');
+    const before = balances(w);
+    const settle = () =>
+      w.env.sendAsync(
+        [settleTaskIx({ execution, taskIndex: 0, node: w.a.key.publicKey, nodeWallet: w.a.wallet })],
+        [w.a.key],
+      );
+    await rejects(settle, 'SampledUnverified');
+    await rejects(
+      () =>
+        w.env.sendAsync([decideSamplingIx(execution, w.model, 0, null, q(w), w.a.key.publicKey)], w.quorum),
+      'AlreadySampled',
+    );
+    assert.deepEqual(balances(w), before, 'no token moved');
+    assert.equal(execOf(w, 13n).tasks[0]!.status, 2);
+    // Another verification, and only then the worker is paid.
+    await w.env.sendAsync(
+      [decideSamplingIx(execution, w.model, 0, w.v.key.publicKey, q(w), w.a.key.publicKey)],
+      w.quorum,
+    );
+    await w.env.sendAsync(
+      [reportVerificationIx(w.v.key.publicKey, execution, 0, hashOf('h'), w.a.key.publicKey)],
+      [w.v.key],
+    );
+    await w.env.sendAsync(
+      [
+        settleTaskIx({
+          execution,
+          taskIndex: 0,
+          node: w.a.key.publicKey,
+          nodeWallet: w.a.wallet,
+          verifier: { authority: w.v.key.publicKey, wallet: w.v.wallet },
+        }),
+      ],
+      [w.a.key],
+    );
+    assert.equal(balances(w).a - before.a, C0);
+    // The penalty goes back to the client with its refund.
+    assert.equal(execOf(w, 13n).refundExtra, reward(C0));
+  });
+
   it('pays a report the committee left undecided once the challenge window passes', async () => {
     const w = fork();
     const before = balances(w);
