@@ -58,3 +58,9 @@ export const SHUTDOWN_GRACE_MS = 2000;
 
 /** Idle keep-alive sockets are kept this long, well past clients' own idle timeouts. */
 export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
+/**
+ * How many random (p, p + 1) pairs --port 0 tries: another process takes p + 1 only rarely, so a
+ * handful of tries finds a pair unless the machine is nearly out of ports.
+ */
+export const FREE_PORT_PAIR_ATTEMPTS = 20;

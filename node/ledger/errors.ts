@@ -3,6 +3,8 @@ import { type CodeOf, defineErrorCodes } from '../../storage/errors/index.js';
 
 export const LedgerErrorCode = defineErrorCodes('LEDGER', {
   BAD_OPTION: 'LEDGER_BAD_OPTION',
+  /** The RPC port or the websocket port (RPC port + 1) is held by another process. */
+  PORT_IN_USE: 'LEDGER_PORT_IN_USE',
   PROGRAM_DEPLOY_FAILED: 'LEDGER_PROGRAM_DEPLOY_FAILED',
   PROGRAM_UNREADABLE: 'LEDGER_PROGRAM_UNREADABLE',
 });

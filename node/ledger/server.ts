@@ -1,22 +1,19 @@
 // The ledger's network face: JSON-RPC over HTTP (node:http) and websocket subscriptions (ws), on
 // the RPC port (ws via upgrade) and on a websocket port (RPC port + 1, where web3.js looks).
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { LedgerBank } from './bank.js';
-import { KEEP_ALIVE_TIMEOUT_MS, MAX_REQUEST_BYTES, SHUTDOWN_GRACE_MS } from './constants.js';
+import { KEEP_ALIVE_TIMEOUT_MS, MAX_REQUEST_BYTES } from './constants.js';
+import { bindLedgerPorts, type LedgerPortOptions, type LedgerPorts, serveRequests } from './ports.js';
 import { handleMessage, stringify } from './rpc-dispatch.js';
 import { RPC_INVALID_REQUEST, RpcError } from './rpc-error.js';
 import { createRpcMethods, type RpcMethods } from './rpc-methods.js';
 import { type SubscriberConnection, SubscriptionHub } from './subscriptions.js';
 
-export interface LedgerServerOptions {
-  host: string;
-  /** 0 picks a free port. */
-  port: number;
-  /** Defaults to port + 1 (0 when port is 0); equal to port serves websockets only by upgrade. */
-  wsPort?: number;
+export interface LedgerServerOptions extends LedgerPortOptions {
+  /** Ports already bound (bindLedgerPorts); host/port/wsPort are then ignored. */
+  ports?: LedgerPorts;
   /** Called with unexpected handler failures (bugs), which clients see as -32603. */
   onInternalError?: (err: unknown) => void;
 }
@@ -34,28 +31,6 @@ export interface LedgerServer {
  */
 const WS_CLOSE_NORMAL = 1000;
 
-function listen(server: Server, host: string, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
-    force.unref();
-    server.close(() => {
-      clearTimeout(force);
-      resolve();
-    });
-    server.closeIdleConnections();
-  });
-}
-
 function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
@@ -68,7 +43,11 @@ export async function startLedgerServer(
   const hub = new SubscriptionHub(bank);
   const onInternalError = options.onInternalError;
 
-  const http = createServer((req, res) => serveHttp(req, res, methods, onInternalError));
+  const ports = options.ports ?? (await bindLedgerPorts(options));
+  const http = ports.rpc;
+  serveRequests(http, (req: IncomingMessage, res: ServerResponse) =>
+    serveHttp(req, res, methods, onInternalError),
+  );
   // Clients (undici: 4 s) must drop idle keep-alive sockets before the server does, or a request
   // sent on a socket the server is closing fails with "fetch failed".
   http.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
@@ -80,33 +59,22 @@ export async function startLedgerServer(
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   };
   http.on('upgrade', upgrade);
-
-  const port = await listen(http, options.host, options.port);
-  const wantedWsPort = options.wsPort ?? (options.port === 0 ? 0 : options.port + 1);
-  let wsServer: Server | undefined;
-  let wsPort = port;
-  if (wantedWsPort !== port) {
-    wsServer = createServer((_req, res) => {
+  if (ports.ws) {
+    serveRequests(ports.ws, (_req: IncomingMessage, res: ServerResponse) => {
       res.writeHead(426, { 'content-type': 'text/plain' }).end('websocket only\n');
     });
-    wsServer.on('upgrade', upgrade);
-    try {
-      wsPort = await listen(wsServer, options.host, wantedWsPort);
-    } catch (err) {
-      await closeServer(http);
-      throw err;
-    }
+    ports.ws.on('upgrade', upgrade);
   }
 
-  const host = urlHost(options.host);
+  const host = urlHost(ports.host);
   return {
-    rpcUrl: `http://${host}:${port}`,
-    wsUrl: `ws://${host}:${wsPort}`,
+    rpcUrl: `http://${host}:${ports.rpcPort}`,
+    wsUrl: `ws://${host}:${ports.wsPort}`,
     subscriptions: hub,
     async close() {
       for (const client of wss.clients) client.close(WS_CLOSE_NORMAL, 'ledger shutting down');
       hub.close();
-      await Promise.all([closeServer(http), wsServer ? closeServer(wsServer) : Promise.resolve()]);
+      await ports.close();
       for (const client of wss.clients) client.terminate();
       wss.close();
     },

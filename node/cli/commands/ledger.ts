@@ -26,7 +26,8 @@ and funded local keys, prints one JSON line (rpc/ws urls, mint, program id, key 
 serves until SIGINT/SIGTERM. State is in memory only: a restart begins a fresh chain.
 
 Options:
-  --port <n>            RPC port (default ${DEFAULT_RPC_PORT}; 0 picks a free one)
+  --port <n>            RPC port (default ${DEFAULT_RPC_PORT}); the websocket uses port + 1;
+                        0 picks a free pair of adjacent ports
   --host <addr>         listen address (default ${DEFAULT_RPC_HOST})
   --ws-port <n>         websocket port (default port + 1, as web3.js expects)
   --mint-decimals <n>   decimals of the token mint (default ${DEFAULT_MINT_DECIMALS})
