@@ -28,9 +28,6 @@ export const FAUCET_LAMPORTS = 1_000_000n * 1_000_000_000n;
 /** Largest single airdrop, as on solana-test-validator's faucet scale (1000 SOL). */
 export const MAX_AIRDROP_LAMPORTS = 1000n * 1_000_000_000n;
 
-/** Largest HTTP request body accepted; a transaction is ≤ 1232 bytes, so this is generous. */
-export const MAX_REQUEST_BYTES = 1024 * 1024;
-
 /** Same limit as Solana's getMultipleAccounts and getSignatureStatuses. */
 export const MAX_MULTIPLE_ACCOUNTS = 100;
 export const MAX_SIGNATURE_STATUSES = 256;
@@ -40,9 +37,6 @@ export const MAX_BASE58_DATA_BYTES = 128;
 
 /** Largest number of entries returned by getSignaturesForAddress. */
 export const MAX_SIGNATURES_FOR_ADDRESS = 1000;
-
-/** Largest JSON-RPC batch accepted in one HTTP request. */
-export const MAX_BATCH_LENGTH = 1000;
 
 /** Slots per epoch reported by getEpochInfo (Solana mainnet's value). */
 export const SLOTS_PER_EPOCH = 432_000;
@@ -64,3 +58,62 @@ export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
  * handful of tries finds a pair unless the machine is nearly out of ports.
  */
 export const FREE_PORT_PAIR_ATTEMPTS = 20;
+
+// ---- Security bounds -------------------------------------------------------------------------
+// What one stranger on the RPC or websocket port may make the ledger hold or compute. Text is
+// capped before it is decoded (base58 decoding is quadratic in the text length: 100,000 chars held
+// the event loop ~5 s), so every cap below is a length check that costs nothing.
+
+/** base58 digits (log 58 of 256 ≈ 1.366 per byte; a leading zero byte is one '1') of n bytes. */
+export function base58CharsFor(bytes: number): number {
+  return Math.ceil((bytes * Math.log(256)) / Math.log(58));
+}
+
+/** base64 characters (padded) of n bytes. */
+export function base64CharsFor(bytes: number): number {
+  return 4 * Math.ceil(bytes / 3);
+}
+
+/** Solana's packet size (PACKET_DATA_SIZE): no transaction or message on the wire is larger. */
+export const MAX_TRANSACTION_BYTES = 1232;
+/** A public key is 32 bytes: at most 44 base58 characters. */
+export const PUBKEY_BYTES = 32;
+/** A signature is 64 bytes: at most 88 base58 characters. */
+export const SIGNATURE_BYTES = 64;
+/** The validator's cap on memcmp filter bytes (agave MAX_DATA_SIZE): 175 base58 / 172 base64 chars. */
+export const MAX_MEMCMP_BYTES = 128;
+/** Filters per getProgramAccounts / programSubscribe, as the validator allows. */
+export const MAX_FILTERS = 4;
+
+/**
+ * Largest request body (HTTP) or message (websocket): the validator's default
+ * (--rpc-max-request-body-size, 50 KiB). A transaction is at most 1,683 base58 characters, so
+ * every single request fits many times over; the cap bounds what one request can make us parse.
+ */
+export const MAX_REQUEST_BYTES = 50 * 1024;
+
+/**
+ * Largest JSON-RPC batch. The 50 KiB body holds at most ~1,100 of the smallest requests, so the
+ * body cap bounds the work of a batch; this refuses a batch of empty or junk entries early.
+ */
+export const MAX_BATCH_LENGTH = 1000;
+
+/** Subscriptions one websocket may hold: well past what a client watches, far below a flood. */
+export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 1024;
+
+/**
+ * Subscriptions across all websockets: every slot (~400 ms) notifies each slot subscription, so
+ * this caps the notifications one slot can make at 16,384 (~1.5 MB of JSON).
+ */
+export const MAX_SUBSCRIPTIONS_TOTAL = 16_384;
+
+/** Open websockets: a development chain serves a few peers and tools, not hundreds. */
+export const MAX_WEBSOCKET_CONNECTIONS = 256;
+
+/**
+ * Unsent bytes (ws bufferedAmount) a websocket may queue before it is closed: a client that stops
+ * reading would otherwise grow the ledger without bound (~25 MB/s with 30,000 subscriptions).
+ * 4 MiB is seconds of notifications for a reading client; with the connection cap the ledger
+ * holds at most 256 × 4 MiB = 1 GiB of backlog in the worst case.
+ */
+export const MAX_WEBSOCKET_BACKLOG_BYTES = 4 * 1024 * 1024;

@@ -31,8 +31,9 @@ export class RpcError extends SplitUpError {
   readonly rpcCode: number;
   readonly data: unknown;
 
-  constructor(rpcCode: number, message: string, data?: unknown) {
-    super(STRING_CODES[rpcCode] ?? 'LEDGER_RPC_ERROR', message);
+  /** `code` overrides the string code read from `rpcCode` (several failures share -32603). */
+  constructor(rpcCode: number, message: string, data?: unknown, code?: string) {
+    super(code ?? STRING_CODES[rpcCode] ?? 'LEDGER_RPC_ERROR', message);
     this.name = 'RpcError';
     this.rpcCode = rpcCode;
     this.data = data;
@@ -47,4 +48,9 @@ export class RpcError extends SplitUpError {
 
 export function invalidParams(message: string): RpcError {
   return new RpcError(RPC_INVALID_PARAMS, message);
+}
+
+/** A subscription past a cap; the validator answers these with -32603 too. */
+export function subscriptionRefused(message: string): RpcError {
+  return new RpcError(RPC_INTERNAL_ERROR, message, undefined, 'LEDGER_RPC_SUBSCRIPTION_LIMIT');
 }

@@ -4,7 +4,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { LedgerBank } from './bank.js';
-import { KEEP_ALIVE_TIMEOUT_MS, MAX_REQUEST_BYTES } from './constants.js';
+import {
+  KEEP_ALIVE_TIMEOUT_MS,
+  MAX_REQUEST_BYTES,
+  MAX_WEBSOCKET_BACKLOG_BYTES,
+  MAX_WEBSOCKET_CONNECTIONS,
+} from './constants.js';
 import { bindLedgerPorts, type LedgerPortOptions, type LedgerPorts, serveRequests } from './ports.js';
 import { handleMessage, stringify } from './rpc-dispatch.js';
 import { RPC_INVALID_REQUEST, RpcError } from './rpc-error.js';
@@ -22,6 +27,8 @@ export interface LedgerServer {
   readonly rpcUrl: string;
   readonly wsUrl: string;
   readonly subscriptions: SubscriptionHub;
+  /** Open websocket connections. */
+  readonly websockets: number;
   close(): Promise<void>;
 }
 
@@ -56,6 +63,10 @@ export async function startLedgerServer(
   wss.on('connection', (socket) => serveWebSocket(socket, methods, hub, onInternalError));
   const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
+    if (wss.clients.size >= MAX_WEBSOCKET_CONNECTIONS) {
+      refuseUpgrade(socket, `the ledger serves at most ${MAX_WEBSOCKET_CONNECTIONS} websockets`);
+      return;
+    }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   };
   http.on('upgrade', upgrade);
@@ -71,6 +82,9 @@ export async function startLedgerServer(
     rpcUrl: `http://${host}:${ports.rpcPort}`,
     wsUrl: `ws://${host}:${ports.wsPort}`,
     subscriptions: hub,
+    get websockets() {
+      return wss.clients.size;
+    },
     async close() {
       for (const client of wss.clients) client.close(WS_CLOSE_NORMAL, 'ledger shutting down');
       hub.close();
@@ -79,6 +93,13 @@ export async function startLedgerServer(
       wss.close();
     },
   };
+}
+
+/** 503 on the raw socket of an upgrade request that cannot be served. */
+function refuseUpgrade(socket: Duplex, reason: string): void {
+  socket.end(
+    `HTTP/1.1 503 Service Unavailable\r\nconnection: close\r\ncontent-type: text/plain\r\ncontent-length: ${Buffer.byteLength(reason) + 1}\r\n\r\n${reason}\n`,
+  );
 }
 
 function sendJson(res: ServerResponse, status: number, body: string): void {
@@ -101,27 +122,38 @@ function serveHttp(
       .end('JSON-RPC requests must be POSTed\n');
     return;
   }
+  const tooLarge = () => {
+    const error = new RpcError(
+      RPC_INVALID_REQUEST,
+      `Invalid request: body larger than ${MAX_REQUEST_BYTES} bytes`,
+    );
+    // Close the connection rather than read (and discard) the rest of an oversized body.
+    res.setHeader('connection', 'close');
+    res.on('finish', () => req.destroy());
+    sendJson(res, 413, stringify({ jsonrpc: '2.0', id: null, error: error.toJson() }));
+  };
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > MAX_REQUEST_BYTES) {
+    tooLarge();
+    return;
+  }
   const chunks: Buffer[] = [];
   let size = 0;
-  let tooLarge = false;
+  let refused = false;
   req.on('data', (chunk: Buffer) => {
-    if (tooLarge) return;
+    if (refused) return;
     size += chunk.length;
     if (size > MAX_REQUEST_BYTES) {
-      tooLarge = true;
-      const error = new RpcError(
-        RPC_INVALID_REQUEST,
-        `Invalid request: body larger than ${MAX_REQUEST_BYTES} bytes`,
-      );
-      sendJson(res, 413, stringify({ jsonrpc: '2.0', id: null, error: error.toJson() }));
-      req.resume();
+      refused = true;
+      chunks.length = 0;
+      tooLarge();
       return;
     }
     chunks.push(chunk);
   });
   req.on('error', () => res.destroy());
   req.on('end', () => {
-    if (tooLarge) return;
+    if (refused) return;
     const reply = handleMessage(Buffer.concat(chunks).toString('utf8'), methods, onInternalError);
     if (reply === undefined) res.writeHead(204).end();
     else sendJson(res, 200, reply);
@@ -134,10 +166,21 @@ function serveWebSocket(
   hub: SubscriptionHub,
   onInternalError: LedgerServerOptions['onInternalError'],
 ): void {
+  // A client that stops reading makes every send queue in this process: past the bound it is cut
+  // off, and its subscriptions are freed at once rather than when the close completes.
+  const send = (text: string) => {
+    if (socket.readyState !== socket.OPEN) return;
+    if (socket.bufferedAmount > MAX_WEBSOCKET_BACKLOG_BYTES) {
+      hub.dropConnection(connection);
+      socket.terminate();
+      return;
+    }
+    socket.send(text);
+  };
   const connection: SubscriberConnection = {
     notify(method, subscription, result) {
       if (socket.readyState === socket.OPEN) {
-        socket.send(stringify({ jsonrpc: '2.0', method, params: { result, subscription } }));
+        send(stringify({ jsonrpc: '2.0', method, params: { result, subscription } }));
       }
     },
   };
@@ -147,7 +190,7 @@ function serveWebSocket(
       ? Buffer.concat(data).toString('utf8')
       : Buffer.from(data as ArrayBuffer).toString('utf8');
     const reply = handleMessage(text, methods, onInternalError);
-    if (reply !== undefined && socket.readyState === socket.OPEN) socket.send(reply);
+    if (reply !== undefined) send(reply);
   });
   socket.on('close', () => hub.dropConnection(connection));
   socket.on('error', () => socket.terminate());

@@ -2,8 +2,9 @@
 // web3.js's VersionedTransaction (message fields for history and meta) and @solana/kit's
 // Transaction (what litesvm executes). Anything undecodable is an invalid-params error.
 import { getTransactionDecoder, type Transaction as KitTransaction } from '@solana/kit';
-import { PACKET_DATA_SIZE, VersionedTransaction } from '@solana/web3.js';
+import { VersionedTransaction } from '@solana/web3.js';
 import { toBase58 } from './codec.js';
+import { MAX_TRANSACTION_BYTES } from './constants.js';
 import { invalidParams } from './rpc-error.js';
 
 export interface WireTransaction {
@@ -18,9 +19,9 @@ const kitDecoder = getTransactionDecoder();
 const SIGNATURE_BYTES = 64;
 
 export function decodeWireTransaction(wire: Uint8Array): WireTransaction {
-  if (wire.length > PACKET_DATA_SIZE) {
+  if (wire.length > MAX_TRANSACTION_BYTES) {
     throw invalidParams(
-      `invalid transaction: ${wire.length} bytes is larger than the ${PACKET_DATA_SIZE}-byte limit`,
+      `invalid transaction: ${wire.length} bytes is larger than the ${MAX_TRANSACTION_BYTES}-byte limit`,
     );
   }
   let tx: VersionedTransaction;
