@@ -1,10 +1,10 @@
 // Byte <-> text encodings used on the wire (base58 for keys/signatures, base64 for data).
-import { getBase58Decoder, getBase58Encoder } from '@solana/kit';
+import { getBase58Decoder } from '@solana/kit';
+import { decodeBase58 } from './base58.js';
 import { base58CharsFor, base64CharsFor, PUBKEY_BYTES, SIGNATURE_BYTES } from './constants.js';
 import { invalidParams } from './rpc-error.js';
 
 const base58Decoder = getBase58Decoder();
-const base58Encoder = getBase58Encoder();
 
 export function toBase58(bytes: Uint8Array): string {
   return base58Decoder.decode(bytes);
@@ -23,11 +23,9 @@ function tooLong(what: string, encoding: string, length: number, max: number, ma
 export function fromBase58(text: string, what: string, maxBytes: number): Uint8Array {
   const max = base58CharsFor(maxBytes);
   if (text.length > max) throw tooLong(what, 'base58', text.length, max, maxBytes);
-  try {
-    return new Uint8Array(base58Encoder.encode(text));
-  } catch {
-    throw invalidParams(`Invalid param: ${what} is not valid base58`);
-  }
+  const bytes = decodeBase58(text);
+  if (bytes === undefined) throw invalidParams(`Invalid param: ${what} is not valid base58`);
+  return bytes;
 }
 
 export function toBase64(bytes: Uint8Array): string {
