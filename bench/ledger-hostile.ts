@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import { WebSocket } from 'ws';
-import { MAX_REQUEST_BYTES, MAX_SUBSCRIPTIONS_PER_CONNECTION } from '../node/ledger/constants.js';
+import { MAX_REQUEST_BYTES, MAX_SUBSCRIPTIONS_PER_CONNECTION } from '../programs/ledger/constants.js';
 import type { LedgerChildStats } from './lib/ledger-child.js';
 import { median } from './lib/stats.js';
 

@@ -2,8 +2,8 @@
 // attacker's: prints {rpcUrl, wsUrl} on stdout, then answers each IPC 'stats' with its RSS,
 // websocket and subscription counts. Usage: node --import tsx bench/lib/ledger-child.ts [slot ms]
 import '../../node/runtime/polyfills.js';
-import { LedgerBank } from '../../node/ledger/bank.js';
-import { startLedgerServer } from '../../node/ledger/server.js';
+import { LedgerBank } from '../../programs/ledger/bank.js';
+import { startLedgerServer } from '../../programs/ledger/server.js';
 
 export interface LedgerChildStats {
   rss: number;

@@ -1,13 +1,11 @@
 // Byte <-> text encodings used on the wire (base58 for keys/signatures, base64 for data).
-import { getBase58Decoder } from '@solana/kit';
 import { decodeBase58 } from './base58.js';
 import { base58CharsFor, base64CharsFor, PUBKEY_BYTES, SIGNATURE_BYTES } from './constants.js';
+import { bytesToBase58 } from './kit-boundary.js';
 import { invalidParams } from './rpc-error.js';
 
-const base58Decoder = getBase58Decoder();
-
 export function toBase58(bytes: Uint8Array): string {
-  return base58Decoder.decode(bytes);
+  return bytesToBase58(bytes);
 }
 
 function tooLong(what: string, encoding: string, length: number, max: number, maxBytes: number) {

@@ -1,10 +1,11 @@
 // Decodes a transaction as it arrives on the wire, once, into both views the bank needs:
 // web3.js's VersionedTransaction (message fields for history and meta) and @solana/kit's
-// Transaction (what litesvm executes). Anything undecodable is an invalid-params error.
-import { getTransactionDecoder, type Transaction as KitTransaction } from '@solana/kit';
+// Transaction (what litesvm executes, decoded in kit-boundary.ts). Anything undecodable is an
+// invalid-params error.
 import { VersionedTransaction } from '@solana/web3.js';
 import { toBase58 } from './codec.js';
 import { MAX_TRANSACTION_BYTES } from './constants.js';
+import { decodeKitTransaction, type KitTransaction } from './kit-boundary.js';
 import { invalidParams } from './rpc-error.js';
 
 export interface WireTransaction {
@@ -15,7 +16,6 @@ export interface WireTransaction {
   readonly version: 'legacy' | 0;
 }
 
-const kitDecoder = getTransactionDecoder();
 const SIGNATURE_BYTES = 64;
 
 export function decodeWireTransaction(wire: Uint8Array): WireTransaction {
@@ -28,7 +28,7 @@ export function decodeWireTransaction(wire: Uint8Array): WireTransaction {
   let kit: KitTransaction;
   try {
     tx = VersionedTransaction.deserialize(wire);
-    kit = kitDecoder.decode(wire);
+    kit = decodeKitTransaction(wire);
   } catch (err) {
     throw invalidParams(`invalid transaction: failed to deserialize (${(err as Error).message})`);
   }

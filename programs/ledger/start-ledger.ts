@@ -1,6 +1,6 @@
 // Starts a whole local ledger: bank, chain setup (mint, funded keys, program) and RPC server.
 import { LedgerBank } from './bank.js';
-import { readSolanaKeypair } from './keypairs.js';
+import { readSolanaKeypair } from './keypair-file.js';
 import { type LocalnetSetup, type LocalnetSetupOptions, setupLocalnet } from './localnet-setup.js';
 import { bindLedgerPorts } from './ports.js';
 import { deployProgramFile, findProgramKeypair } from './program-deploy.js';

@@ -3,9 +3,8 @@
 // derives its websocket URL as the RPC port + 1, so a random websocket port would leave it hanging.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SplitUpError } from '../errors.js';
 import { FREE_PORT_PAIR_ATTEMPTS, SHUTDOWN_GRACE_MS } from './constants.js';
-import { LedgerErrorCode } from './errors.js';
+import { LedgerError, LedgerErrorCode } from './errors.js';
 
 export interface LedgerPortOptions {
   host: string;
@@ -30,10 +29,10 @@ function isAddressInUse(err: unknown): boolean {
   return (err as { code?: unknown } | null)?.code === 'EADDRINUSE';
 }
 
-function portInUse(host: string, port: number, rpcPort: number, which: 'rpc' | 'ws'): SplitUpError {
+function portInUse(host: string, port: number, rpcPort: number, which: 'rpc' | 'ws'): LedgerError {
   const what = which === 'rpc' ? `port ${port}` : `port ${port} (the websocket port)`;
   const by = which === 'ws' && port === rpcPort + 1 ? `, the RPC port + 1,` : '';
-  return new SplitUpError(
+  return new LedgerError(
     LedgerErrorCode.PORT_IN_USE,
     `${what}${by} is taken on ${host}; pass --port <n> (the websocket uses port + 1) or --port 0 for a free pair`,
     { host, port, which },
@@ -119,13 +118,13 @@ async function bindFreePair(host: string): Promise<LedgerPorts> {
         return ports(host, rpc.server, rpc.port, ws.server, ws.port);
       } catch (err) {
         await closeServer(rpc.server);
-        if (!(err instanceof SplitUpError && err.code === LedgerErrorCode.PORT_IN_USE)) throw err;
+        if (!(err instanceof LedgerError && err.code === LedgerErrorCode.PORT_IN_USE)) throw err;
         continue;
       }
     }
     await closeServer(rpc.server);
   }
-  throw new SplitUpError(
+  throw new LedgerError(
     LedgerErrorCode.PORT_IN_USE,
     `found no free pair of adjacent ports on ${host} in ${FREE_PORT_PAIR_ATTEMPTS} tries; pass --port <n> (the websocket uses port + 1)`,
     { host },
@@ -139,7 +138,7 @@ export async function bindLedgerPorts(options: LedgerPortOptions): Promise<Ledge
   const wanted = options.wsPort ?? port + 1;
   if (wanted > 65535) {
     await closeServer(rpc.server);
-    throw new SplitUpError(
+    throw new LedgerError(
       LedgerErrorCode.BAD_OPTION,
       `the websocket port would be ${wanted} (port + 1); pass a lower --port or a --ws-port`,
     );

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { getBase58Decoder, getBase58Encoder } from '@solana/kit';
-import { decodeBase58 } from '../../../node/ledger/base58.js';
+import { decodeBase58 } from '../../../../programs/ledger/base58.js';
 
 const toText = getBase58Decoder();
 const kitBytes = getBase58Encoder();
