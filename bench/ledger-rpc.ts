@@ -7,8 +7,8 @@ import { createPrivateKey, sign } from 'node:crypto';
 import { address, getTransactionDecoder, lamports } from '@solana/kit';
 import { Keypair, LAMPORTS_PER_SOL, PublicKey, SystemProgram, Transaction } from '@solana/web3.js';
 import { LiteSVM } from 'litesvm';
-import { LedgerBank } from '../node/ledger/bank.js';
-import { startLedgerServer } from '../node/ledger/server.js';
+import { LedgerBank } from '../programs/ledger/bank.js';
+import { startLedgerServer } from '../programs/ledger/server.js';
 
 const N = Number(process.argv[2] ?? 200);
 /** PKCS#8 DER prefix of a raw 32-byte ed25519 seed: native signing keeps setup time out of the way. */

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { PublicKey, Transaction } from '@solana/web3.js';
 import { createConnection, createProvider } from '../../node/chain/connection.js';
-import { readSolanaKeypair } from '../../node/ledger/keypairs.js';
+import { readSolanaKeypair } from '../../programs/ledger/keypair-file.js';
 import {
   configAddress,
   DEFAULT_PROTOCOL_PARAMS,

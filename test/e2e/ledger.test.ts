@@ -26,7 +26,7 @@ import {
   VersionedTransaction,
 } from '@solana/web3.js';
 import { createConnection, createProvider } from '../../node/chain/connection.js';
-import { readSolanaKeypair } from '../../node/ledger/keypairs.js';
+import { readSolanaKeypair } from '../../programs/ledger/keypair-file.js';
 import { type LedgerProcess, startLedgerProcess } from './ledger-process.js';
 
 const run = promisify(execFile);

@@ -13,7 +13,7 @@ import {
   type TransactionInstruction,
 } from '@solana/web3.js';
 import { createConnection, createProvider } from '../../node/chain/connection.js';
-import { readSolanaKeypair } from '../../node/ledger/keypairs.js';
+import { readSolanaKeypair } from '../../programs/ledger/keypair-file.js';
 import {
   assignTaskIx,
   closeExecutionIx,

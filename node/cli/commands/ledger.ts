@@ -3,10 +3,11 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PublicKey } from '@solana/web3.js';
+import { DEFAULT_RPC_HOST, DEFAULT_RPC_PORT } from '../../../programs/ledger/constants.js';
+import { LedgerErrorCode } from '../../../programs/ledger/errors.js';
+import { findDefaultProgram } from '../../../programs/ledger/program-deploy.js';
+import { startLocalLedger } from '../../../programs/ledger/start-ledger.js';
 import { SplitUpError } from '../../errors.js';
-import { DEFAULT_RPC_HOST, DEFAULT_RPC_PORT } from '../../ledger/constants.js';
-import { findDefaultProgram } from '../../ledger/program-deploy.js';
-import { startLocalLedger } from '../../ledger/start-ledger.js';
 import type { CliIo, Command } from '../command.js';
 
 const DEFAULT_KEYS_DIR = '.splitup/ledger';
@@ -26,7 +27,8 @@ and funded local keys, prints one JSON line (rpc/ws urls, mint, program id, key 
 serves until SIGINT/SIGTERM. State is in memory only: a restart begins a fresh chain.
 
 Options:
-  --port <n>            RPC port (default ${DEFAULT_RPC_PORT}; 0 picks a free one)
+  --port <n>            RPC port (default ${DEFAULT_RPC_PORT}); the websocket uses port + 1;
+                        0 picks a free pair of adjacent ports
   --host <addr>         listen address (default ${DEFAULT_RPC_HOST})
   --ws-port <n>         websocket port (default port + 1, as web3.js expects)
   --mint-decimals <n>   decimals of the token mint (default ${DEFAULT_MINT_DECIMALS})
@@ -44,7 +46,7 @@ function integerOption(value: string | undefined, name: string, fallback: number
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n < 0 || n > max) {
     throw new SplitUpError(
-      'LEDGER_BAD_OPTION',
+      LedgerErrorCode.BAD_OPTION,
       `--${name} must be an integer from 0 to ${max}, got '${value}'`,
     );
   }
@@ -54,7 +56,7 @@ function integerOption(value: string | undefined, name: string, fallback: number
 function bigintOption(value: string | undefined, name: string, fallback: bigint): bigint {
   if (value === undefined) return fallback;
   if (!/^\d+$/.test(value))
-    throw new SplitUpError('LEDGER_BAD_OPTION', `--${name} must be a whole number, got '${value}'`);
+    throw new SplitUpError(LedgerErrorCode.BAD_OPTION, `--${name} must be a whole number, got '${value}'`);
   return BigInt(value);
 }
 
@@ -66,7 +68,7 @@ function pubkeys(values: readonly string[]): string[] {
       try {
         return new PublicKey(v).toBase58();
       } catch {
-        throw new SplitUpError('LEDGER_BAD_OPTION', `--fund expects base58 public keys, got '${v}'`);
+        throw new SplitUpError(LedgerErrorCode.BAD_OPTION, `--fund expects base58 public keys, got '${v}'`);
       }
     });
 }
@@ -91,7 +93,7 @@ export const ledgerCommand: Command = {
     try {
       values = parse(args).values;
     } catch (err) {
-      throw new SplitUpError('LEDGER_BAD_OPTION', `${(err as Error).message}\n\n${usage}`);
+      throw new SplitUpError(LedgerErrorCode.BAD_OPTION, `${(err as Error).message}\n\n${usage}`);
     }
     const port = integerOption(values.port, 'port', DEFAULT_RPC_PORT, 65535);
     const decimals = integerOption(

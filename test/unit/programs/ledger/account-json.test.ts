@@ -6,11 +6,11 @@ import {
   parseDataSlice,
   parseEncoding,
   parseFilters,
-} from '../../../node/ledger/account-json.js';
-import type { AccountState } from '../../../node/ledger/bank.js';
-import { toBase58 } from '../../../node/ledger/codec.js';
-import { RpcError } from '../../../node/ledger/rpc-error.js';
-import { uiAmountString } from '../../../node/ledger/token-balances.js';
+} from '../../../../programs/ledger/account-json.js';
+import type { AccountState } from '../../../../programs/ledger/bank.js';
+import { toBase58 } from '../../../../programs/ledger/codec.js';
+import { RpcError } from '../../../../programs/ledger/rpc-error.js';
+import { uiAmountString } from '../../../../programs/ledger/token-balances.js';
 
 const account: AccountState = {
   lamports: 1_000_000n,

@@ -2,7 +2,6 @@
 // valid blockhashes, transaction history with meta, and change events for subscriptions.
 // Single-threaded by construction: every call below runs to completion on the event loop, so
 // transactions execute one at a time in the order they arrive.
-import { address, lamports } from '@solana/kit';
 import {
   AddressLookupTableAccount,
   Keypair,
@@ -21,6 +20,7 @@ import {
 } from './constants.js';
 import { transactionFee } from './fee.js';
 import { type InnerInstructionJson, TransactionHistory, type TransactionRecord } from './history.js';
+import { kitAddress, kitLamports } from './kit-boundary.js';
 import {
   invalidParams,
   RPC_SEND_TRANSACTION_PREFLIGHT_FAILURE,
@@ -114,9 +114,9 @@ export class LedgerBank {
     this.genesisHash = this.latest.blockhash;
     this.setClockTime();
     this.svm.setAccount({
-      address: address(this.faucet.publicKey.toBase58()),
-      lamports: lamports(FAUCET_LAMPORTS),
-      programAddress: address(SYSTEM_PROGRAM),
+      address: kitAddress(this.faucet.publicKey.toBase58()),
+      lamports: kitLamports(FAUCET_LAMPORTS),
+      programAddress: kitAddress(SYSTEM_PROGRAM),
       executable: false,
       data: new Uint8Array(0),
       space: 0n,
@@ -215,7 +215,7 @@ export class LedgerBank {
         executable: account.executable(),
       };
     }
-    const account = this.svm.getAccount(address(pubkey));
+    const account = this.svm.getAccount(kitAddress(pubkey));
     if (!account.exists || (account.lamports === 0n && account.data.length === 0)) return null;
     return {
       lamports: account.lamports,
@@ -226,7 +226,7 @@ export class LedgerBank {
   }
 
   getProgramAccounts(owner: string): { pubkey: string; account: AccountState }[] {
-    return this.svm.getProgramAccounts(address(owner)).map((a) => ({
+    return this.svm.getProgramAccounts(kitAddress(owner)).map((a) => ({
       pubkey: a.address,
       account: {
         lamports: a.lamports,

@@ -16,6 +16,7 @@ import {
   MAX_MULTIPLE_ACCOUNTS,
   MAX_SIGNATURE_STATUSES,
   MAX_SIGNATURES_FOR_ADDRESS,
+  MAX_TRANSACTION_BYTES,
   REPORTED_SOLANA_CORE_VERSION,
   SLOTS_PER_EPOCH,
 } from './constants.js';
@@ -77,8 +78,8 @@ export function createRpcMethods(bank: LedgerBank): RpcMethods {
   const decodeTransactionParam = (params: Params, cfg: Record<string, unknown>): Uint8Array => {
     const text = requiredString(params, 0, 'transaction');
     const encoding = cfg.encoding ?? 'base58';
-    if (encoding === 'base64') return fromBase64(text, 'transaction');
-    if (encoding === 'base58') return fromBase58(text, 'transaction');
+    if (encoding === 'base64') return fromBase64(text, 'transaction', MAX_TRANSACTION_BYTES);
+    if (encoding === 'base58') return fromBase58(text, 'transaction', MAX_TRANSACTION_BYTES);
     throw invalidParams(
       `Invalid params: unsupported transaction encoding ${JSON.stringify(encoding)}; use base58 or base64`,
     );
@@ -152,7 +153,7 @@ export function createRpcMethods(bank: LedgerBank): RpcMethods {
       return withContext(bank.isBlockhashValid(blockhash));
     },
     getFeeForMessage: (params) => {
-      const bytes = fromBase64(requiredString(params, 0, 'message'), 'message');
+      const bytes = fromBase64(requiredString(params, 0, 'message'), 'message', MAX_TRANSACTION_BYTES);
       config(params, 1);
       let message: VersionedMessage;
       try {

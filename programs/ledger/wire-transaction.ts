@@ -1,9 +1,11 @@
 // Decodes a transaction as it arrives on the wire, once, into both views the bank needs:
 // web3.js's VersionedTransaction (message fields for history and meta) and @solana/kit's
-// Transaction (what litesvm executes). Anything undecodable is an invalid-params error.
-import { getTransactionDecoder, type Transaction as KitTransaction } from '@solana/kit';
-import { PACKET_DATA_SIZE, VersionedTransaction } from '@solana/web3.js';
+// Transaction (what litesvm executes, decoded in kit-boundary.ts). Anything undecodable is an
+// invalid-params error.
+import { VersionedTransaction } from '@solana/web3.js';
 import { toBase58 } from './codec.js';
+import { MAX_TRANSACTION_BYTES } from './constants.js';
+import { decodeKitTransaction, type KitTransaction } from './kit-boundary.js';
 import { invalidParams } from './rpc-error.js';
 
 export interface WireTransaction {
@@ -14,20 +16,19 @@ export interface WireTransaction {
   readonly version: 'legacy' | 0;
 }
 
-const kitDecoder = getTransactionDecoder();
 const SIGNATURE_BYTES = 64;
 
 export function decodeWireTransaction(wire: Uint8Array): WireTransaction {
-  if (wire.length > PACKET_DATA_SIZE) {
+  if (wire.length > MAX_TRANSACTION_BYTES) {
     throw invalidParams(
-      `invalid transaction: ${wire.length} bytes is larger than the ${PACKET_DATA_SIZE}-byte limit`,
+      `invalid transaction: ${wire.length} bytes is larger than the ${MAX_TRANSACTION_BYTES}-byte limit`,
     );
   }
   let tx: VersionedTransaction;
   let kit: KitTransaction;
   try {
     tx = VersionedTransaction.deserialize(wire);
-    kit = kitDecoder.decode(wire);
+    kit = decodeKitTransaction(wire);
   } catch (err) {
     throw invalidParams(`invalid transaction: failed to deserialize (${(err as Error).message})`);
   }

@@ -5,7 +5,7 @@ import type { FailedTransactionMetadata } from 'litesvm';
 import {
   INSTRUCTION_ERROR_NAMES as INSTRUCTION_ERRORS,
   TRANSACTION_ERROR_NAMES as TRANSACTION_ERRORS,
-} from '../../programs/runtime/error-names.js';
+} from '../runtime/error-names.js';
 
 /** Solana's TransactionError as serde serializes it: a bare name or a one-key object. */
 export type TransactionErrorJson = string | Record<string, unknown>;

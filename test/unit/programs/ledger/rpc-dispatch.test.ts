@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { handleMessage } from '../../../node/ledger/rpc-dispatch.js';
-import { invalidParams } from '../../../node/ledger/rpc-error.js';
-import type { RpcMethods } from '../../../node/ledger/rpc-methods.js';
+import { handleMessage } from '../../../../programs/ledger/rpc-dispatch.js';
+import { invalidParams } from '../../../../programs/ledger/rpc-error.js';
+import type { RpcMethods } from '../../../../programs/ledger/rpc-methods.js';
 
 const methods: RpcMethods = {
   echo: (params) => params,

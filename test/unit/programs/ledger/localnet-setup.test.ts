@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { getAssociatedTokenAddressSync } from '@solana/spl-token';
 import { Keypair, PublicKey } from '@solana/web3.js';
-import { LedgerBank } from '../../../node/ledger/bank.js';
-import { setupLocalnet } from '../../../node/ledger/localnet-setup.js';
-import { readMintDecimals, readTokenAccount } from '../../../node/ledger/token-balances.js';
+import { LedgerBank } from '../../../../programs/ledger/bank.js';
+import { setupLocalnet } from '../../../../programs/ledger/localnet-setup.js';
+import { readMintDecimals, readTokenAccount } from '../../../../programs/ledger/token-balances.js';
 
 const banks: LedgerBank[] = [];
 after(() => {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { Keypair, LAMPORTS_PER_SOL, SystemProgram, Transaction } from '@solana/web3.js';
-import { type BankEvent, LedgerBank } from '../../../node/ledger/bank.js';
-import { RpcError } from '../../../node/ledger/rpc-error.js';
+import { type BankEvent, LedgerBank } from '../../../../programs/ledger/bank.js';
+import { RpcError } from '../../../../programs/ledger/rpc-error.js';
 
 // Slots advance only per transaction here, so nothing depends on wall-clock time.
 const bank = new LedgerBank({ slotIntervalMs: 0 });

@@ -1,7 +1,8 @@
 // Starts a whole local ledger: bank, chain setup (mint, funded keys, program) and RPC server.
 import { LedgerBank } from './bank.js';
-import { readSolanaKeypair } from './keypairs.js';
+import { readSolanaKeypair } from './keypair-file.js';
 import { type LocalnetSetup, type LocalnetSetupOptions, setupLocalnet } from './localnet-setup.js';
+import { bindLedgerPorts } from './ports.js';
 import { deployProgramFile, findProgramKeypair } from './program-deploy.js';
 import { type LedgerServer, type LedgerServerOptions, startLedgerServer } from './server.js';
 
@@ -20,6 +21,8 @@ export interface LocalLedger {
 }
 
 export async function startLocalLedger(options: LocalLedgerOptions): Promise<LocalLedger> {
+  // Ports first: a taken port must fail before any key file is written.
+  const ports = await bindLedgerPorts(options);
   const bank = new LedgerBank(
     options.slotIntervalMs === undefined ? {} : { slotIntervalMs: options.slotIntervalMs },
   );
@@ -35,7 +38,7 @@ export async function startLocalLedger(options: LocalLedgerOptions): Promise<Loc
           upgradeAuthority,
         )
       : null;
-    const server = await startLedgerServer(bank, options);
+    const server = await startLedgerServer(bank, { ...options, ports });
     return {
       bank,
       server,
@@ -48,6 +51,7 @@ export async function startLocalLedger(options: LocalLedgerOptions): Promise<Loc
     };
   } catch (err) {
     bank.close();
+    await ports.close();
     throw err;
   }
 }

@@ -2,7 +2,7 @@
 // accountNotification), in the requested encoding, with optional dataSlice and filters.
 import type { AccountState } from './bank.js';
 import { fromBase58, fromBase64, toBase58, toBase64 } from './codec.js';
-import { MAX_BASE58_DATA_BYTES, RENT_EPOCH_EXEMPT } from './constants.js';
+import { MAX_BASE58_DATA_BYTES, MAX_FILTERS, MAX_MEMCMP_BYTES, RENT_EPOCH_EXEMPT } from './constants.js';
 import { invalidParams } from './rpc-error.js';
 import {
   readMintDecimals,
@@ -132,24 +132,27 @@ export type AccountFilter =
   | { kind: 'dataSize'; size: number }
   | { kind: 'memcmp'; offset: number; bytes: Uint8Array };
 
-const MAX_FILTERS = 4;
-
 /** Parses getProgramAccounts / programSubscribe filters ({memcmp}, {dataSize}). */
 export function parseFilters(value: unknown): AccountFilter[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) throw invalidParams('Invalid param: filters must be an array');
   if (value.length > MAX_FILTERS) throw invalidParams(`Too many filters provided; max ${MAX_FILTERS}`);
-  return value.map((raw): AccountFilter => {
+  return value.map((raw, index): AccountFilter => {
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+      throw invalidParams(
+        `Invalid param: filter ${index} must be an object, {dataSize: n} or {memcmp: {offset, bytes}}, got ${JSON.stringify(raw)}`,
+      );
+    }
     const filter = raw as {
       dataSize?: unknown;
       memcmp?: { offset?: unknown; bytes?: unknown; encoding?: unknown };
     };
-    if (filter && 'dataSize' in filter) {
+    if ('dataSize' in filter) {
       if (!isCount(filter.dataSize))
         throw invalidParams('Invalid param: dataSize must be a non-negative integer');
       return { kind: 'dataSize', size: filter.dataSize };
     }
-    if (filter && typeof filter.memcmp === 'object' && filter.memcmp !== null) {
+    if (typeof filter.memcmp === 'object' && filter.memcmp !== null) {
       const { offset, bytes, encoding } = filter.memcmp;
       if (!isCount(offset))
         throw invalidParams('Invalid param: memcmp.offset must be a non-negative integer');
@@ -158,7 +161,12 @@ export function parseFilters(value: unknown): AccountFilter[] {
         throw invalidParams('Invalid param: memcmp.encoding must be base58 or base64');
       }
       const decoded =
-        encoding === 'base64' ? fromBase64(bytes, 'memcmp.bytes') : fromBase58(bytes, 'memcmp.bytes');
+        encoding === 'base64'
+          ? fromBase64(bytes, 'memcmp.bytes', MAX_MEMCMP_BYTES)
+          : fromBase58(bytes, 'memcmp.bytes', MAX_MEMCMP_BYTES);
+      if (decoded.length > MAX_MEMCMP_BYTES) {
+        throw invalidParams(`Invalid param: memcmp.bytes is more than ${MAX_MEMCMP_BYTES} bytes`);
+      }
       return { kind: 'memcmp', offset, bytes: decoded };
     }
     throw invalidParams(`Invalid param: unknown filter ${JSON.stringify(raw)}`);

@@ -17,7 +17,7 @@ import {
   type TransactionInstruction,
 } from '@solana/web3.js';
 import type { LedgerBank } from './bank.js';
-import { loadOrCreateSolanaKeypair } from './keypairs.js';
+import { loadOrCreateSolanaKeypair } from './keypair-file.js';
 
 export interface LocalnetSetupOptions {
   keysDir: string;

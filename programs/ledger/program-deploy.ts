@@ -3,11 +3,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Keypair } from '@solana/web3.js';
-import { deployUpgradeable } from '../../programs/runtime/upgradeable-loader.js';
-import { deploySplitup, SPLITUP_KEYPAIR_PATH, SPLITUP_SO_PATH } from '../../programs/splitup/deploy.js';
-import { SplitUpError } from '../errors.js';
+import { deployUpgradeable } from '../runtime/upgradeable-loader.js';
+import { deploySplitup, SPLITUP_KEYPAIR_PATH, SPLITUP_SO_PATH } from '../splitup/deploy.js';
 import type { LedgerBank } from './bank.js';
-import { readSolanaKeypair } from './keypairs.js';
+import { LedgerError, LedgerErrorCode } from './errors.js';
+import { readSolanaKeypair } from './keypair-file.js';
 
 const PROGRAM_KEYPAIR_NAME = 'program-keypair.json';
 
@@ -43,8 +43,8 @@ export async function deployProgramFile(
   try {
     elf = new Uint8Array(readFileSync(soPath));
   } catch (err) {
-    throw new SplitUpError(
-      'LEDGER_PROGRAM_UNREADABLE',
+    throw new LedgerError(
+      LedgerErrorCode.PROGRAM_UNREADABLE,
       `cannot read program ${soPath}: ${(err as Error).message}`,
     );
   }
@@ -62,8 +62,8 @@ export async function deployProgramFile(
       )
       .toBase58();
   } catch (err) {
-    throw new SplitUpError(
-      'LEDGER_PROGRAM_DEPLOY_FAILED',
+    throw new LedgerError(
+      LedgerErrorCode.PROGRAM_DEPLOY_FAILED,
       `deploying ${soPath} through the upgradeable loader failed: ${(err as Error).message}`,
       undefined,
       { cause: err },

@@ -13,7 +13,8 @@ import {
 } from './account-json.js';
 import type { AccountState, BankEvent, LedgerBank } from './bank.js';
 import { parsePubkey, parseSignature } from './codec.js';
-import { invalidParams } from './rpc-error.js';
+import { MAX_SUBSCRIPTIONS_PER_CONNECTION, MAX_SUBSCRIPTIONS_TOTAL } from './constants.js';
+import { invalidParams, subscriptionRefused } from './rpc-error.js';
 import type { RpcMethods } from './rpc-methods.js';
 import { config, requiredCount } from './rpc-params.js';
 
@@ -59,6 +60,8 @@ const CLOSED_ACCOUNT: AccountState = {
 export class SubscriptionHub {
   private nextId = 0;
   private readonly subscriptions = new Map<number, Subscription>();
+  /** Each connection's subscription ids: its cap, and what to free when it goes away. */
+  private readonly byConnection = new Map<SubscriberConnection, Set<number>>();
   private readonly unlisten: () => void;
 
   constructor(private readonly bank: LedgerBank) {
@@ -68,31 +71,63 @@ export class SubscriptionHub {
   close(): void {
     this.unlisten();
     this.subscriptions.clear();
+    this.byConnection.clear();
   }
 
   get size(): number {
     return this.subscriptions.size;
   }
 
+  /** Connections holding at least one subscription. */
+  get connections(): number {
+    return this.byConnection.size;
+  }
+
   /** Forgets every subscription of a connection that went away. */
   dropConnection(connection: SubscriberConnection): void {
-    for (const [id, sub] of this.subscriptions)
-      if (sub.connection === connection) this.subscriptions.delete(id);
+    for (const id of this.byConnection.get(connection) ?? []) this.subscriptions.delete(id);
+    this.byConnection.delete(connection);
+  }
+
+  private add(sub: Subscription): number {
+    const ids = this.byConnection.get(sub.connection) ?? new Set<number>();
+    if (ids.size >= MAX_SUBSCRIPTIONS_PER_CONNECTION) {
+      throw subscriptionRefused(
+        `Subscription refused: this connection holds ${ids.size} subscriptions, the most one may (unsubscribe first)`,
+      );
+    }
+    if (this.subscriptions.size >= MAX_SUBSCRIPTIONS_TOTAL) {
+      throw subscriptionRefused(
+        `Subscription refused: the ledger holds ${this.subscriptions.size} subscriptions, the most it serves`,
+      );
+    }
+    const id = this.nextId++;
+    this.subscriptions.set(id, sub);
+    ids.add(id);
+    this.byConnection.set(sub.connection, ids);
+    return id;
+  }
+
+  /** Removes one subscription; false when it was already gone. */
+  private remove(id: number): boolean {
+    const sub = this.subscriptions.get(id);
+    if (!sub) return false;
+    this.subscriptions.delete(id);
+    const ids = this.byConnection.get(sub.connection);
+    ids?.delete(id);
+    if (ids?.size === 0) this.byConnection.delete(sub.connection);
+    return true;
   }
 
   /** The subscribe/unsubscribe methods, bound to one connection. */
   methodsFor(connection: SubscriberConnection): RpcMethods {
-    const add = (sub: Subscription) => {
-      const id = this.nextId++;
-      this.subscriptions.set(id, sub);
-      return id;
-    };
+    const add = (sub: Subscription) => this.add(sub);
     const remover = (kind: Kind) => (params: readonly unknown[]) => {
       const id = requiredCount(params, 0, 'subscription id');
       const sub = this.subscriptions.get(id);
       if (!sub || sub.kind !== kind || sub.connection !== connection)
         throw invalidParams('Invalid subscription id.');
-      this.subscriptions.delete(id);
+      this.remove(id);
       return true;
     };
     return {
@@ -129,7 +164,7 @@ export class SubscriptionHub {
         const status = this.bank.getSignatureStatus(signature);
         if (status) {
           const timer = setTimeout(() => {
-            if (!this.subscriptions.delete(id)) return;
+            if (!this.remove(id)) return;
             connection.notify('signatureNotification', id, this.context(status.slot, { err: status.err }));
           }, LANDED_SIGNATURE_NOTIFY_DELAY_MS);
           timer.unref();
@@ -191,7 +226,7 @@ export class SubscriptionHub {
     if (event.type === 'transaction') {
       const { record } = event;
       if (sub.kind === 'signature' && sub.signature === record.signature) {
-        this.subscriptions.delete(id); // Solana ends a signature subscription after its one notification
+        this.remove(id); // Solana ends a signature subscription after its one notification
         connection.notify('signatureNotification', id, this.context(record.slot, { err: record.err }));
       } else if (
         sub.kind === 'logs' &&

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { Keypair, LAMPORTS_PER_SOL, SystemProgram, Transaction } from '@solana/web3.js';
-import { LedgerBank } from '../../../node/ledger/bank.js';
-import { toBase58 } from '../../../node/ledger/codec.js';
-import { RpcError } from '../../../node/ledger/rpc-error.js';
-import { createRpcMethods } from '../../../node/ledger/rpc-methods.js';
+import { LedgerBank } from '../../../../programs/ledger/bank.js';
+import { toBase58 } from '../../../../programs/ledger/codec.js';
+import { RpcError } from '../../../../programs/ledger/rpc-error.js';
+import { createRpcMethods } from '../../../../programs/ledger/rpc-methods.js';
 
 const bank = new LedgerBank({ slotIntervalMs: 0 });
 const methods = createRpcMethods(bank);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isUncommittedError, transactionErrorText } from '../../../node/ledger/tx-error.js';
+import { isUncommittedError, transactionErrorText } from '../../../../programs/ledger/tx-error.js';
 
 test('instruction errors read as Solana writes them', () => {
   assert.equal(
