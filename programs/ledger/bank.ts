@@ -441,18 +441,21 @@ export class LedgerBank {
     const lookups = message.addressTableLookups;
     let accountKeys: MessageAccountKeys | undefined;
     if (lookups.length > 0) {
+      // A missing or unreadable table leaves the keys unresolved: the runtime reports that error itself.
       try {
         const tables = lookups.map((lookup) => {
           const account = this.getAccount(lookup.accountKey.toBase58());
-          if (!account) throw new Error('lookup table not found');
-          return new AddressLookupTableAccount({
-            key: lookup.accountKey,
-            state: AddressLookupTableAccount.deserialize(account.data),
-          });
+          return account
+            ? new AddressLookupTableAccount({
+                key: lookup.accountKey,
+                state: AddressLookupTableAccount.deserialize(account.data),
+              })
+            : undefined;
         });
-        accountKeys = message.getAccountKeys({ addressLookupTableAccounts: tables });
+        if (tables.every((t) => t !== undefined))
+          accountKeys = message.getAccountKeys({ addressLookupTableAccounts: tables });
       } catch {
-        accountKeys = undefined; // the runtime reports the lookup error itself
+        accountKeys = undefined;
       }
     }
     const staticKeys = message.staticAccountKeys.map((k) => k.toBase58());

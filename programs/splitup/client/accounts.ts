@@ -87,6 +87,9 @@ export interface TaskRunAccount {
   verifierAssignedAt: bigint;
   status: number;
   attempts: number;
+  /** 1 once sampled: the task then pays only after a verdict. */
+  sampled: number;
+  verifierTimeouts: number;
 }
 
 export interface ExecutionAccount {
