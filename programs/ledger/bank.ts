@@ -27,6 +27,7 @@ import {
   RPC_TRANSACTION_SIGNATURE_VERIFICATION_FAILURE,
   RpcError,
 } from './rpc-error.js';
+import { SLOT_HASHES_BYTES, SLOT_HASHES_SYSVAR, SlotHashes } from './slot-hashes.js';
 import { tokenBalances } from './token-balances.js';
 import {
   isUncommittedError,
@@ -65,6 +66,8 @@ export interface BankOptions {
 }
 
 const SYSTEM_PROGRAM = SystemProgram.programId.toBase58();
+/** Owner of every sysvar account. */
+const SYSVAR_PROGRAM = 'Sysvar1111111111111111111111111111111111111';
 const ADVANCE_NONCE_INSTRUCTION = 4;
 
 /** The native object behind litesvm's wrapper, which reads accounts by raw key bytes. */
@@ -101,6 +104,9 @@ export class LedgerBank {
   private readonly listeners = new Set<(event: BankEvent) => void>();
   private timer: NodeJS.Timeout | undefined;
   private transactionCount = 0;
+  private readonly slotHashes = new SlotHashes();
+  /** Rent-exempt balance of the SlotHashes sysvar, as genesis set it. */
+  private readonly slotHashesLamports: bigint;
 
   constructor(options: BankOptions = {}) {
     // Blockhash age is checked here against a window of recent hashes, as a validator does;
@@ -112,6 +118,8 @@ export class LedgerBank {
     this.latest = { blockhash: this.svm.latestBlockhash(), lastValidBlockHeight: BLOCKHASH_VALID_SLOTS };
     this.blockhashes.set(this.latest.blockhash, this.latest.lastValidBlockHeight);
     this.genesisHash = this.latest.blockhash;
+    const sysvar = this.svm.getAccount(kitAddress(SLOT_HASHES_SYSVAR));
+    this.slotHashesLamports = sysvar.exists ? sysvar.lamports : 0n;
     this.setClockTime();
     this.svm.setAccount({
       address: kitAddress(this.faucet.publicKey.toBase58()),
@@ -174,6 +182,14 @@ export class LedgerBank {
     const parent = this.currentSlot;
     this.currentSlot++;
     this.svm.warpToSlot(BigInt(this.currentSlot));
+    this.svm.setAccount({
+      address: kitAddress(SLOT_HASHES_SYSVAR),
+      lamports: kitLamports(this.slotHashesLamports),
+      programAddress: kitAddress(SYSVAR_PROGRAM),
+      executable: false,
+      data: this.slotHashes.push(parent),
+      space: BigInt(SLOT_HASHES_BYTES),
+    });
     this.setClockTime();
     this.svm.expireBlockhash();
     this.latest = {

@@ -197,3 +197,29 @@ test('airdrop amounts outside 1..1000 SOL are invalid params', () => {
   assert.equal(rpcError(() => bank.requestAirdrop(who, 0n)).rpcCode, -32602);
   assert.equal(rpcError(() => bank.requestAirdrop(who, 2000n * BigInt(LAMPORTS_PER_SOL))).rpcCode, -32602);
 });
+
+test('the SlotHashes sysvar gets a fresh hash for every ended slot, newest first, 512 at most', () => {
+  const read = () => {
+    const data = bank.getAccount('SysvarS1otHashes111111111111111111111111111')!.data;
+    const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+    const count = Number(view.getBigUint64(0, true));
+    return Array.from({ length: count }, (_, i) => ({
+      slot: Number(view.getBigUint64(8 + i * 40, true)),
+      hash: Buffer.from(data.subarray(16 + i * 40, 48 + i * 40)).toString('hex'),
+    }));
+  };
+  const start = bank.slot;
+  for (let i = 0; i < 3; i++) bank.advanceSlot();
+  const three = read();
+  assert.deepEqual(
+    three.slice(0, 3).map((e) => e.slot),
+    [start + 2, start + 1, start],
+  );
+  assert.equal(new Set(three.map((e) => e.hash)).size, three.length, 'every slot has its own hash');
+  for (let i = 0; i < 520; i++) bank.advanceSlot();
+  const full = read();
+  assert.equal(full.length, 512);
+  assert.equal(full[0]!.slot, bank.slot - 1);
+  assert.equal(full[511]!.slot, bank.slot - 512);
+  assert.equal(new Set(full.map((e) => e.hash)).size, 512);
+});
