@@ -8,7 +8,7 @@ import {
   LOCALNET_URL,
   resolveClusterUrl,
 } from '../../../node/chain/connection.js';
-import { isSplitUpError } from '../../../node/errors.js';
+import { isCodedError } from '../../../node/errors.js';
 
 test('cluster names and URLs resolve; nothing means the local ledger', () => {
   assert.equal(resolveClusterUrl(), LOCALNET_URL);
@@ -22,7 +22,7 @@ test('anything else is CHAIN_BAD_URL', () => {
   for (const bad of ['devnett', 'ws://127.0.0.1:8900', 'toString']) {
     assert.throws(
       () => resolveClusterUrl(bad),
-      (err: unknown) => isSplitUpError(err, 'CHAIN_BAD_URL') || (bad === 'toString' && isSplitUpError(err)),
+      (err: unknown) => isCodedError(err, 'CHAIN_BAD_URL') || (bad === 'toString' && isCodedError(err)),
       bad,
     );
   }

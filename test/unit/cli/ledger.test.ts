@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { CliIo } from '../../../node/cli/command.js';
 import { ledgerCommand } from '../../../node/cli/commands/ledger.js';
-import { isSplitUpError } from '../../../node/errors.js';
+import { isCodedError } from '../../../node/errors.js';
 
 const silent: CliIo = { out: () => {}, err: () => {} };
 
@@ -34,7 +34,7 @@ test('bad options fail with LEDGER_BAD_OPTION before anything starts', async () 
   for (const [args, message] of cases) {
     await assert.rejects(
       ledgerCommand.run(args, silent),
-      (err: unknown) => isSplitUpError(err, 'LEDGER_BAD_OPTION') && message.test(err.message),
+      (err: unknown) => isCodedError(err, 'LEDGER_BAD_OPTION') && message.test(err.message),
       args.join(' '),
     );
   }

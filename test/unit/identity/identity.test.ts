@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { peerIdFromString } from '@libp2p/peer-id';
 import { Keypair } from '@solana/web3.js';
-import { isSplitUpError } from '../../../node/errors.js';
+import { isCodedError } from '../../../node/errors.js';
 import {
   generateIdentity,
   identityFromSeed,
@@ -37,12 +37,12 @@ test('the same seed always gives the same identity', async () => {
 test('a keypair whose public half does not match its seed is rejected with KEYPAIR_MISMATCH', async () => {
   const bytes = identityToSolanaBytes(await generateIdentity());
   bytes[40] = (bytes[40] ?? 0) ^ 0xff;
-  await assert.rejects(identityFromSolanaBytes(bytes), (err) => isSplitUpError(err, 'KEYPAIR_MISMATCH'));
+  await assert.rejects(identityFromSolanaBytes(bytes), (err) => isCodedError(err, 'KEYPAIR_MISMATCH'));
 });
 
 test('wrong lengths are rejected with KEYPAIR_INVALID', async () => {
   await assert.rejects(identityFromSolanaBytes(new Uint8Array(63)), (err) =>
-    isSplitUpError(err, 'KEYPAIR_INVALID'),
+    isCodedError(err, 'KEYPAIR_INVALID'),
   );
-  await assert.rejects(identityFromSeed(new Uint8Array(31)), (err) => isSplitUpError(err, 'KEYPAIR_INVALID'));
+  await assert.rejects(identityFromSeed(new Uint8Array(31)), (err) => isCodedError(err, 'KEYPAIR_INVALID'));
 });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { CliIo } from '../../../node/cli/command.js';
 import { main } from '../../../node/cli/main.js';
-import { isSplitUpError } from '../../../node/errors.js';
+import { isCodedError } from '../../../node/errors.js';
 import { generateIdentity } from '../../../node/identity/identity.js';
 import {
   loadOrCreateKeypairFile,
@@ -36,7 +36,7 @@ test('writing over an existing keypair fails with KEYPAIR_EXISTS unless overwrit
   const path = join(dir, 'b.json');
   await writeKeypairFile(path, await generateIdentity());
   await assert.rejects(writeKeypairFile(path, await generateIdentity()), (e) =>
-    isSplitUpError(e, 'KEYPAIR_EXISTS'),
+    isCodedError(e, 'KEYPAIR_EXISTS'),
   );
   const replacement = await generateIdentity();
   await writeKeypairFile(path, replacement, true);
@@ -44,15 +44,13 @@ test('writing over an existing keypair fails with KEYPAIR_EXISTS unless overwrit
 });
 
 test('missing, non-JSON and wrongly shaped files fail with typed errors', async () => {
-  await assert.rejects(readKeypairFile(join(dir, 'none.json')), (e) =>
-    isSplitUpError(e, 'KEYPAIR_NOT_FOUND'),
-  );
+  await assert.rejects(readKeypairFile(join(dir, 'none.json')), (e) => isCodedError(e, 'KEYPAIR_NOT_FOUND'));
   await writeFile(join(dir, 'text.json'), 'not json');
-  await assert.rejects(readKeypairFile(join(dir, 'text.json')), (e) => isSplitUpError(e, 'KEYPAIR_INVALID'));
+  await assert.rejects(readKeypairFile(join(dir, 'text.json')), (e) => isCodedError(e, 'KEYPAIR_INVALID'));
   await writeFile(join(dir, 'short.json'), JSON.stringify([1, 2, 3]));
-  await assert.rejects(readKeypairFile(join(dir, 'short.json')), (e) => isSplitUpError(e, 'KEYPAIR_INVALID'));
+  await assert.rejects(readKeypairFile(join(dir, 'short.json')), (e) => isCodedError(e, 'KEYPAIR_INVALID'));
   await writeFile(join(dir, 'range.json'), JSON.stringify(new Array(64).fill(256)));
-  await assert.rejects(readKeypairFile(join(dir, 'range.json')), (e) => isSplitUpError(e, 'KEYPAIR_INVALID'));
+  await assert.rejects(readKeypairFile(join(dir, 'range.json')), (e) => isCodedError(e, 'KEYPAIR_INVALID'));
 });
 
 test('loadOrCreateKeypairFile creates once, then reuses the same key', async () => {

@@ -3,7 +3,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { isSplitUpError } from '../../../node/errors.js';
+import { isCodedError } from '../../../node/errors.js';
 import { blocksDirectListen, loadNodeConfig, tensorDirectListen } from '../../../node/peer/config.js';
 import { createLogger } from '../../../node/peer/logger.js';
 
@@ -47,23 +47,23 @@ test('a list flag splits on commas as the help says, alone or repeated, like the
 test('bad values fail with typed errors naming the source', async () => {
   await assert.rejects(
     loadNodeConfig(['--role', 'miner'], {}),
-    (e) => isSplitUpError(e, 'CONFIG_INVALID') && /--role/.test(e.message),
+    (e) => isCodedError(e, 'CONFIG_INVALID') && /--role/.test(e.message),
   );
   await assert.rejects(loadNodeConfig([], { SPLITUP_HEARTBEAT_INTERVAL_MS: 'soon' }), (e) =>
-    isSplitUpError(e, 'CONFIG_INVALID'),
+    isCodedError(e, 'CONFIG_INVALID'),
   );
   await assert.rejects(loadNodeConfig(['--listen', 'not-an-addr'], {}), (e) =>
-    isSplitUpError(e, 'CONFIG_INVALID'),
+    isCodedError(e, 'CONFIG_INVALID'),
   );
-  await assert.rejects(loadNodeConfig(['--frobnicate'], {}), (e) => isSplitUpError(e, 'CLI_BAD_ARGS'));
+  await assert.rejects(loadNodeConfig(['--frobnicate'], {}), (e) => isCodedError(e, 'CLI_BAD_ARGS'));
   await assert.rejects(loadNodeConfig(['--config', join(dir, 'none.json')], {}), (e) =>
-    isSplitUpError(e, 'CONFIG_FILE_NOT_FOUND'),
+    isCodedError(e, 'CONFIG_FILE_NOT_FOUND'),
   );
   const unknown = join(dir, 'unknown.json');
   await writeFile(unknown, JSON.stringify({ colour: 'blue' }));
   await assert.rejects(
     loadNodeConfig(['--config', unknown], {}),
-    (e) => isSplitUpError(e, 'CONFIG_INVALID') && /colour/.test(e.message),
+    (e) => isCodedError(e, 'CONFIG_INVALID') && /colour/.test(e.message),
   );
 });
 
@@ -102,7 +102,7 @@ test('the blocks direct channel follows the listen host, can be placed, or turne
   assert.equal(blocksDirectListen(off), undefined);
   await assert.rejects(
     loadNodeConfig(['--blocks-direct', 'nowhere'], {}),
-    (e) => isSplitUpError(e, 'CONFIG_INVALID') && /blocks-direct address 'nowhere'/.test(e.message),
+    (e) => isCodedError(e, 'CONFIG_INVALID') && /blocks-direct address 'nowhere'/.test(e.message),
   );
 });
 
@@ -114,6 +114,6 @@ test('the tensor direct channel follows the listen host, can be placed, or turne
   assert.equal(tensorDirectListen(await loadNodeConfig(['--tensor-direct', 'off'], {})), undefined);
   await assert.rejects(
     loadNodeConfig(['--tensor-direct', 'x:y'], {}),
-    (e) => isSplitUpError(e, 'CONFIG_INVALID') && /tensor-direct address 'x:y'/.test(e.message),
+    (e) => isCodedError(e, 'CONFIG_INVALID') && /tensor-direct address 'x:y'/.test(e.message),
   );
 });

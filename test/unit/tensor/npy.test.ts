@@ -4,7 +4,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { isSplitUpError } from '../../../node/errors.js';
+import { isCodedError } from '../../../node/errors.js';
 import { decodeNpy, encodeNpy } from '../../../node/tensor/npy.js';
 import { readNpyFile, writeNpyFile } from '../../../node/tensor/npy-file.js';
 import { DTYPES, type DType, type Tensor, tensorByteLength } from '../../../storage/tensors/tensor.js';
@@ -16,7 +16,7 @@ function patterned(dtype: DType, shape: number[]): Tensor {
 }
 
 function rejectsWith(code: string) {
-  return (err: unknown) => isSplitUpError(err, code);
+  return (err: unknown) => isCodedError(err, code);
 }
 
 test('every dtype round-trips through .npy bytes, data aligned to 64', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isSplitUpError } from '../../../node/errors.js';
+import { isCodedError } from '../../../node/errors.js';
 import { formatSize, parseSize } from '../../../node/util/size.js';
 
 test('parseSize reads decimal and binary units', () => {
@@ -15,7 +15,7 @@ test('parseSize refuses garbage, unknown units and zero with SIZE_INVALID', () =
   for (const bad of ['', 'GB', '12 parsecs', '-1GB', '0', '1e3']) {
     assert.throws(
       () => parseSize(bad),
-      (e) => isSplitUpError(e, 'SIZE_INVALID') && e.message.includes(bad),
+      (e) => isCodedError(e, 'SIZE_INVALID') && e.message.includes(bad),
       bad,
     );
   }
