@@ -1,0 +1,154 @@
+/* SHA-512, FIPS 180-4 §6.4. The 80 rounds are unrolled with a 16-word rolling message schedule so
+ * the block state stays in registers and one 128-byte frame; SBPF has native 64-bit ALU ops but
+ * no rotate, so each rotation is two shifts and an or. */
+#include "sha512.h"
+
+static const u64 K[80] = {
+    0x428a2f98d728ae22ULL, 0x7137449123ef65cdULL, 0xb5c0fbcfec4d3b2fULL, 0xe9b5dba58189dbbcULL,
+    0x3956c25bf348b538ULL, 0x59f111f1b605d019ULL, 0x923f82a4af194f9bULL, 0xab1c5ed5da6d8118ULL,
+    0xd807aa98a3030242ULL, 0x12835b0145706fbeULL, 0x243185be4ee4b28cULL, 0x550c7dc3d5ffb4e2ULL,
+    0x72be5d74f27b896fULL, 0x80deb1fe3b1696b1ULL, 0x9bdc06a725c71235ULL, 0xc19bf174cf692694ULL,
+    0xe49b69c19ef14ad2ULL, 0xefbe4786384f25e3ULL, 0x0fc19dc68b8cd5b5ULL, 0x240ca1cc77ac9c65ULL,
+    0x2de92c6f592b0275ULL, 0x4a7484aa6ea6e483ULL, 0x5cb0a9dcbd41fbd4ULL, 0x76f988da831153b5ULL,
+    0x983e5152ee66dfabULL, 0xa831c66d2db43210ULL, 0xb00327c898fb213fULL, 0xbf597fc7beef0ee4ULL,
+    0xc6e00bf33da88fc2ULL, 0xd5a79147930aa725ULL, 0x06ca6351e003826fULL, 0x142929670a0e6e70ULL,
+    0x27b70a8546d22ffcULL, 0x2e1b21385c26c926ULL, 0x4d2c6dfc5ac42aedULL, 0x53380d139d95b3dfULL,
+    0x650a73548baf63deULL, 0x766a0abb3c77b2a8ULL, 0x81c2c92e47edaee6ULL, 0x92722c851482353bULL,
+    0xa2bfe8a14cf10364ULL, 0xa81a664bbc423001ULL, 0xc24b8b70d0f89791ULL, 0xc76c51a30654be30ULL,
+    0xd192e819d6ef5218ULL, 0xd69906245565a910ULL, 0xf40e35855771202aULL, 0x106aa07032bbd1b8ULL,
+    0x19a4c116b8d2d0c8ULL, 0x1e376c085141ab53ULL, 0x2748774cdf8eeb99ULL, 0x34b0bcb5e19b48a8ULL,
+    0x391c0cb3c5c95a63ULL, 0x4ed8aa4ae3418acbULL, 0x5b9cca4f7763e373ULL, 0x682e6ff3d6b2b8a3ULL,
+    0x748f82ee5defb2fcULL, 0x78a5636f43172f60ULL, 0x84c87814a1f0ab72ULL, 0x8cc702081a6439ecULL,
+    0x90befffa23631e28ULL, 0xa4506cebde82bde9ULL, 0xbef9a3f7b2c67915ULL, 0xc67178f2e372532bULL,
+    0xca273eceea26619cULL, 0xd186b8c721c0c207ULL, 0xeada7dd6cde0eb1eULL, 0xf57d4f7fee6ed178ULL,
+    0x06f067aa72176fbaULL, 0x0a637dc5a2c898a6ULL, 0x113f9804bef90daeULL, 0x1b710b35131c471bULL,
+    0x28db77f523047d84ULL, 0x32caab7b40c72493ULL, 0x3c9ebe0a15c9bebcULL, 0x431d67c49c100d4cULL,
+    0x4cc5d4becb3e42b6ULL, 0x597f299cfc657e2aULL, 0x5fcb6fab3ad6faecULL, 0x6c44198c4a475817ULL,
+};
+
+static const u64 IV[8] = {
+    0x6a09e667f3bcc908ULL, 0xbb67ae8584caa73bULL, 0x3c6ef372fe94f82bULL, 0xa54ff53a5f1d36f1ULL,
+    0x510e527fade682d1ULL, 0x9b05688c2b3e6c1fULL, 0x1f83d9abfb41bd6bULL, 0x5be0cd19137e2179ULL,
+};
+
+#define ROTR(x, n) (((x) >> (n)) | ((x) << (64 - (n))))
+#define BSIG0(x) (ROTR(x, 28) ^ ROTR(x, 34) ^ ROTR(x, 39))
+#define BSIG1(x) (ROTR(x, 14) ^ ROTR(x, 18) ^ ROTR(x, 41))
+#define SSIG0(x) (ROTR(x, 1) ^ ROTR(x, 8) ^ ((x) >> 7))
+#define SSIG1(x) (ROTR(x, 19) ^ ROTR(x, 61) ^ ((x) >> 6))
+#define CH(x, y, z) ((z) ^ ((x) & ((y) ^ (z))))
+#define MAJ(x, y, z) (((x) & (y)) | ((z) & ((x) | (y))))
+
+static u64 load_be64(const u8 *p) {
+  return ((u64)p[0] << 56) | ((u64)p[1] << 48) | ((u64)p[2] << 40) | ((u64)p[3] << 32) |
+         ((u64)p[4] << 24) | ((u64)p[5] << 16) | ((u64)p[6] << 8) | (u64)p[7];
+}
+
+static void store_be64(u8 *p, u64 v) {
+  for (int i = 7; i >= 0; i--, v >>= 8) p[i] = (u8)v;
+}
+
+/* Round t of §6.4.2 step 3 on the rotating names a..h; w[t mod 16] is already scheduled. */
+#define ROUND(a, b, c, d, e, f, g, h, i)                         \
+  do {                                                           \
+    u64 t1 = h + BSIG1(e) + CH(e, f, g) + k[i] + w[(i)];         \
+    d += t1;                                                     \
+    h = t1 + BSIG0(a) + MAJ(a, b, c);                            \
+  } while (0)
+
+/* W[t] = σ1(W[t-2]) + W[t-7] + σ0(W[t-15]) + W[t-16], kept in place modulo 16. */
+#define SCHEDULE(i) (w[(i)] += SSIG1(w[((i) + 14) & 15]) + w[((i) + 9) & 15] + SSIG0(w[((i) + 1) & 15]))
+
+/* Sixteen rounds on w[0..16] and k[0..16]; the names come back to a..h after each eight. */
+#define SIXTEEN_ROUNDS()                \
+  do {                                  \
+    ROUND(a, b, c, d, e, f, g, h, 0);   \
+    ROUND(h, a, b, c, d, e, f, g, 1);   \
+    ROUND(g, h, a, b, c, d, e, f, 2);   \
+    ROUND(f, g, h, a, b, c, d, e, 3);   \
+    ROUND(e, f, g, h, a, b, c, d, 4);   \
+    ROUND(d, e, f, g, h, a, b, c, 5);   \
+    ROUND(c, d, e, f, g, h, a, b, 6);   \
+    ROUND(b, c, d, e, f, g, h, a, 7);   \
+    ROUND(a, b, c, d, e, f, g, h, 8);   \
+    ROUND(h, a, b, c, d, e, f, g, 9);   \
+    ROUND(g, h, a, b, c, d, e, f, 10);  \
+    ROUND(f, g, h, a, b, c, d, e, 11);  \
+    ROUND(e, f, g, h, a, b, c, d, 12);  \
+    ROUND(d, e, f, g, h, a, b, c, 13);  \
+    ROUND(c, d, e, f, g, h, a, b, 14);  \
+    ROUND(b, c, d, e, f, g, h, a, 15);  \
+  } while (0)
+
+NOINLINE static void compress(u64 state[8], const u8 *block) {
+  u64 w[16];
+  for (int i = 0; i < 16; i++) w[i] = load_be64(block + 8 * i);
+  u64 a = state[0], b = state[1], c = state[2], d = state[3];
+  u64 e = state[4], f = state[5], g = state[6], h = state[7];
+  for (int t = 0; t < 80; t += 16) {
+    const u64 *k = K + t;
+    if (t > 0)
+      for (int i = 0; i < 16; i++) SCHEDULE(i);
+    SIXTEEN_ROUNDS();
+  }
+  state[0] += a;
+  state[1] += b;
+  state[2] += c;
+  state[3] += d;
+  state[4] += e;
+  state[5] += f;
+  state[6] += g;
+  state[7] += h;
+}
+
+void sha512_init(Sha512 *h) {
+  for (int i = 0; i < 8; i++) h->state[i] = IV[i];
+  h->total = 0;
+  h->used = 0;
+}
+
+void sha512_update(Sha512 *h, const u8 *data, u64 len) {
+  h->total += len;
+  while (len > 0) {
+    if (h->used == 0 && len >= SHA512_BLOCK_BYTES) {
+      compress(h->state, data);
+      data += SHA512_BLOCK_BYTES;
+      len -= SHA512_BLOCK_BYTES;
+      continue;
+    }
+    u64 take = SHA512_BLOCK_BYTES - h->used;
+    if (take > len) take = len;
+    for (u64 i = 0; i < take; i++) h->block[h->used + i] = data[i];
+    h->used += take;
+    data += take;
+    len -= take;
+    if (h->used == SHA512_BLOCK_BYTES) {
+      compress(h->state, h->block);
+      h->used = 0;
+    }
+  }
+}
+
+/* §5.1.2 padding: 0x80, zeros, then the message length in bits as a 128-bit big-endian number. */
+void sha512_final(Sha512 *h, u8 out[SHA512_DIGEST_BYTES]) {
+  u64 bits = h->total << 3;
+  u64 high_bits = h->total >> 61;
+  h->block[h->used++] = 0x80;
+  if (h->used > SHA512_BLOCK_BYTES - 16) {
+    while (h->used < SHA512_BLOCK_BYTES) h->block[h->used++] = 0;
+    compress(h->state, h->block);
+    h->used = 0;
+  }
+  while (h->used < SHA512_BLOCK_BYTES - 16) h->block[h->used++] = 0;
+  store_be64(h->block + SHA512_BLOCK_BYTES - 16, high_bits);
+  store_be64(h->block + SHA512_BLOCK_BYTES - 8, bits);
+  compress(h->state, h->block);
+  for (int i = 0; i < 8; i++) store_be64(out + 8 * i, h->state[i]);
+}
+
+void sha512(const u8 *data, u64 len, u8 out[SHA512_DIGEST_BYTES]) {
+  Sha512 h;
+  sha512_init(&h);
+  sha512_update(&h, data, len);
+  sha512_final(&h, out);
+}
