@@ -95,18 +95,21 @@ static void negate_challenge(const u8 c[C_BYTES], u8 out[SCALAR_BYTES]) {
     for (int i = 0; i < SCALAR_BYTES; i++) out[i] = 0;
 }
 
-/* ECVRF_encode_to_curve_try_and_increment (§5.4.1.1): H = 8 · (first decoding hash). */
+/* ECVRF_encode_to_curve_try_and_increment (§5.4.1.1): H = 8 · (first decoding hash). Every attempt
+ * hashes the same suite ‖ 0x01 ‖ PK ‖ alpha before ctr, so that prefix is absorbed once and each
+ * attempt resumes from a copy: a long alpha costs its blocks once, not once per attempt. */
 NOINLINE static u64 encode_to_curve(const u8 pk[POINT_BYTES], const u8 *alpha, u64 alpha_len,
                                     u8 h_out[POINT_BYTES]) {
   static const u8 front[2] = {SUITE, DOMAIN_ENCODE};
+  Sha512 prefix;
+  sha512_init(&prefix);
+  sha512_update(&prefix, front, sizeof front);
+  sha512_update(&prefix, pk, POINT_BYTES);
+  sha512_update(&prefix, alpha, alpha_len);
   for (u64 ctr = 0; ctr < MAX_ENCODE_ATTEMPTS; ctr++) {
     u8 tail[2] = {(u8)ctr, DOMAIN_BACK};
     u8 digest[SHA512_DIGEST_BYTES];
-    Sha512 h;
-    sha512_init(&h);
-    sha512_update(&h, front, sizeof front);
-    sha512_update(&h, pk, POINT_BYTES);
-    sha512_update(&h, alpha, alpha_len);
+    Sha512 h = prefix;
     sha512_update(&h, tail, sizeof tail);
     sha512_final(&h, digest);
     if (decode_point(digest)) return times_cofactor(digest, h_out);
