@@ -25,7 +25,7 @@ const ADD_CU = 473;
 const MULTISCALAR_2_CU = 2273 + 758;
 
 const harness = deployEcvrfHarness();
-const entry = Number(harness.noop().computeUnits);
+const entry = Number(harness.noopComputeUnits());
 const one = harness.sha512(new Uint8Array(3));
 if (!one.ok) throw new Error('the harness refused a SHA-512 of 3 bytes');
 const shaBlock = Number(one.computeUnits) - entry;
