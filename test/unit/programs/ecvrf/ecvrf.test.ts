@@ -122,7 +122,7 @@ describe('ECVRF verification in C (ecvrf.c), in LiteSVM', () => {
     }
   });
 
-  it(`agrees with vrfVerify on ${RANDOM_CASES} random keys and inputs proved by vrfProve`, () => {
+  it(`agrees with vrfVerify on ${RANDOM_CASES} random keys and inputs proved by vrfProve, and on their tampered copies`, () => {
     const outputs = new Set<string>();
     for (let i = 0; i < RANDOM_CASES; i++) {
       const sk = randomBytes(32);
@@ -133,6 +133,12 @@ describe('ECVRF verification in C (ecvrf.c), in LiteSVM', () => {
       assert.ok(result.ok, `case ${i} refused with ${result.ok ? '' : result.errorNumber}`);
       assert.equal(toHex(result.output), toHex(vrfVerify(publicKey, proof, alpha)), `case ${i}`);
       outputs.add(toHex(result.output));
+      // The same proof with one bit flipped, and for an input one byte longer: both refuse.
+      const bit = (i * 211 + 3) % (8 * proof.length); // spread over Gamma, c and s
+      const flipped = withByte(proof, bit >> 3, (b) => b ^ (1 << (bit & 7)));
+      assert.notEqual(agree(harness, publicKey, flipped, alpha, `case ${i}, bit ${bit}`), 0);
+      const longer = Uint8Array.from([...alpha, 0]);
+      assert.equal(agree(harness, publicKey, proof, longer, `case ${i}, longer alpha`), 6);
     }
     assert.equal(outputs.size, RANDOM_CASES);
   });
