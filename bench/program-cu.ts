@@ -16,6 +16,8 @@ import {
   updateCommitteeIx,
   withdrawIx,
 } from '../programs/splitup/client/index.js';
+import { deployEcvrfHarness } from '../test/unit/programs/ecvrf/harness.js';
+import { RFC_EXAMPLES } from '../test/unit/programs/ecvrf/rfc-examples.js';
 import { deployedEnv, TOKEN_UNIT } from '../test/unit/programs/splitup/harness.js';
 import { twoTaskModel } from '../test/unit/programs/splitup/models.js';
 import { type Costs, executionWorld, happyFlow } from '../test/unit/programs/splitup/world.js';
@@ -164,3 +166,18 @@ console.log(
 console.log(
   `\nworst instruction: ${worst} CU — ${worst < CU_TARGET ? 'under' : 'OVER'} the ${CU_TARGET} target`,
 );
+
+// ECVRF verification: the C module (programs/splitup/src/ecvrf.c) no instruction calls yet, run in
+// its test harness on the RFC 9381 examples; its bound is its own, not the per-instruction target.
+const VRF_BOUND = 100_000n;
+const vrf = deployEcvrfHarness();
+const vrfEntry = vrf.noopComputeUnits();
+console.log(`\nECVRF verification (C module in its test harness, entry of ${vrfEntry} CU subtracted):`);
+for (const ex of RFC_EXAMPLES) {
+  const result = vrf.verify(ex.pk, ex.pi, ex.alpha);
+  if (!result.ok) throw new Error(`RFC example refused with ${result.errorNumber}`);
+  const cu = result.computeUnits - vrfEntry;
+  console.log(
+    `  alpha of ${ex.alpha.length} bytes, hash to curve at attempt ${ex.ctr + 1}: ${cu} CU — ${cu <= VRF_BOUND ? 'within' : 'OVER'} the ${VRF_BOUND} bound`,
+  );
+}

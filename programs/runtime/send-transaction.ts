@@ -11,6 +11,8 @@ export interface SentTransaction {
   computeUnits: bigint;
   /** Lamports charged in fees: the base fee per signature. */
   signatures: number;
+  /** What the last program to call `sol_set_return_data` left (empty when none did). */
+  returnData: Uint8Array;
 }
 
 interface InstructionErrorLike {
@@ -78,5 +80,6 @@ export function sendInstructions(
     logs: result.logs(),
     computeUnits: result.computeUnitsConsumed(),
     signatures: tx.signatures.length,
+    returnData: result.returnData().data(),
   };
 }

@@ -121,6 +121,18 @@ typedef struct {
 extern u64 sol_get_rent_sysvar(SolRent *out);
 extern void sol_set_return_data(const u8 *data, u64 len);
 
+/* Curve25519 syscalls (agave, feature curve25519_syscall_enabled). Points are 32-byte compressed
+ * encodings, scalars 32-byte little-endian and canonical (< the group order); each returns 0 on
+ * success and 1 when an input does not decode (validate_point: 1 = not on the curve). */
+#define CURVE25519_EDWARDS 0
+#define CURVE_OP_ADD 0
+#define CURVE_OP_SUB 1
+#define CURVE_OP_MUL 2 /* left: the scalar, right: the point */
+extern u64 sol_curve_validate_point(u64 curve_id, const u8 *point, u8 *result);
+extern u64 sol_curve_group_op(u64 curve_id, u64 group_op, const u8 *left, const u8 *right, u8 *result);
+extern u64 sol_curve_multiscalar_mul(u64 curve_id, const u8 *scalars, const u8 *points, u64 points_len,
+                                     u8 *result);
+
 #define sol_log(literal) sol_log_((literal), sizeof(literal) - 1)
 
 /* Entry return codes: 0 is success; a custom program error n is returned as n (n != 0). */
