@@ -34,14 +34,39 @@ export const ObservationErrorCode = defineErrorCodes('OBSERVATION', {
 });
 export type ObservationErrorCode = CodeOf<typeof ObservationErrorCode>;
 
+const OBSERVATION_ACTIONS: Record<ObservationErrorCode, 'reject' | 'ignore'> = {
+  OBSERVATION_MALFORMED: 'reject',
+  OBSERVATION_INVALID_SIGNATURE: 'reject',
+  OBSERVATION_INVALID_ROUND: 'ignore',
+  OBSERVATION_UNAUTHORIZED: 'reject',
+  OBSERVATION_DUPLICATE: 'ignore',
+  OBSERVATION_EQUIVOCATION: 'ignore',
+};
+
 export class ObservationError extends CodedError<ObservationErrorCode> {
+  readonly action: 'reject' | 'ignore';
   constructor(code: ObservationErrorCode, message: string) {
     super(code, message);
+    this.action = OBSERVATION_ACTIONS[code];
   }
 }
 
+/** What gossip does with a refused vote: 'reject' lowers the relaying peer's score. */
+const VOTE_ACTIONS: Record<VoteErrorCode, 'reject' | 'ignore'> = {
+  VOTE_MALFORMED: 'reject',
+  VOTE_INVALID_SIGNATURE: 'reject',
+  // A round boundary reached a little early or late by an honest clock.
+  VOTE_INVALID_ROUND: 'ignore',
+  VOTE_UNAUTHORIZED: 'reject',
+  VOTE_DUPLICATE: 'ignore',
+  VOTE_EQUIVOCATION: 'ignore',
+  VOTE_INSUFFICIENT_QUORUM: 'reject',
+};
+
 export class VoteError extends CodedError<VoteErrorCode> {
+  readonly action: 'reject' | 'ignore';
   constructor(code: VoteErrorCode, message: string) {
     super(code, message);
+    this.action = VOTE_ACTIONS[code];
   }
 }
