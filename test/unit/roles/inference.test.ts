@@ -126,7 +126,7 @@ test('a worker that dies after accepting its task fails the inference fast with 
   const doomed: SplitUpPeer<WorkerServices> = await createPeer<WorkerServices>({
     privateKey: await generateKeyPair('Ed25519'),
     services: {
-      tensorStream: tensorStream({ interfaceFor: executor.interfaceFor }),
+      tensorStream: tensorStream(),
       execution: executionControl({
         onAssign: (msg, from) => {
           executor.onAssign(msg, from);
