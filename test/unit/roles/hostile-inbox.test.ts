@@ -127,7 +127,10 @@ async function trickler(
   const timer = setInterval(() => {
     if (stream.writeStatus === 'writable') stream.send(Uint8Array.of(0));
   }, 200);
-  const settled = verdict(stream).finally(() => clearInterval(timer));
+  const settled = verdict(stream).finally(() => {
+    clearInterval(timer);
+    stream.abort(new Error('verdict read'));
+  });
   return {
     verdict: settled,
     stop: () => {
