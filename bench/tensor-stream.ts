@@ -51,7 +51,6 @@ function benchNode(options: LoopbackNodeOptions, direct = false): Promise<BenchN
     ...options,
     services: {
       tensors: tensorStream({
-        interfaceFor: (t) => (t === TASK ? [SPEC] : undefined),
         maxTensorBytes: PAYLOAD_BYTES,
         ...(direct ? { direct: { host: '127.0.0.1' } } : {}),
       }),
@@ -92,13 +91,27 @@ async function runReceiver(): Promise<void> {
       stream.send(Uint8Array.of(1));
       await stream.close();
     });
-    // Claim every delivered set so the inbox never fills.
-    void (async () => {
-      for (let i = 0; ; i++) {
-        const got = await node.services.tensors.awaitTensors(`exec-${i}`, TASK, [SPEC]);
-        if (recycles) node.services.tensors.recycle([got[SPEC.name]!.data]);
-      }
-    })();
+    // Await every set in turn from the one sender (the parent), once it connects: a receiver
+    // accepts tensors only for an (execution, task) it awaits, from the sender it names.
+    node.addEventListener(
+      'peer:connect',
+      (evt) => {
+        const senders = { [SPEC.name]: evt.detail.toString() };
+        void (async () => {
+          for (let i = 0; ; i++) {
+            const got = await node.services.tensors.awaitTensors(
+              `exec-${i}`,
+              TASK,
+              [SPEC],
+              undefined,
+              senders,
+            );
+            if (recycles) node.services.tensors.recycle([got[SPEC.name]!.data]);
+          }
+        })();
+      },
+      { once: true },
+    );
     addrs[name] = node.getMultiaddrs()[0]!.toString();
   }
   console.log(JSON.stringify({ tcpPort: (server.address() as net.AddressInfo).port, addrs }));

@@ -3,7 +3,7 @@
 // runner between steps; runSteps drives N decode steps.
 import { performance } from 'node:perf_hooks';
 import { type BundleManifest, MODEL_ENDPOINT } from '../../storage/bundle/manifest.js';
-import type { Tensor } from '../../storage/tensors/tensor.js';
+import { copyTensor, type Tensor } from '../../storage/tensors/tensor.js';
 import { openBundle, type VerifiedBundle } from '../model/bundle/open.js';
 import { type EndpointKey, endpointKey } from '../model/bundle/wiring.js';
 import { checkInputs } from './check-tensors.js';
@@ -42,10 +42,6 @@ export type StepInputs = (
   step: number,
   previous: Record<string, Tensor> | undefined,
 ) => Record<string, Tensor>;
-
-function copyOf(t: Tensor): Tensor {
-  return { dtype: t.dtype, shape: [...t.shape], data: t.data.slice() };
-}
 
 export class BundleRunner {
   readonly manifest: BundleManifest;
@@ -135,7 +131,7 @@ export class BundleRunner {
       if (!t) return undefined;
       const left = (usesLeft.get(key) ?? 1) - 1;
       usesLeft.set(key, left);
-      if (left > 0 || callerOwned.has(key)) return copyOf(t);
+      if (left > 0 || callerOwned.has(key)) return copyTensor(t);
       available.delete(key);
       return t;
     };

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { peerIdFromString } from '@libp2p/peer-id';
 import { multiaddr } from '@multiformats/multiaddr';
 import { DEFAULT_NETWORK, NETWORK_NAME_PATTERN } from '../../protocols/committee/index.js';
 import { DEFAULT_HEARTBEAT_INTERVAL_MS } from '../../protocols/heartbeat/index.js';
@@ -38,6 +39,8 @@ export interface NodeConfig {
   tasks: string[];
   /** Worker: intra-op threads per task session; undefined uses every core. */
   threads: number | undefined;
+  /** Worker: PeerIds of the only clients whose assignments it accepts; empty accepts any client. */
+  acceptClients: string[];
   /** Direct data channel serving weight blocks: 'auto' (listen host, any port), 'off', or host:port. */
   blocksDirect: string;
   /** Direct data channel offering large tensors this peer sends: 'auto', 'off', or host:port. */
@@ -162,6 +165,13 @@ export const NODE_OPTIONS: readonly OptionSpec[] = [
     help: 'worker: threads per task session (default: all cores)',
   },
   {
+    key: 'acceptClients',
+    flag: 'accept-clients',
+    env: 'SPLITUP_ACCEPT_CLIENTS',
+    kind: 'list',
+    help: 'worker: PeerIds of the only clients whose assignments it accepts (default: any client)',
+  },
+  {
     key: 'blocksDirect',
     flag: 'blocks-direct',
     env: 'SPLITUP_BLOCKS_DIRECT',
@@ -198,6 +208,7 @@ export function defaultConfig(): NodeConfig {
     bundle: undefined,
     tasks: [],
     threads: undefined,
+    acceptClients: [],
     blocksDirect: 'auto',
     tensorDirect: 'auto',
   };
@@ -339,6 +350,16 @@ function checkAddresses(config: NodeConfig): void {
           `${key} address '${addr}' is not a multiaddr: ${(err as Error).message}`,
         );
       }
+    }
+  }
+  for (const peer of config.acceptClients) {
+    try {
+      peerIdFromString(peer);
+    } catch (err) {
+      throw new SplitUpError(
+        ConfigErrorCode.INVALID,
+        `accept-clients entry '${peer}' is not a PeerId: ${(err as Error).message}`,
+      );
     }
   }
   if (config.role === 'worker' && (config.bundle === undefined) !== (config.tasks.length === 0))

@@ -93,7 +93,6 @@ export async function startPeer<R extends PeerRole = PeerRole>(
         }),
         blocks: blocks({ store, ...(blocksDirect === undefined ? {} : { direct: blocksDirect }) }),
         tensorStream: tensorStream({
-          interfaceFor: (taskId) => role.interfaceFor(taskId),
           ...(tensorDirect === undefined ? {} : { direct: tensorDirect }),
           onDirectFallback: (err, from) =>
             logger.warn('tensor.direct_fallback', {

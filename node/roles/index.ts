@@ -9,10 +9,13 @@ import { WorkerRole } from './worker/worker-role.js';
 export type { PeerRole, RoleContext, RolePeer } from './role.js';
 export { ClientRole, OracleRole, WorkerRole };
 
-export function roleFor(config: Pick<NodeConfig, 'role'>, logger: Logger): PeerRole {
+export function roleFor(config: Pick<NodeConfig, 'role' | 'acceptClients'>, logger: Logger): PeerRole {
   switch (config.role) {
     case 'worker':
-      return new WorkerRole({ log: (event, fields) => logger.info(event, fields) });
+      return new WorkerRole({
+        log: (event, fields) => logger.info(event, fields),
+        acceptClients: config.acceptClients,
+      });
     case 'client':
       return new ClientRole();
     case 'oracle':

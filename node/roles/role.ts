@@ -5,7 +5,6 @@
 import type { PeerId } from '@libp2p/interface';
 import type { AssignMessage, ReportMessage } from '../../protocols/execution/index.js';
 import type { LocalStatus } from '../../protocols/heartbeat/index.js';
-import type { TensorSpec } from '../../storage/tensors/tensor.js';
 import type { WeightStore } from '../../storage/weights/index.js';
 import type { NodeConfig, Role } from '../peer/config.js';
 import type { SplitUpPeer } from '../peer/create-peer.js';
@@ -32,8 +31,6 @@ export interface PeerRole {
   readonly tracksLiveness: boolean;
   /** Announces itself as a committee member on the DHT (oracles). */
   readonly announcesCommittee: boolean;
-  /** The inputs this role accepts on the tensor stream for a task; undefined refuses the task. */
-  interfaceFor(taskId: string): readonly TensorSpec[] | undefined;
   /** Handles an assignment (workers); absent: the execution protocol answers UNSUPPORTED. */
   readonly onAssign?: (msg: AssignMessage, from: PeerId) => void;
   /** Handles a worker's report (clients). */

@@ -46,6 +46,10 @@ export class StreamReader {
   private failure: Error | undefined;
   private pending: PendingRead | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** Fires once the whole-stream deadline passed (setDeadline), however the bytes trickle. */
+  private deadlineTimer: NodeJS.Timeout | undefined;
+  /** Set once the deadline passed: every read fails with it, queued bytes or not. */
+  private expired: Error | undefined;
   /** Paused by us: transient bytes arrived with no read to take them (see onMessage). */
   private paused = false;
 
@@ -90,6 +94,28 @@ export class StreamReader {
   }
 
   /**
+   * Fails the pending read and every later one with `error()` at `atMs` (Date.now() time), unlike
+   * the stall timeout, which each arriving byte restarts. Calling again moves the deadline.
+   */
+  setDeadline(atMs: number, error: () => Error): void {
+    clearTimeout(this.deadlineTimer);
+    this.deadlineTimer = setTimeout(
+      () => {
+        this.expired = error();
+        this.failure ??= this.expired;
+        this.settle();
+      },
+      Math.max(0, atMs - Date.now()),
+    );
+  }
+
+  /** Drops the deadline (the stream is done with, or its reads are over). */
+  clearDeadline(): void {
+    clearTimeout(this.deadlineTimer);
+    this.deadlineTimer = undefined;
+  }
+
+  /**
    * Stops listening to the stream and the signal; later reads see what was queued, then the end.
    * Runs when the stream closes, so a finished stream leaves nothing behind on a long-lived signal.
    */
@@ -98,6 +124,7 @@ export class StreamReader {
     this.stream.removeEventListener('end', this.onEnd);
     this.stream.removeEventListener('close', this.onClose);
     this.signal?.removeEventListener('abort', this.onAbort);
+    this.clearDeadline();
     this.ended = true;
     this.settle();
   }
@@ -107,6 +134,7 @@ export class StreamReader {
     if (this.pending !== undefined)
       throw new StreamError(StreamErrorCode.CONCURRENT_READ, 'StreamReader: one read at a time');
     if (this.signal?.aborted) return Promise.reject(this.errors.aborted());
+    if (this.expired !== undefined) return Promise.reject(this.expired);
     let resolve!: (filled: number) => void;
     let reject!: (err: Error) => void;
     const promise = new Promise<number>((res, rej) => {

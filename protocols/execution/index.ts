@@ -10,6 +10,7 @@ import type {
   StreamHandlerOptions,
 } from '@libp2p/interface';
 import { lpStream } from '@libp2p/utils';
+import { abortReason, StreamError, StreamErrorCode } from '../common/errors.js';
 import {
   DEFAULT_REQUEST_TIMEOUT_MS,
   EXECUTION_PROTOCOL,
@@ -115,8 +116,10 @@ class ExecutionControlService implements ExecutionControl, Startable {
     try {
       await lp.write(encodeJson(reply), { signal });
       await stream.close({ signal });
-    } catch {
-      stream.abort(new Error('control reply failed'));
+    } catch (err) {
+      stream.abort(
+        new StreamError(StreamErrorCode.ABORTED, 'control reply failed', undefined, { cause: err }),
+      );
     }
   }
 
@@ -145,7 +148,7 @@ class ExecutionControlService implements ExecutionControl, Startable {
       reply = decodeReply(bytes);
       await stream.close({ signal }).catch(() => undefined);
     } catch (err) {
-      stream.abort(err instanceof Error ? err : new Error(String(err)));
+      stream.abort(abortReason(err));
       throw err;
     }
     if (!reply.ok) {

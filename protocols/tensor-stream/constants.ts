@@ -17,20 +17,43 @@ export const MAX_TENSOR_NAME_BYTES = 255;
 export const MAX_RANK = 8;
 export const SHA256_BYTES = 32;
 
-/** One tensor's payload cap: an activation this large would not fit the VRAM budget anyway. */
-export const DEFAULT_MAX_TENSOR_BYTES = 2 * 1024 ** 3;
+/**
+ * One tensor's payload cap, for inputs whose declared shape has symbolic dims (a fixed shape caps
+ * itself: the header must match it exactly). 1 GiB is 16x a 4096-token x 8192-wide fp16 hidden
+ * state, the largest activation between tasks of the models we target; and it must fit in one
+ * sender's budget below.
+ */
+export const DEFAULT_MAX_TENSOR_BYTES = 1024 ** 3;
 /** Tensors one stream may carry (a task rarely has more than a handful of inputs). */
 export const DEFAULT_MAX_TENSORS_PER_STREAM = 64;
-/** Bytes of received tensors held for tasks nobody awaits yet, summed over all executions. */
+/**
+ * Bytes of received tensors held (for tasks still waiting for the rest of their inputs) and
+ * reserved (payloads on their way), summed over all senders: 4 GiB, what a consumer GPU box can
+ * spare in host memory next to the loaded sessions.
+ */
 export const DEFAULT_MAX_INBOX_BYTES = 4 * 1024 ** 3;
+/**
+ * The share of the inbox any one sender may hold or reserve: a quarter, so a peer that assigned
+ * itself work (anyone may act as a client) cannot take the inbox from the others, and one
+ * largest tensor (DEFAULT_MAX_TENSOR_BYTES) still fits.
+ */
+export const DEFAULT_MAX_INBOX_BYTES_PER_SENDER = DEFAULT_MAX_INBOX_BYTES / 4;
 /** Payload buffers kept for reuse after consumers hand them back (see protocols/common/buffer-pool.ts). */
 export const DEFAULT_MAX_POOLED_BYTES = 512 * 1024 ** 2;
 /** Payloads smaller than this are allocated fresh: pooling them saves nothing measurable. */
 export const MIN_POOLED_BUFFER_BYTES = 1024 * 1024;
-/** A received set nobody claims within this time is dropped (its execution was abandoned). */
-export const DEFAULT_UNCLAIMED_TTL_MS = 120_000;
 /** A stream that delivers no bytes for this long is aborted. */
 export const DEFAULT_STALL_TIMEOUT_MS = 10_000;
+/**
+ * Whole-stream deadline, so a trickle cannot keep a stream (and its reservation) alive by sending
+ * a byte before each stall timeout: a stream must end within STREAM_GRACE_MS plus its declared
+ * payload bytes at MIN_RECEIVE_BYTES_PER_S. 10 s covers a header round trip and a direct dial on
+ * any link; 1 MiB/s (8 Mbit/s) is the slowest link we support between workers, so an honest
+ * sender is never cut, while a 2-byte-per-second trickle of a 64 MiB tensor is cut after ~74 s
+ * instead of holding its 64 MiB for a year.
+ */
+export const DEFAULT_STREAM_GRACE_MS = 10_000;
+export const DEFAULT_MIN_RECEIVE_BYTES_PER_S = 1024 * 1024;
 /** Time the sender waits for the receiver's verdict after its last byte. */
 export const DEFAULT_REPLY_TIMEOUT_MS = 30_000;
 /** Time to open a stream to the receiving peer. */
@@ -75,7 +98,7 @@ export const MAX_DIRECT_CONNECTIONS = 64;
  * While a direct payload moves, the sender waits for the receiver's ack for the reply timeout plus
  * the payload at this slowest rate (bytes per second); the receiver's stall timeout comes first.
  */
-export const SLOWEST_DIRECT_BYTES_PER_S = 1024 * 1024;
+export const SLOWEST_DIRECT_BYTES_PER_S = DEFAULT_MIN_RECEIVE_BYTES_PER_S;
 
 /** Ack byte after a direct header: the payload arrived over the direct channel and verified. */
 export const ACK_DIRECT_DONE = 2;

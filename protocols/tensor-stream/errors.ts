@@ -6,7 +6,10 @@ export const TensorStreamErrorCode = defineErrorCodes('TENSOR_STREAM', {
   /** Bytes that do not parse as a header (bad version, lengths, dtype, truncated fields). */
   MALFORMED_HEADER: 'TENSOR_STREAM_MALFORMED_HEADER',
   HEADER_TOO_LARGE: 'TENSOR_STREAM_HEADER_TOO_LARGE',
-  /** No declared interface for this task on this peer: nobody here expects its tensors. */
+  /**
+   * Nobody on this peer awaits tensors for this (execution, task): it was never assigned here, or
+   * it already ran. Refused from the header, before any payload byte is read or reserved.
+   */
   UNEXPECTED_TASK: 'TENSOR_STREAM_UNEXPECTED_TASK',
   /** The task's interface has no input with this name. */
   UNKNOWN_TENSOR: 'TENSOR_STREAM_UNKNOWN_TENSOR',
@@ -31,6 +34,13 @@ export const TensorStreamErrorCode = defineErrorCodes('TENSOR_STREAM', {
   TRUNCATED: 'TENSOR_STREAM_TRUNCATED',
   STALLED: 'TENSOR_STREAM_STALLED',
   INBOX_FULL: 'TENSOR_STREAM_INBOX_FULL',
+  /** The sender already holds its whole per-sender share of the inbox (see MAX_INBOX_BYTES_PER_SENDER). */
+  SENDER_OVER_BUDGET: 'TENSOR_STREAM_SENDER_OVER_BUDGET',
+  /**
+   * The stream did not deliver its declared bytes by its deadline (a grace period plus the bytes
+   * at the minimum rate): a trickle that keeps the stall timer alive is still cut.
+   */
+  TRANSFER_TIMEOUT: 'TENSOR_STREAM_TRANSFER_TIMEOUT',
   /** The receiver answered with a rejection; `remoteCode` says why. */
   REMOTE_REJECTED: 'TENSOR_STREAM_REMOTE_REJECTED',
   /** The receiver closed without a readable verdict. */
@@ -72,3 +82,11 @@ export const tensorReadErrors = {
     ),
   aborted: () => new TensorStreamError(TensorStreamErrorCode.ABORTED, 'tensor stream read aborted'),
 };
+
+/** The receive deadline of a stream passed (see STREAM_GRACE_MS, MIN_RECEIVE_BYTES_PER_S). */
+export function transferTimeout(declaredBytes: number, ms: number): TensorStreamError {
+  return new TensorStreamError(
+    TensorStreamErrorCode.TRANSFER_TIMEOUT,
+    `tensor stream did not deliver its ${declaredBytes} declared payload bytes within ${ms} ms`,
+  );
+}

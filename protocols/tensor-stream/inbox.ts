@@ -1,38 +1,36 @@
-// Per-(execution, task) holding area for verified tensors: streams deliver into it (possibly from
-// several upstream peers, possibly before the task awaits them) and awaitTensors() claims a full set.
-import { shapeMatches, type Tensor, type TensorSpec } from '../../storage/tensors/tensor.js';
+// Per-(execution, task) holding area for verified tensors. A tensor is accepted only for an
+// (execution, task) somebody registered with awaitTensors() (a worker does so the moment it
+// accepts an assignment; a client for the model outputs of an execution it started), only from the
+// peer named for that input, and only within a global and a per-sender byte budget. Nothing is
+// held for tasks nobody awaits, so there are no unclaimed tensors to expire: an expectation's
+// tensors are freed when it settles or its signal aborts (the assignment's deadline).
+import type { Tensor, TensorSpec } from '../../storage/tensors/tensor.js';
 import { TensorStreamError, TensorStreamErrorCode } from './errors.js';
 
-interface Waiter {
+/** What a registered (execution, task) accepts: its inputs and, for each, its one sender. */
+export interface Expectation {
   specs: readonly TensorSpec[];
-  /** Tensor name -> the only PeerId it is accepted from; undefined: from any peer. */
-  senders: Readonly<Record<string, string>> | undefined;
-  resolve: (tensors: Record<string, Tensor>) => void;
-  reject: (err: Error) => void;
+  /** Tensor name -> the PeerId string it is accepted from. */
+  senders: Readonly<Record<string, string>>;
 }
 
 interface Held {
   tensor: Tensor;
-  /** PeerId string of the peer that sent it. */
+  /** PeerId string of the peer that sent it (whose budget its bytes count against). */
   sender: string;
 }
 
-interface Entry {
-  /**
-   * Tensor name -> what arrived under it. Before the task awaits, several peers may have sent the
-   * same name (one of them the rightful sender); the await keeps the named sender's only.
-   */
-  tensors: Map<string, Held[]>;
-  bytes: number;
-  waiter?: Waiter;
-  expiry?: NodeJS.Timeout;
+interface Entry extends Expectation {
+  tensors: Map<string, Held>;
+  resolve: (tensors: Record<string, Tensor>) => void;
+  reject: (err: Error) => void;
 }
 
 export interface TensorInboxInit {
+  /** Bytes held and reserved, summed over every sender. */
   maxBytes: number;
-  unclaimedTtlMs: number;
-  /** The inputs the local node declares for a task, used when nobody awaits it yet. */
-  interfaceFor?: (taskId: string) => readonly TensorSpec[] | undefined;
+  /** Bytes held and reserved for any one sender: one peer cannot take the whole inbox. */
+  maxBytesPerSender: number;
 }
 
 const keyOf = (executionId: string, taskId: string) => `${executionId}\u0000${taskId}`;
@@ -41,6 +39,7 @@ export class TensorInbox {
   private readonly entries = new Map<string, Entry>();
   /** Bytes held in entries plus bytes reserved by streams still receiving. */
   private usedBytes = 0;
+  private readonly bytesBySender = new Map<string, number>();
 
   constructor(private readonly init: TensorInboxInit) {}
 
@@ -48,85 +47,102 @@ export class TensorInbox {
     return this.usedBytes;
   }
 
-  /** The specs incoming tensors for (execution, task) are checked against; undefined: not expected. */
-  specsFor(executionId: string, taskId: string): readonly TensorSpec[] | undefined {
-    return this.entries.get(keyOf(executionId, taskId))?.waiter?.specs ?? this.init.interfaceFor?.(taskId);
+  /** Bytes held and reserved for `sender` right now. */
+  bytesFrom(sender: string): number {
+    return this.bytesBySender.get(sender) ?? 0;
+  }
+
+  /** What (execution, task) accepts, or undefined when nobody awaits it (never assigned, or done). */
+  expectation(executionId: string, taskId: string): Expectation | undefined {
+    return this.entries.get(keyOf(executionId, taskId));
   }
 
   /**
-   * Throws when tensor `name` from `sender` may not be added: UNAUTHORIZED_SENDER when the
-   * awaiting task expects it from another peer, DUPLICATE_TENSOR when this sender already delivered
-   * it (or, once the task awaits without naming senders, anyone did).
+   * Throws when tensor `name` from `sender` may not be added: UNEXPECTED_TASK when nobody awaits
+   * (execution, task), UNAUTHORIZED_SENDER when it is awaited from another peer, DUPLICATE_TENSOR
+   * when it already arrived.
    */
   checkArrival(executionId: string, taskId: string, name: string, sender: string): void {
     const entry = this.entries.get(keyOf(executionId, taskId));
-    const senders = entry?.waiter?.senders;
-    if (senders !== undefined && senders[name] !== sender) {
+    if (entry === undefined) throw unexpected(executionId, taskId);
+    if (entry.senders[name] !== sender) {
       throw new TensorStreamError(
         TensorStreamErrorCode.UNAUTHORIZED_SENDER,
-        `task ${taskId}/${executionId} accepts ${name} from ${senders[name] ?? 'nobody'}, not from ${sender}`,
+        `task ${taskId}/${executionId} accepts ${name} from ${entry.senders[name] ?? 'nobody'}, not from ${sender}`,
       );
     }
-    const held = entry?.tensors.get(name) ?? [];
-    const anyCopyCounts = entry?.waiter !== undefined && senders === undefined;
-    if (anyCopyCounts ? held.length > 0 : held.some((h) => h.sender === sender)) {
-      throw duplicate(executionId, taskId, name);
-    }
+    if (entry.tensors.has(name)) throw duplicate(executionId, taskId, name);
   }
 
-  /** Reserves room for a payload before it is allocated; throws INBOX_FULL past the cap. */
-  reserve(bytes: number): void {
+  /**
+   * Reserves room for a payload from `sender` before it is allocated: INBOX_FULL past the global
+   * cap, SENDER_OVER_BUDGET past the sender's own.
+   */
+  reserve(bytes: number, sender: string): void {
+    const fromSender = this.bytesFrom(sender);
+    if (fromSender + bytes > this.init.maxBytesPerSender) {
+      throw new TensorStreamError(
+        TensorStreamErrorCode.SENDER_OVER_BUDGET,
+        `receiving ${bytes} more bytes from ${sender} would exceed its ${this.init.maxBytesPerSender}-byte budget (holding ${fromSender})`,
+      );
+    }
     if (this.usedBytes + bytes > this.init.maxBytes) {
       throw new TensorStreamError(
         TensorStreamErrorCode.INBOX_FULL,
         `receiving ${bytes} more bytes would exceed the ${this.init.maxBytes}-byte inbox (holding ${this.usedBytes})`,
       );
     }
-    this.usedBytes += bytes;
+    this.count(bytes, sender);
   }
 
-  release(bytes: number): void {
-    this.usedBytes = Math.max(0, this.usedBytes - bytes);
+  release(bytes: number, sender: string): void {
+    this.count(-Math.min(bytes, this.bytesFrom(sender)), sender);
   }
 
   /**
-   * Adds verified tensors (their bytes already reserved) and wakes a waiter whose set is complete.
-   * Checks again, all before changing anything, what the header checks said: the task may have
-   * started awaiting, naming its senders, while the payload was on its way.
+   * Adds verified tensors from `sender` (their bytes already reserved under it) and wakes the
+   * waiter once its set is complete. Checks again, all before changing anything, what the header
+   * checks said: the expectation may have settled or aborted while the payload was on its way.
    */
   deliver(executionId: string, taskId: string, tensors: ReadonlyMap<string, Tensor>, sender: string): void {
     for (const name of tensors.keys()) this.checkArrival(executionId, taskId, name, sender);
     const key = keyOf(executionId, taskId);
-    let entry = this.entries.get(key);
-    if (entry === undefined) {
-      entry = { tensors: new Map(), bytes: 0 };
-      this.entries.set(key, entry);
-    }
-    for (const [name, tensor] of tensors) {
-      const held = entry.tensors.get(name) ?? [];
-      held.push({ tensor, sender });
-      entry.tensors.set(name, held);
-      entry.bytes += tensor.data.byteLength;
-    }
-    if (entry.waiter !== undefined) this.settle(key, entry);
-    else this.armExpiry(key, entry);
+    const entry = this.entries.get(key)!;
+    for (const [name, tensor] of tensors) entry.tensors.set(name, { tensor, sender });
+    this.settle(key, entry);
   }
 
   /**
-   * Resolves once every tensor in `specs` has arrived for (execution, task). With `senders`, each
-   * tensor is accepted only from its named peer: tensors another peer sent before this call are
-   * dropped, later ones are rejected before their payload.
+   * Hands tensors this peer produced to its own next task: the same objects, no copy, with `self`
+   * as the sender the assignment names. The bytes are counted (they are held until the task runs)
+   * but never refused for room: they are already in memory, and refusing them would fail the task.
+   */
+  deliverLocal(
+    executionId: string,
+    taskId: string,
+    tensors: ReadonlyMap<string, Tensor>,
+    self: string,
+  ): void {
+    for (const name of tensors.keys()) this.checkArrival(executionId, taskId, name, self);
+    let bytes = 0;
+    for (const tensor of tensors.values()) bytes += tensor.data.byteLength;
+    this.count(bytes, self);
+    this.deliver(executionId, taskId, tensors, self);
+  }
+
+  /**
+   * Registers (execution, task) and resolves once every tensor in `specs` has arrived, each from
+   * its peer in `senders`. Until this call, tensors for it are refused before their payload.
    */
   awaitTensors(
     executionId: string,
     taskId: string,
     specs: readonly TensorSpec[],
-    signal?: AbortSignal,
-    senders?: Readonly<Record<string, string>>,
+    signal: AbortSignal | undefined,
+    senders: Readonly<Record<string, string>>,
   ): Promise<Record<string, Tensor>> {
     const key = keyOf(executionId, taskId);
-    let entry = this.entries.get(key);
-    if (entry?.waiter !== undefined) {
+    if (this.entries.has(key)) {
       return Promise.reject(
         new TensorStreamError(
           TensorStreamErrorCode.DUPLICATE_TENSOR,
@@ -134,112 +150,82 @@ export class TensorInbox {
         ),
       );
     }
-    if (entry === undefined) {
-      entry = { tensors: new Map(), bytes: 0 };
-      this.entries.set(key, entry);
-    }
-    clearTimeout(entry.expiry);
-    this.keepOnePerName(entry, senders);
-    let resolve!: (tensors: Record<string, Tensor>) => void;
-    let reject!: (err: Error) => void;
-    const promise = new Promise<Record<string, Tensor>>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    const onAbort = () => {
-      this.drop(key);
-      reject(
+    const unsent = specs.find((s) => senders[s.name] === undefined);
+    if (unsent !== undefined) {
+      return Promise.reject(
         new TensorStreamError(
-          TensorStreamErrorCode.ABORTED,
-          `stopped awaiting tensors of task ${taskId} of execution ${executionId}`,
-          { cause: signal?.reason },
+          TensorStreamErrorCode.UNAUTHORIZED_SENDER,
+          `task ${taskId} of execution ${executionId} names no sender for ${unsent.name}`,
         ),
       );
-    };
-    if (signal?.aborted) {
-      onAbort();
-      return promise;
     }
-    signal?.addEventListener('abort', onAbort, { once: true });
-    entry.waiter = {
-      specs,
-      senders,
-      resolve: (t) => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve(t);
-      },
-      reject: (e) => {
-        signal?.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    };
-    this.settle(key, entry);
-    return promise;
+    const aborted = () =>
+      new TensorStreamError(
+        TensorStreamErrorCode.ABORTED,
+        `stopped awaiting tensors of task ${taskId} of execution ${executionId}`,
+        { cause: signal?.reason },
+      );
+    if (signal?.aborted) return Promise.reject(aborted());
+    return new Promise<Record<string, Tensor>>((resolve, reject) => {
+      const onAbort = () => {
+        this.drop(key);
+        reject(aborted());
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const done = () => signal?.removeEventListener('abort', onAbort);
+      this.entries.set(key, {
+        specs,
+        senders,
+        tensors: new Map(),
+        resolve: (t) => {
+          done();
+          resolve(t);
+        },
+        reject: (e) => {
+          done();
+          reject(e);
+        },
+      });
+    });
   }
 
   /** Rejects every waiter and drops every held tensor. */
   clear(reason: Error): void {
     for (const [key, entry] of this.entries) {
       this.drop(key);
-      entry.waiter?.reject(reason);
+      entry.reject(reason);
     }
   }
 
   private settle(key: string, entry: Entry): void {
-    const waiter = entry.waiter!;
-    if (!waiter.specs.every((s) => (entry.tensors.get(s.name)?.length ?? 0) > 0)) return;
+    if (!entry.specs.every((s) => entry.tensors.has(s.name))) return;
     this.drop(key);
     const out: Record<string, Tensor> = {};
-    for (const spec of waiter.specs) {
-      const tensor = entry.tensors.get(spec.name)![0]!.tensor;
-      // Tensors that arrived before the await were checked against interfaceFor(); re-check them
-      // against what the task actually asked for.
-      if (tensor.dtype !== spec.dtype || !shapeMatches(spec.shape, tensor.shape)) {
-        waiter.reject(
-          new TensorStreamError(
-            tensor.dtype !== spec.dtype
-              ? TensorStreamErrorCode.DTYPE_MISMATCH
-              : TensorStreamErrorCode.SHAPE_MISMATCH,
-            `received ${spec.name} as ${tensor.dtype}[${tensor.shape.join(',')}], awaited ${spec.dtype}[${spec.shape.join(',')}]`,
-          ),
-        );
-        return;
-      }
-      out[spec.name] = tensor;
-    }
-    waiter.resolve(out);
+    for (const spec of entry.specs) out[spec.name] = entry.tensors.get(spec.name)!.tensor;
+    entry.resolve(out);
   }
 
-  /**
-   * Leaves one tensor per name: the named sender's when `senders` is given (others came from
-   * peers with no business sending it), else the first to arrive.
-   */
-  private keepOnePerName(entry: Entry, senders: Readonly<Record<string, string>> | undefined): void {
-    for (const [name, held] of entry.tensors) {
-      const keep = senders === undefined ? held[0] : held.find((h) => h.sender === senders[name]);
-      for (const h of held) {
-        if (h === keep) continue;
-        entry.bytes -= h.tensor.data.byteLength;
-        this.release(h.tensor.data.byteLength);
-      }
-      if (keep === undefined) entry.tensors.delete(name);
-      else entry.tensors.set(name, [keep]);
-    }
-  }
-
-  private armExpiry(key: string, entry: Entry): void {
-    clearTimeout(entry.expiry);
-    entry.expiry = setTimeout(() => this.drop(key), this.init.unclaimedTtlMs);
-    entry.expiry.unref();
-  }
-
+  /** Forgets the entry and its bytes (a settled set now belongs to whoever awaited it). */
   private drop(key: string): void {
     const entry = this.entries.get(key);
     if (entry === undefined) return;
-    clearTimeout(entry.expiry);
     this.entries.delete(key);
-    this.release(entry.bytes);
+    for (const held of entry.tensors.values()) this.release(held.tensor.data.byteLength, held.sender);
   }
+
+  private count(bytes: number, sender: string): void {
+    this.usedBytes = Math.max(0, this.usedBytes + bytes);
+    const next = this.bytesFrom(sender) + bytes;
+    if (next > 0) this.bytesBySender.set(sender, next);
+    else this.bytesBySender.delete(sender);
+  }
+}
+
+export function unexpected(executionId: string, taskId: string): TensorStreamError {
+  return new TensorStreamError(
+    TensorStreamErrorCode.UNEXPECTED_TASK,
+    `this peer awaits no tensors for task ${taskId} of execution ${executionId} (not assigned, or already run)`,
+  );
 }
 
 export function duplicate(executionId: string, taskId: string, name: string): TensorStreamError {

@@ -1,6 +1,7 @@
 // The tensor stream `/splitup/tensor/2.0.0`: intermediate tensors flow directly between the peers
-// that run adjacent tasks. A libp2p service: add `tensorStream({ interfaceFor })` to a node's
-// services, then `send()` a set of named tensors to a peer and `awaitTensors()` the set a task needs.
+// that run adjacent tasks. A libp2p service: add `tensorStream()` to a node's services, register
+// the set a task needs with `awaitTensors()` (naming each input's sender), then peers `send()` it.
+// Tensors for an (execution, task) nobody awaits are refused from their header.
 // With `direct`, large payloads go over a plain TCP socket the receiver dials (AES-128-CTR under a
 // key sent on the libp2p stream; see DIRECT_CIPHER in constants.ts), falling back to the stream.
 import { setMaxListeners } from 'node:events';
@@ -15,16 +16,19 @@ import type {
 import { peerIdFromString } from '@libp2p/peer-id';
 import type { Tensor, TensorSpec } from '../../storage/tensors/tensor.js';
 import { BufferPool } from '../common/buffer-pool.js';
+import { abortReason } from '../common/errors.js';
 import { remoteHost } from '../common/remote-host.js';
 import {
   DEFAULT_MAX_INBOX_BYTES,
+  DEFAULT_MAX_INBOX_BYTES_PER_SENDER,
   DEFAULT_MAX_POOLED_BYTES,
   DEFAULT_MAX_TENSOR_BYTES,
   DEFAULT_MAX_TENSORS_PER_STREAM,
+  DEFAULT_MIN_RECEIVE_BYTES_PER_S,
   DEFAULT_OPEN_TIMEOUT_MS,
   DEFAULT_REPLY_TIMEOUT_MS,
   DEFAULT_STALL_TIMEOUT_MS,
-  DEFAULT_UNCLAIMED_TTL_MS,
+  DEFAULT_STREAM_GRACE_MS,
   MAX_INBOUND_STREAMS,
   MAX_OUTBOUND_STREAMS,
   MIN_POOLED_BUFFER_BYTES,
@@ -42,20 +46,18 @@ export { isTensorStreamError, TensorStreamError, TensorStreamErrorCode } from '.
 export type { SendResult } from './sender.js';
 
 export interface TensorStreamInit {
-  /**
-   * The inputs this peer declares for a task it runs (from the bundle manifest). Tensors for a task
-   * nobody awaits yet are validated against it; a task it returns undefined for is rejected.
-   */
-  interfaceFor?: (taskId: string) => readonly TensorSpec[] | undefined;
   /** Called for every stream this peer rejected, with the typed reason and the sender. */
   onRejected?: (err: TensorStreamError, from: PeerId) => void;
   maxTensorBytes?: number;
   maxTensorsPerStream?: number;
   maxInboxBytes?: number;
+  maxInboxBytesPerSender?: number;
   /** Bytes of handed-back payload buffers kept for reuse (0 disables reuse). */
   maxPooledBytes?: number;
-  unclaimedTtlMs?: number;
   stallTimeoutMs?: number;
+  /** A stream must end within this plus its declared bytes at minReceiveBytesPerSecond. */
+  streamGraceMs?: number;
+  minReceiveBytesPerSecond?: number;
   replyTimeoutMs?: number;
   openTimeoutMs?: number;
   /**
@@ -98,16 +100,27 @@ export interface TensorStream {
     options?: AbortOptions,
   ): Promise<SendResult>;
   /**
-   * Resolves with the named tensors once every spec of (execution, task) has arrived and verified.
-   * `senders` (tensor name -> PeerId string) restricts who may send each one.
+   * Registers (execution, task) and resolves with the named tensors once every spec has arrived
+   * and verified, each from its peer in `senders` (tensor name -> PeerId string). Until this call,
+   * and after it settles or `signal` aborts, tensors for it are refused before their payload.
    */
   awaitTensors(
     executionId: string,
     taskId: string,
     specs: readonly TensorSpec[],
-    signal?: AbortSignal,
-    senders?: Readonly<Record<string, string>>,
+    signal: AbortSignal | undefined,
+    senders: Readonly<Record<string, string>>,
   ): Promise<Record<string, Tensor>>;
+  /**
+   * Hands tensors this peer produced to its own task awaiting them from `self` (this peer's
+   * PeerId string): the same objects, no stream, no copy. Throws what a stream would be refused.
+   */
+  deliverLocal(
+    executionId: string,
+    taskId: string,
+    tensors: Readonly<Record<string, Tensor>>,
+    self: string,
+  ): void;
   /**
    * Hands the payload buffers of received tensors back for reuse by later receives of the same
    * size. Only for bytes nothing else references any more (e.g. buffers the engine returned).
@@ -115,6 +128,8 @@ export interface TensorStream {
   recycle(buffers: Iterable<ArrayBuffer | Uint8Array>): void;
   /** Bytes of received tensors held and reserved right now. */
   readonly bufferedBytes: number;
+  /** The part of bufferedBytes held or reserved for one sender (a PeerId string). */
+  bufferedBytesFrom(sender: string): number;
   /** The port of this peer's direct data channel, when it runs one. */
   readonly directPort: number | undefined;
   /** Payloads offered on the direct channel whose receiver has not answered yet. */
@@ -143,13 +158,14 @@ class TensorStreamService implements TensorStream, Startable {
     });
     this.inbox = new TensorInbox({
       maxBytes: init.maxInboxBytes ?? DEFAULT_MAX_INBOX_BYTES,
-      unclaimedTtlMs: init.unclaimedTtlMs ?? DEFAULT_UNCLAIMED_TTL_MS,
-      ...(init.interfaceFor === undefined ? {} : { interfaceFor: init.interfaceFor }),
+      maxBytesPerSender: init.maxInboxBytesPerSender ?? DEFAULT_MAX_INBOX_BYTES_PER_SENDER,
     });
     this.limits = {
       maxTensorBytes: init.maxTensorBytes ?? DEFAULT_MAX_TENSOR_BYTES,
       maxTensorsPerStream: init.maxTensorsPerStream ?? DEFAULT_MAX_TENSORS_PER_STREAM,
       stallTimeoutMs: init.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS,
+      streamGraceMs: init.streamGraceMs ?? DEFAULT_STREAM_GRACE_MS,
+      minBytesPerSecond: init.minReceiveBytesPerSecond ?? DEFAULT_MIN_RECEIVE_BYTES_PER_S,
     };
     this.replyTimeoutMs = init.replyTimeoutMs ?? DEFAULT_REPLY_TIMEOUT_MS;
     this.openTimeoutMs = init.openTimeoutMs ?? DEFAULT_OPEN_TIMEOUT_MS;
@@ -168,6 +184,10 @@ class TensorStreamService implements TensorStream, Startable {
 
   get bufferedBytes(): number {
     return this.inbox.bufferedBytes;
+  }
+
+  bufferedBytesFrom(sender: string): number {
+    return this.inbox.bytesFrom(sender);
   }
 
   get directPort(): number | undefined {
@@ -239,7 +259,7 @@ class TensorStreamService implements TensorStream, Startable {
         ...(this.directServer === undefined ? {} : { direct: this.directServer }),
       });
     } catch (err) {
-      stream.abort(err instanceof Error ? err : new Error(String(err)));
+      stream.abort(abortReason(err));
       throw err;
     }
   }
@@ -248,10 +268,19 @@ class TensorStreamService implements TensorStream, Startable {
     executionId: string,
     taskId: string,
     specs: readonly TensorSpec[],
-    signal?: AbortSignal,
-    senders?: Readonly<Record<string, string>>,
+    signal: AbortSignal | undefined,
+    senders: Readonly<Record<string, string>>,
   ): Promise<Record<string, Tensor>> {
     return this.inbox.awaitTensors(executionId, taskId, specs, signal, senders);
+  }
+
+  deliverLocal(
+    executionId: string,
+    taskId: string,
+    tensors: Readonly<Record<string, Tensor>>,
+    self: string,
+  ): void {
+    this.inbox.deliverLocal(executionId, taskId, new Map(Object.entries(tensors)), self);
   }
 
   recycle(buffers: Iterable<ArrayBuffer | Uint8Array>): void {
@@ -259,7 +288,7 @@ class TensorStreamService implements TensorStream, Startable {
   }
 }
 
-/** libp2p service factory: `services: { tensorStream: tensorStream({ interfaceFor }) }`. */
+/** libp2p service factory: `services: { tensorStream: tensorStream() }`. */
 export function tensorStream(
   init: TensorStreamInit = {},
 ): (components: TensorStreamComponents) => TensorStream {

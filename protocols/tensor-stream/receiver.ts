@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import type { Stream } from '@libp2p/interface';
 import type { Tensor } from '../../storage/tensors/tensor.js';
 import type { BufferPool } from '../common/buffer-pool.js';
+import { abortReason } from '../common/errors.js';
 import { StreamReader } from '../common/stream-reader.js';
 import {
   ACK_DIRECT_DONE,
@@ -16,15 +17,18 @@ import {
   REPLY_REJECTED,
 } from './constants.js';
 import { DirectChannelError, type DirectSenders, fetchDirectPayload } from './direct-fetch.js';
-import { TensorStreamError, TensorStreamErrorCode, tensorReadErrors } from './errors.js';
+import { TensorStreamError, TensorStreamErrorCode, tensorReadErrors, transferTimeout } from './errors.js';
 import { decodeHeader, decodeHeaderLength, type TensorHeader } from './header.js';
-import { duplicate, type TensorInbox } from './inbox.js';
+import { duplicate, type TensorInbox, unexpected } from './inbox.js';
 import { validateHeader } from './validate.js';
 
 export interface ReceiveLimits {
   maxTensorBytes: number;
   maxTensorsPerStream: number;
   stallTimeoutMs: number;
+  /** The whole stream must end within this plus its declared payload bytes at minBytesPerSecond. */
+  streamGraceMs: number;
+  minBytesPerSecond: number;
 }
 
 /** How payloads offered on the sender's direct data channel are fetched. */
@@ -75,9 +79,11 @@ async function fetchDirect(
   data: Uint8Array,
   sender: string,
   context: ReceiveContext,
+  deadline: AbortSignal,
 ): Promise<Buffer | undefined> {
   const { direct, senderHost } = context;
   if (!direct.enabled || senderHost === undefined || !direct.senders.usable(sender)) return undefined;
+  if (deadline.aborted) return undefined; // the inline read then fails with the deadline's error
   const hash = createHash('sha256');
   try {
     await fetchDirectPayload({
@@ -86,7 +92,7 @@ async function fetchDirect(
       into: data,
       hash,
       stallTimeoutMs: context.limits.stallTimeoutMs,
-      signal: context.signal,
+      signal: AbortSignal.any([context.signal, deadline]),
     });
   } catch (err) {
     // Stopping is not a channel failure: the stream is rejected as ABORTED.
@@ -130,6 +136,20 @@ export async function receiveTensorStream(
 ): Promise<TensorStreamError | undefined> {
   const { inbox, pool, limits, signal } = context;
   const reader = new StreamReader(stream, limits.stallTimeoutMs, tensorReadErrors, signal);
+  // The deadline grows with each accepted header by its payload at the minimum rate; a direct
+  // fetch under way is aborted with it too.
+  const started = Date.now();
+  const expired = new AbortController();
+  let declared = 0;
+  const extendDeadline = (bytes: number) => {
+    declared += bytes;
+    const allowedMs = limits.streamGraceMs + Math.ceil((declared * 1000) / limits.minBytesPerSecond);
+    reader.setDeadline(started + allowedMs, () => {
+      expired.abort();
+      return transferTimeout(declared, allowedMs);
+    });
+  };
+  extendDeadline(0);
   const received = new Map<string, Tensor>();
   let reserved = 0;
   let target: { executionId: string; taskId: string } | undefined;
@@ -152,24 +172,21 @@ export async function receiveTensorStream(
           `stream for task ${target.taskId}/${target.executionId} also carried ${header.taskId}/${header.executionId}`,
         );
       }
-      const specs = inbox.specsFor(header.executionId, header.taskId);
-      if (specs === undefined) {
-        throw new TensorStreamError(
-          TensorStreamErrorCode.UNEXPECTED_TASK,
-          `this peer expects no tensors for task ${header.taskId} (execution ${header.executionId})`,
-        );
-      }
-      validateHeader(header, specs, limits);
+      // Only an (execution, task) this peer awaits, only from the input's named sender, only of
+      // the declared size, only within the budgets: all checked before a payload byte is read.
+      const expectation = inbox.expectation(header.executionId, header.taskId);
+      if (expectation === undefined) throw unexpected(header.executionId, header.taskId);
+      validateHeader(header, expectation.specs, limits);
       if (received.has(header.name)) throw duplicate(header.executionId, header.taskId, header.name);
       inbox.checkArrival(header.executionId, header.taskId, header.name, sender);
-      // Only now, with the header checked against the interface and the cap, allocate the payload.
-      inbox.reserve(header.byteLength);
+      inbox.reserve(header.byteLength, sender);
       reserved += header.byteLength;
+      extendDeadline(header.byteLength);
       const data = pool.take(header.byteLength);
       let digest: Buffer | undefined;
       try {
         if (header.direct !== undefined) {
-          digest = await fetchDirect(header, data, sender, context);
+          digest = await fetchDirect(header, data, sender, context, expired.signal);
           stream.send(Uint8Array.of(digest === undefined ? ACK_SEND_INLINE : ACK_DIRECT_DONE));
         }
         digest ??= await readInline(reader, header, data);
@@ -189,11 +206,13 @@ export async function receiveTensorStream(
     if (target !== undefined) inbox.deliver(target.executionId, target.taskId, received, sender);
     received.clear(); // the inbox owns them now
     reserved = 0; // ownership of the reserved bytes passed to the inbox
+    reader.clearDeadline();
     stream.send(encodeReply());
     await stream.close({ signal: AbortSignal.timeout(limits.stallTimeoutMs) });
     return undefined;
   } catch (err) {
-    inbox.release(reserved);
+    reader.clearDeadline();
+    inbox.release(reserved, sender);
     for (const tensor of received.values()) pool.give(tensor.data);
     const rejection = asTensorStreamError(err);
     try {
@@ -202,7 +221,7 @@ export async function receiveTensorStream(
       await stream.close({ signal: AbortSignal.timeout(limits.stallTimeoutMs) });
       await stream.closeRead();
     } catch (closeErr) {
-      stream.abort(closeErr instanceof Error ? closeErr : new Error(String(closeErr)));
+      stream.abort(abortReason(closeErr));
     }
     return rejection;
   }

@@ -63,6 +63,11 @@ export function isDType(value: unknown): value is DType {
   return typeof value === 'string' && (DTYPES as readonly string[]).includes(value);
 }
 
+/** A tensor with its own copy of the bytes (for a second consumer of a buffer the first may move). */
+export function copyTensor(t: Tensor): Tensor {
+  return { dtype: t.dtype, shape: [...t.shape], data: t.data.slice() };
+}
+
 export function elementCount(shape: readonly number[]): number {
   let n = 1;
   for (const d of shape) n *= d;

@@ -11,7 +11,6 @@ export class ClientRole implements PeerRole {
   readonly announcesCommittee = false;
   readonly client = new InferenceClient();
 
-  interfaceFor = (taskId: string) => this.client.interfaceFor(taskId);
   readonly onReport: NonNullable<PeerRole['onReport']> = (msg, from) => this.client.onReport(msg, from);
 
   localStatus(): LocalStatus {

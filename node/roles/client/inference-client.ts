@@ -3,8 +3,12 @@
 // when a worker reports a failure, refuses, or disconnects before its task is done.
 import { randomBytes } from 'node:crypto';
 import type { Libp2p, PeerId } from '@libp2p/interface';
-import type { ExecutionControl, ReportMessage } from '../../../protocols/execution/index.js';
-import type { TensorStream } from '../../../protocols/tensor-stream/index.js';
+import {
+  type ExecutionControl,
+  ExecutionError,
+  type ReportMessage,
+} from '../../../protocols/execution/index.js';
+import { type TensorStream, TensorStreamError } from '../../../protocols/tensor-stream/index.js';
 import { type BundleManifest, MODEL_ENDPOINT } from '../../../storage/bundle/manifest.js';
 import { isCodedError } from '../../../storage/errors/index.js';
 import { shapeMatches, type Tensor, type TensorSpec } from '../../../storage/tensors/tensor.js';
@@ -75,13 +79,8 @@ function checkModelInputs(specs: readonly TensorSpec[], inputs: Record<string, T
 }
 
 export class InferenceClient {
-  readonly #manifestOutputs = new Map<string, readonly TensorSpec[]>();
   readonly #pending = new Map<string, Pending>();
   #node: ClientNode | undefined;
-
-  /** The tensor stream's `interfaceFor`: a client only accepts model outputs of bundles it runs. */
-  readonly interfaceFor = (taskId: string): readonly TensorSpec[] | undefined =>
-    taskId === MODEL_ENDPOINT ? [...this.#manifestOutputs.values()].flat() : undefined;
 
   attach(node: ClientNode): void {
     this.#node = node;
@@ -111,7 +110,6 @@ export class InferenceClient {
     checkModelInputs(req.manifest.model.inputs, req.inputs);
     const started = performance.now();
     const executionId = randomBytes(16).toString('hex');
-    this.#manifestOutputs.set(executionId, req.manifest.model.outputs);
     const timeoutMs = req.timeoutMs ?? DEFAULT_INFERENCE_TIMEOUT_MS;
     const abort = new AbortController();
     const signal = AbortSignal.any([abort.signal, ...(req.signal ? [req.signal] : [])]);
@@ -150,6 +148,8 @@ export class InferenceClient {
       timeoutMs,
     );
     try {
+      // The only tensors this client accepts: the model outputs of this execution, each from the
+      // worker of the task that produces it, registered before any worker hears of the execution.
       const outputs = node.services.tensorStream.awaitTensors(
         executionId,
         MODEL_ENDPOINT,
@@ -165,7 +165,6 @@ export class InferenceClient {
       clearTimeout(timer);
       node.removeEventListener('peer:disconnect', onDisconnect);
       this.#pending.delete(executionId);
-      this.#manifestOutputs.delete(executionId);
       abort.abort();
     }
   }
@@ -179,9 +178,8 @@ export class InferenceClient {
   ): Promise<void> {
     const client = selfRef(node);
     const deadline = Date.now() + timeoutMs;
-    const wrap = (task: string, what: string) => (err: unknown) => {
-      throw dispatchFailure(task, what, err);
-    };
+    // Every assignment is acknowledged before any input moves: a worker accepts tensors only for
+    // an (execution, task) it was assigned, so inputs sent earlier would be refused.
     await Promise.all(
       req.plan.assignments.map(async (a) => {
         const peer = await knownPeer(node, a);
@@ -200,7 +198,9 @@ export class InferenceClient {
             },
             { signal },
           )
-          .catch(wrap(a.task, 'assignment'));
+          .catch((err: unknown) => {
+            throw dispatchFailure(a.task, 'assignment', err);
+          });
       }),
     );
     await Promise.all(
@@ -210,7 +210,9 @@ export class InferenceClient {
         const peer = await knownPeer(node, d.peer);
         await node.services.tensorStream
           .send(peer, executionId, d.task, tensors, { signal })
-          .catch(wrap(d.task, 'sending model inputs'));
+          .catch((err: unknown) => {
+            throw dispatchFailure(d.task, 'sending model inputs', err);
+          });
       }),
     );
   }
@@ -224,7 +226,8 @@ export class InferenceClient {
 export function dispatchFailure(task: string, what: string, err: unknown): SplitUpError {
   if (err instanceof SplitUpError) return err;
   let reason: string;
-  if (isCodedError(err)) reason = (err as { remoteCode?: string }).remoteCode ?? err.code;
+  if (err instanceof ExecutionError || err instanceof TensorStreamError) reason = err.remoteCode ?? err.code;
+  else if (isCodedError(err)) reason = err.code;
   else if (err instanceof Error) reason = err.name === 'Error' ? 'ERROR' : err.name;
   else reason = 'ERROR';
   const message = err instanceof Error ? err.message : String(err);

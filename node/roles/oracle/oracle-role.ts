@@ -13,10 +13,6 @@ export class OracleRole implements PeerRole {
   readonly announcesCommittee = true;
   #detach: (() => void) | undefined;
 
-  interfaceFor(): undefined {
-    return undefined;
-  }
-
   localStatus(): LocalStatus {
     return { status: 'ready', freeVramBytes: BigInt(freemem()), tasks: [] };
   }

@@ -18,11 +18,17 @@ export class WorkerRole implements PeerRole {
   constructor(opts: {
     executor?: WorkerExecutor;
     log?: (event: string, fields: Record<string, unknown>) => void;
+    /** PeerId strings of the only clients whose assignments are accepted (--accept-clients). */
+    acceptClients?: readonly string[];
   }) {
-    this.executor = opts.executor ?? new WorkerExecutor(opts.log === undefined ? {} : { log: opts.log });
+    this.executor =
+      opts.executor ??
+      new WorkerExecutor({
+        ...(opts.log === undefined ? {} : { log: opts.log }),
+        ...(opts.acceptClients === undefined ? {} : { acceptClients: opts.acceptClients }),
+      });
   }
 
-  interfaceFor = (taskId: string) => this.executor.interfaceFor(taskId);
   readonly onAssign: NonNullable<PeerRole['onAssign']> = (msg, from) => this.executor.onAssign(msg, from);
 
   /** Heartbeats list only tasks whose sessions are loaded, so nobody assigns work too early. */

@@ -44,6 +44,19 @@ test('a list flag splits on commas as the help says, alone or repeated, like the
   assert.deepEqual(env.tasks, one.tasks);
 });
 
+test('--accept-clients takes PeerIds (repeated or comma-separated) and refuses anything else', async () => {
+  const a = '12D3KooWC8bP8i5Ku96jxCA2Vbufj3itrU3HcQMi8GazdaA3AW9M';
+  const b = '12D3KooWMpfGikuppSZhxGi7mQjzyRzBgyY7dhU2Bs9ucmSDva6c';
+  assert.deepEqual((await loadNodeConfig([], {})).acceptClients, []);
+  const config = await loadNodeConfig(['--accept-clients', `${a},${b}`], {});
+  assert.deepEqual(config.acceptClients, [a, b]);
+  assert.deepEqual((await loadNodeConfig([], { SPLITUP_ACCEPT_CLIENTS: a })).acceptClients, [a]);
+  await assert.rejects(
+    loadNodeConfig(['--accept-clients', 'not-a-peer'], {}),
+    (e) => isSplitUpError(e, 'CONFIG_INVALID') && /not-a-peer/.test(e.message),
+  );
+});
+
 test('bad values fail with typed errors naming the source', async () => {
   await assert.rejects(
     loadNodeConfig(['--role', 'miner'], {}),

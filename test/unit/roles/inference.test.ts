@@ -126,7 +126,7 @@ test('a worker that dies after accepting its task fails the inference fast with 
   const doomed: SplitUpPeer<WorkerServices> = await createPeer<WorkerServices>({
     privateKey: await generateKeyPair('Ed25519'),
     services: {
-      tensorStream: tensorStream({ interfaceFor: executor.interfaceFor }),
+      tensorStream: tensorStream(),
       execution: executionControl({
         onAssign: (msg, from) => {
           executor.onAssign(msg, from);
@@ -229,4 +229,21 @@ test('a plan that leaves a task unassigned or names a bad peer id is refused', (
       ),
     (err) => isSplitUpError(err, 'PLAN_INVALID') && /not a PeerId/.test(err.message),
   );
+});
+
+test('one worker serving every task hands outputs to its own next tasks in memory, fan-out included', async () => {
+  // tA's output `a` goes both to tC (here, in memory) and to the client (a stream): the in-memory
+  // handoff waits for the stream, since tC moves the buffer to its engine thread.
+  const solo = await startWorker(['tA', 'tB', 'tC']);
+  const plan = planFor({ tA: solo.node, tB: solo.node, tC: solo.node });
+  const result = await client.infer({
+    manifest,
+    bundleId: BUNDLE_ID,
+    plan,
+    inputs: { x },
+    timeoutMs: 30_000,
+  });
+  assert.deepEqual([...new Float32Array(result.outputs.out!.data.slice().buffer)], [-3, -1, 1, 3]);
+  assert.deepEqual([...new Float32Array(result.outputs.a!.data.slice().buffer)], [3, 6, 9, 12]);
+  assert.equal(solo.node.services.tensorStream.bufferedBytes, 0);
 });

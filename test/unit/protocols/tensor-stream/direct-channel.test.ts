@@ -30,7 +30,6 @@ const SPECS: TensorSpec[] = [
   { name: 'hidden', dtype: 'uint8', shape: ['n'] },
   { name: 'mask', dtype: 'uint8', shape: ['m'] },
 ];
-const interfaceFor = (taskId: string) => (taskId === 'task-1' ? SPECS : undefined);
 const STALL_MS = 500;
 type Node = Libp2p<{ tensors: TensorStream }>;
 
@@ -53,7 +52,7 @@ describe('tensor stream direct channel', () => {
     const node = async (options: Parameters<typeof tensorStream>[0]) =>
       (await createLoopbackNode({
         services: {
-          tensors: tensorStream({ interfaceFor, stallTimeoutMs: STALL_MS, ...options }),
+          tensors: tensorStream({ stallTimeoutMs: STALL_MS, ...options }),
         },
       })) as Node;
     sender = await node({ direct: { host: '127.0.0.1' } });
@@ -70,8 +69,19 @@ describe('tensor stream direct channel', () => {
     await Promise.all([sender.stop(), plainSender.stop(), receiver.stop(), noDirectReceiver.stop()]);
   });
 
-  const awaitSet = (to: Node, executionId: string, specs = SPECS) =>
-    to.services.tensors.awaitTensors(executionId, 'task-1', specs, AbortSignal.timeout(10_000));
+  /** `to` awaits `specs` of `executionId`, each from `from` (the direct-capable sender by default). */
+  const awaitSet = (to: Node, executionId: string, specs = SPECS, from: Node = sender) => {
+    const senders = Object.fromEntries(specs.map((spec) => [spec.name, from.peerId.toString()]));
+    const arrived = to.services.tensors.awaitTensors(
+      executionId,
+      'task-1',
+      specs,
+      AbortSignal.timeout(10_000),
+      senders,
+    );
+    arrived.catch(() => undefined);
+    return arrived;
+  };
 
   it('moves a large payload over the direct channel and a small one inline, both verified', async () => {
     const before = receiver.services.tensors.received.direct;
@@ -98,7 +108,7 @@ describe('tensor stream direct channel', () => {
     assert.deepEqual(a, { direct: 0, inline: 2 });
     assert.deepEqual((await arrivedA).hidden!.data, big.data);
     assert.equal(plainSender.services.tensors.directPort, undefined);
-    const arrivedB = awaitSet(receiver, 'exec-3');
+    const arrivedB = awaitSet(receiver, 'exec-3', SPECS, plainSender);
     const b = await plainSender.services.tensors.send(receiverId, 'exec-3', 'task-1', {
       hidden: big,
       mask: small,
@@ -163,7 +173,7 @@ describe('tensor stream direct channel', () => {
     createCipheriv(DIRECT_CIPHER, route.key, route.iv).update(data);
 
   const fallsBackAndDelivers = async (executionId: string, route: DirectRoute, reason: RegExp) => {
-    const arrived = awaitSet(receiver, executionId, [SPECS[0]!]);
+    const arrived = awaitSet(receiver, executionId, [SPECS[0]!], plainSender);
     const count = fallbacks.length;
     assert.equal(await offerRaw(executionId, route, big.data), ACK_SEND_INLINE);
     assert.deepEqual((await arrived).hidden!.data, big.data);
@@ -177,7 +187,7 @@ describe('tensor stream direct channel', () => {
     const route = routeTo(0);
     const { server, port } = await fakeDirect((socket) => socket.end(encrypt(route, big.data)));
     route.port = port;
-    const arrived = awaitSet(receiver, 'exec-4', [SPECS[0]!]);
+    const arrived = awaitSet(receiver, 'exec-4', [SPECS[0]!], plainSender);
     assert.equal(await offerRaw('exec-4', route, big.data), ACK_DIRECT_DONE);
     assert.deepEqual((await arrived).hidden!.data, big.data);
     server.close();
@@ -225,7 +235,7 @@ describe('tensor stream direct channel', () => {
     await fallsBackAndDelivers('exec-9', routeTo(port), /ECONNREFUSED/);
     // Marked unavailable: the next offer is answered inline at once, without a dial or a fallback.
     const count = fallbacks.length;
-    const arrived = awaitSet(receiver, 'exec-10', [SPECS[0]!]);
+    const arrived = awaitSet(receiver, 'exec-10', [SPECS[0]!], plainSender);
     assert.equal(await offerRaw('exec-10', routeTo(port), big.data), ACK_SEND_INLINE);
     assert.deepEqual((await arrived).hidden!.data, big.data);
     assert.equal(fallbacks.length, count);
@@ -237,6 +247,7 @@ describe('tensor stream direct channel', () => {
       shape: [DIRECT_MIN_BYTES / 2],
       data: big.data.subarray(0, 2 * DIRECT_MIN_BYTES),
     };
+    awaitSet(receiver, 'exec-11');
     await assert.rejects(
       sender.services.tensors.send(receiverId, 'exec-11', 'task-1', { hidden: wrong }),
       (err: TensorStreamError) =>
@@ -265,7 +276,6 @@ describe('tensor stream direct channel', () => {
     const stopping = (await createLoopbackNode({
       services: {
         tensors: tensorStream({
-          interfaceFor,
           onDirectFallback: (err) => fallbacks.push(err),
           onRejected: (err) => rejected.push(err),
         }),
@@ -278,6 +288,7 @@ describe('tensor stream direct channel', () => {
       socket.write(encrypt(route, big.data).subarray(0, 100)),
     );
     route.port = port;
+    awaitSet(stopping, 'exec-14', [SPECS[0]!], plainSender);
     const stream = await plainSender.dialProtocol(stopping.peerId, TENSOR_STREAM_PROTOCOL);
     stream.send(
       encodeHeader({

@@ -18,7 +18,6 @@ const SPECS: TensorSpec[] = [
   { name: 'hidden', dtype: 'float32', shape: [1, 'seq', 8] },
   { name: 'mask', dtype: 'int64', shape: [1, 'seq'] },
 ];
-const interfaceFor = (taskId: string) => (taskId === 'task-1' ? SPECS : undefined);
 const STALL_MS = 300;
 
 function tensor(dtype: Tensor['dtype'], shape: number[], bytesPerElement: number): Tensor {
@@ -53,7 +52,6 @@ describe('tensor stream between two peers', () => {
   before(async () => {
     const services = (onRejected?: (err: TensorStreamError) => void) => ({
       tensors: tensorStream({
-        interfaceFor,
         stallTimeoutMs: STALL_MS,
         maxTensorBytes: 1024 * 1024,
         ...(onRejected ? { onRejected } : {}),
@@ -100,13 +98,22 @@ describe('tensor stream between two peers', () => {
     return stream;
   };
 
-  const sendsAndArrives = async (executionId: string) => {
+  /** The receiver's task-1 awaits `specs` of `executionId`, each from `from` (the sender by default). */
+  const expect = (executionId: string, from: Libp2p = sender, specs: TensorSpec[] = SPECS) => {
+    const senders = Object.fromEntries(specs.map((spec) => [spec.name, from.peerId.toString()]));
     const arrived = receiver.services.tensors.awaitTensors(
       executionId,
       'task-1',
-      SPECS,
+      specs,
       AbortSignal.timeout(10_000),
+      senders,
     );
+    arrived.catch(() => undefined); // tests that only need the header checked never claim it
+    return arrived;
+  };
+
+  const sendsAndArrives = async (executionId: string) => {
+    const arrived = expect(executionId);
     await sender.services.tensors.send(receiverId, executionId, 'task-1', { hidden, mask });
     const got = await arrived;
     assert.deepEqual(got.hidden, verified(hidden));
@@ -118,18 +125,29 @@ describe('tensor stream between two peers', () => {
     assert.equal(receiver.services.tensors.bufferedBytes, 0);
   });
 
-  it('holds tensors that arrive before the task awaits, and joins sets from several streams', async () => {
-    await sender.services.tensors.send(receiverId, 'exec-b', 'task-1', { hidden });
-    await sender.services.tensors.send(receiverId, 'exec-b', 'task-1', { mask });
-    assert.equal(receiver.services.tensors.bufferedBytes, hidden.data.byteLength + mask.data.byteLength);
-    const got = await receiver.services.tensors.awaitTensors(
-      'exec-b',
-      'task-1',
-      SPECS,
-      AbortSignal.timeout(5_000),
+  it('refuses tensors before the task awaits them, then joins a set from several streams', async () => {
+    await assert.rejects(
+      sender.services.tensors.send(receiverId, 'exec-b', 'task-1', { hidden }),
+      (err: TensorStreamError) => err.remoteCode === TensorStreamErrorCode.UNEXPECTED_TASK,
     );
-    assert.deepEqual(got, { hidden: verified(hidden), mask: verified(mask) });
+    assert.equal((await lastRejection()).code, TensorStreamErrorCode.UNEXPECTED_TASK);
     assert.equal(receiver.services.tensors.bufferedBytes, 0);
+    const arrived = expect('exec-b');
+    await sender.services.tensors.send(receiverId, 'exec-b', 'task-1', { hidden });
+    assert.equal(receiver.services.tensors.bufferedBytes, hidden.data.byteLength);
+    assert.equal(
+      receiver.services.tensors.bufferedBytesFrom(sender.peerId.toString()),
+      hidden.data.byteLength,
+    );
+    await sender.services.tensors.send(receiverId, 'exec-b', 'task-1', { mask });
+    assert.deepEqual(await arrived, { hidden: verified(hidden), mask: verified(mask) });
+    assert.equal(receiver.services.tensors.bufferedBytes, 0);
+    // Once it ran, more tensors for it are refused too.
+    await assert.rejects(
+      sender.services.tensors.send(receiverId, 'exec-b', 'task-1', { mask }),
+      (err: TensorStreamError) => err.remoteCode === TensorStreamErrorCode.UNEXPECTED_TASK,
+    );
+    assert.equal((await lastRejection()).code, TensorStreamErrorCode.UNEXPECTED_TASK);
   });
 
   it('rejects garbage with MALFORMED_HEADER and keeps serving', async () => {
@@ -142,6 +160,7 @@ describe('tensor stream between two peers', () => {
   });
 
   it('rejects a dtype that does not match the interface, before any payload', async () => {
+    expect('exec-c');
     const wrong = { hidden: tensor('float16', [1, 5, 8], 2) };
     await assert.rejects(
       sender.services.tensors.send(receiverId, 'exec-c', 'task-1', wrong),
@@ -154,6 +173,7 @@ describe('tensor stream between two peers', () => {
   });
 
   it('rejects a shape that does not match the interface', async () => {
+    expect('exec-d');
     await assert.rejects(
       sender.services.tensors.send(receiverId, 'exec-d', 'task-1', {
         hidden: tensor('float32', [2, 5, 8], 4),
@@ -169,6 +189,7 @@ describe('tensor stream between two peers', () => {
       (err: TensorStreamError) => err.remoteCode === TensorStreamErrorCode.UNEXPECTED_TASK,
     );
     assert.equal((await lastRejection()).code, TensorStreamErrorCode.UNEXPECTED_TASK);
+    expect('exec-e');
     const huge = tensor('float32', [1, 40_000, 8], 4); // 1.28 MB > the 1 MiB cap
     await assert.rejects(
       sender.services.tensors.send(receiverId, 'exec-e', 'task-1', { hidden: huge }),
@@ -179,6 +200,7 @@ describe('tensor stream between two peers', () => {
   });
 
   it('rejects a payload whose sha256 does not match its header', async () => {
+    expect('exec-f');
     const stream = await openWithMaskHeader(sender, 'exec-f');
     stream.send(new Uint8Array(40)); // not mask.data
     await stream.close();
@@ -188,6 +210,7 @@ describe('tensor stream between two peers', () => {
   });
 
   it('aborts a stream that stalls inside a payload', async () => {
+    expect('exec-g');
     const stream = await openWithMaskHeader(sender, 'exec-g');
     stream.send(mask.data.subarray(0, 10)); // then nothing
     assert.equal(await verdict(stream), TensorStreamErrorCode.STALLED);
@@ -197,6 +220,7 @@ describe('tensor stream between two peers', () => {
   });
 
   it('rejects a stream that ends inside a payload as TRUNCATED', async () => {
+    expect('exec-h');
     const stream = await openWithMaskHeader(sender, 'exec-h');
     stream.send(mask.data.subarray(0, 10));
     await stream.close();
@@ -205,6 +229,7 @@ describe('tensor stream between two peers', () => {
   });
 
   it('reports a sender that resets inside a payload as TRUNCATED, and keeps serving', async () => {
+    expect('exec-r');
     const stream = await openWithMaskHeader(sender, 'exec-r');
     stream.send(mask.data.subarray(0, 10));
     await new Promise((r) => setTimeout(r, 50)); // let the header and the first bytes arrive
@@ -217,13 +242,8 @@ describe('tensor stream between two peers', () => {
   });
 
   it('accepts each tensor only from the peer the task awaits it from', async () => {
-    // The rogue's early mask is held (nobody awaits yet), then dropped when the task names its sender.
-    await rogue.services.tensors.send(receiverId, 'exec-s', 'task-1', { mask });
-    assert.equal(receiver.services.tensors.bufferedBytes, mask.data.byteLength);
-    const senders = { hidden: sender.peerId.toString(), mask: sender.peerId.toString() };
-    const arrived = receiver.services.tensors.awaitTensors('exec-s', 'task-1', SPECS, undefined, senders);
-    assert.equal(receiver.services.tensors.bufferedBytes, 0);
-    // While the task awaits, the rogue is refused before its payload is read.
+    const arrived = expect('exec-s');
+    // The rogue is refused before its payload is read.
     await assert.rejects(
       rogue.services.tensors.send(receiverId, 'exec-s', 'task-1', { hidden }),
       (err: TensorStreamError) => err.remoteCode === TensorStreamErrorCode.UNAUTHORIZED_SENDER,
@@ -235,28 +255,38 @@ describe('tensor stream between two peers', () => {
     assert.deepEqual(await arrived, { hidden: verified(hidden), mask: verified(mask) });
   });
 
-  it('refuses a payload that was under way when the task started awaiting another sender', async () => {
-    const stream = await openWithMaskHeader(rogue, 'exec-t');
-    stream.send(mask.data.subarray(0, 8));
-    await new Promise((r) => setTimeout(r, 50)); // the header passed while nobody awaited
+  it('refuses a payload that was under way when the task stopped awaiting it', async () => {
+    const controller = new AbortController();
     const senders = { hidden: sender.peerId.toString(), mask: sender.peerId.toString() };
-    const arrived = receiver.services.tensors.awaitTensors('exec-t', 'task-1', SPECS, undefined, senders);
+    const arrived = receiver.services.tensors.awaitTensors(
+      'exec-t',
+      'task-1',
+      SPECS,
+      controller.signal,
+      senders,
+    );
+    arrived.catch(() => undefined);
+    const stream = await openWithMaskHeader(sender, 'exec-t');
+    stream.send(mask.data.subarray(0, 8));
+    await new Promise((r) => setTimeout(r, 50)); // the header passed while the task awaited
+    controller.abort(); // e.g. the assignment's deadline
     stream.send(mask.data.subarray(8));
     await stream.close();
-    assert.equal(await verdict(stream), TensorStreamErrorCode.UNAUTHORIZED_SENDER);
-    assert.equal((await lastRejection()).code, TensorStreamErrorCode.UNAUTHORIZED_SENDER);
-    await sender.services.tensors.send(receiverId, 'exec-t', 'task-1', { hidden, mask });
-    assert.deepEqual(await arrived, { hidden: verified(hidden), mask: verified(mask) });
+    assert.equal(await verdict(stream), TensorStreamErrorCode.UNEXPECTED_TASK);
+    assert.equal((await lastRejection()).code, TensorStreamErrorCode.UNEXPECTED_TASK);
     assert.equal(receiver.services.tensors.bufferedBytes, 0);
   });
 
-  it("an early foreign copy does not block the rightful sender's tensor", async () => {
+  it("a foreign copy sent first does not block the rightful sender's tensor", async () => {
+    const arrived = expect('exec-u');
     const forged = tensor('int64', [1, 5], 8);
-    await rogue.services.tensors.send(receiverId, 'exec-u', 'task-1', { mask: forged });
+    await assert.rejects(
+      rogue.services.tensors.send(receiverId, 'exec-u', 'task-1', { mask: forged }),
+      (err: TensorStreamError) => err.remoteCode === TensorStreamErrorCode.UNAUTHORIZED_SENDER,
+    );
+    assert.equal((await lastRejection()).code, TensorStreamErrorCode.UNAUTHORIZED_SENDER);
     await sender.services.tensors.send(receiverId, 'exec-u', 'task-1', { hidden, mask });
-    const senders = { hidden: sender.peerId.toString(), mask: sender.peerId.toString() };
-    const got = await receiver.services.tensors.awaitTensors('exec-u', 'task-1', SPECS, undefined, senders);
-    assert.deepEqual(got, { hidden: verified(hidden), mask: verified(mask) });
+    assert.deepEqual(await arrived, { hidden: verified(hidden), mask: verified(mask) });
     assert.equal(receiver.services.tensors.bufferedBytes, 0);
   });
 
@@ -264,11 +294,11 @@ describe('tensor stream between two peers', () => {
     const big: TensorSpec = { name: 'hidden', dtype: 'float32', shape: [1, 'seq', 8] };
     const first = tensor('float32', [1, 32768, 8], 4); // 1 MiB: large enough to be pooled
     const second = tensor('float32', [1, 32768, 8], 4);
-    const one = receiver.services.tensors.awaitTensors('exec-p1', 'task-1', [big]);
+    const one = expect('exec-p1', sender, [big]);
     await sender.services.tensors.send(receiverId, 'exec-p1', 'task-1', { hidden: first });
     const firstBuffer = (await one).hidden!.data.buffer;
     receiver.services.tensors.recycle([firstBuffer as ArrayBuffer]);
-    const two = receiver.services.tensors.awaitTensors('exec-p2', 'task-1', [big]);
+    const two = expect('exec-p2', sender, [big]);
     await sender.services.tensors.send(receiverId, 'exec-p2', 'task-1', { hidden: second });
     const got = (await two).hidden!;
     assert.equal(got.data.buffer, firstBuffer, 'the recycled buffer was reused');
@@ -286,10 +316,11 @@ describe('tensor stream between two peers', () => {
 
   it("sends the producer's sha256 as is, so a stale one is caught by the receiver", async () => {
     const correct = { ...mask, sha256: createHash('sha256').update(mask.data).digest() };
-    const arrived = receiver.services.tensors.awaitTensors('exec-k', 'task-1', [SPECS[1]!]);
+    const arrived = expect('exec-k', sender, [SPECS[1]!]);
     await sender.services.tensors.send(receiverId, 'exec-k', 'task-1', { mask: correct });
     assert.deepEqual((await arrived).mask, correct);
 
+    expect('exec-l', sender, [SPECS[1]!]);
     const stale = { ...mask, sha256: createHash('sha256').update(hidden.data).digest() };
     await assert.rejects(
       sender.services.tensors.send(receiverId, 'exec-l', 'task-1', { mask: stale }),
@@ -310,7 +341,10 @@ describe('tensor stream between two peers', () => {
 
   it('stops awaiting when the signal aborts', async () => {
     const controller = new AbortController();
-    const waiting = receiver.services.tensors.awaitTensors('exec-j', 'task-1', SPECS, controller.signal);
+    const waiting = receiver.services.tensors.awaitTensors('exec-j', 'task-1', SPECS, controller.signal, {
+      hidden: sender.peerId.toString(),
+      mask: sender.peerId.toString(),
+    });
     controller.abort();
     await assert.rejects(waiting, (err: TensorStreamError) => err.code === TensorStreamErrorCode.ABORTED);
   });
