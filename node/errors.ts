@@ -9,8 +9,3 @@ export class SplitUpError extends CodedError {
     super(code, message, details, options);
   }
 }
-
-/** @deprecated use isCodedError: every error of ours is coded. */
-export function isSplitUpError(err: unknown, code?: string): err is SplitUpError {
-  return err instanceof SplitUpError && (code === undefined || err.code === code);
-}

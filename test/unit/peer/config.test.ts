@@ -53,7 +53,7 @@ test('--accept-clients takes PeerIds (repeated or comma-separated) and refuses a
   assert.deepEqual((await loadNodeConfig([], { SPLITUP_ACCEPT_CLIENTS: a })).acceptClients, [a]);
   await assert.rejects(
     loadNodeConfig(['--accept-clients', 'not-a-peer'], {}),
-    (e) => isSplitUpError(e, 'CONFIG_INVALID') && /not-a-peer/.test(e.message),
+    (e) => isCodedError(e, 'CONFIG_INVALID') && /not-a-peer/.test(e.message),
   );
 });
 

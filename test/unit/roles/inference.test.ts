@@ -6,7 +6,7 @@ import { generateKeyPair } from '@libp2p/crypto/keys';
 import { lpStream } from '@libp2p/utils';
 import { TaskRunner } from '../../../node/engine/task-runner.js';
 import { openWholeModel } from '../../../node/engine/whole-model.js';
-import { isSplitUpError } from '../../../node/errors.js';
+import { isCodedError } from '../../../node/errors.js';
 import { openBundle } from '../../../node/model/bundle/open.js';
 import { createPeer, type SplitUpPeer } from '../../../node/peer/create-peer.js';
 import { ClientRole } from '../../../node/roles/client/client-role.js';
@@ -114,7 +114,7 @@ test('a worker holding a different bundle refuses the assignment, and the client
   await assert.rejects(
     client.infer({ manifest, bundleId: BUNDLE_ID, plan, inputs: { x }, timeoutMs: 30_000 }),
     (err) =>
-      isSplitUpError(err, 'INFERENCE_DISPATCH_FAILED') &&
+      isCodedError(err, 'INFERENCE_DISPATCH_FAILED') &&
       err.details?.task === 'tC' &&
       err.details?.remoteCode === 'WORKER_WRONG_BUNDLE',
   );
@@ -141,9 +141,9 @@ test('a worker that dies after accepting its task fails the inference fast with 
   await assert.rejects(
     client.infer({ manifest, bundleId: BUNDLE_ID, plan, inputs: { x }, timeoutMs: 60_000 }),
     (err) =>
-      (isSplitUpError(err, 'INFERENCE_WORKER_LOST') && String(err.details?.tasks).includes('tC')) ||
+      (isCodedError(err, 'INFERENCE_WORKER_LOST') && String(err.details?.tasks).includes('tC')) ||
       // The input send to tC may lose the race with the disconnect event; it names the task too.
-      (isSplitUpError(err, 'INFERENCE_DISPATCH_FAILED') && err.details?.task === 'tC'),
+      (isCodedError(err, 'INFERENCE_DISPATCH_FAILED') && err.details?.task === 'tC'),
   );
 });
 
@@ -151,10 +151,10 @@ test('model inputs that do not match the model interface are refused before anyt
   const plan = planFor(healthy);
   await assert.rejects(
     client.infer({ manifest, bundleId: BUNDLE_ID, plan, inputs: { x: floatTensor([1, 4], [1, 2, 3, 4]) } }),
-    (err) => isSplitUpError(err, 'INFERENCE_INPUT_MISMATCH') && err.details?.tensor === 'x',
+    (err) => isCodedError(err, 'INFERENCE_INPUT_MISMATCH') && err.details?.tensor === 'x',
   );
   await assert.rejects(client.infer({ manifest, bundleId: BUNDLE_ID, plan, inputs: {} }), (err) =>
-    isSplitUpError(err, 'INFERENCE_INPUT_MISSING'),
+    isCodedError(err, 'INFERENCE_INPUT_MISSING'),
   );
 });
 
@@ -219,7 +219,7 @@ test('a plan that leaves a task unassigned or names a bad peer id is refused', (
   assert.throws(
     () =>
       parsePlacement({ schema: PLACEMENT_SCHEMA, assignments: [{ task: 'tA', peer, addrs: [] }] }, manifest),
-    (err) => isSplitUpError(err, 'PLAN_INVALID') && /tB, tC/.test(err.message),
+    (err) => isCodedError(err, 'PLAN_INVALID') && /tB, tC/.test(err.message),
   );
   assert.throws(
     () =>
@@ -227,7 +227,7 @@ test('a plan that leaves a task unassigned or names a bad peer id is refused', (
         { schema: PLACEMENT_SCHEMA, assignments: [{ task: 'tA', peer: 'not-a-peer', addrs: [] }] },
         manifest,
       ),
-    (err) => isSplitUpError(err, 'PLAN_INVALID') && /not a PeerId/.test(err.message),
+    (err) => isCodedError(err, 'PLAN_INVALID') && /not a PeerId/.test(err.message),
   );
 });
 
