@@ -41,6 +41,8 @@ export interface NodeConfig {
   threads: number | undefined;
   /** Worker: PeerIds of the only clients whose assignments it accepts; empty accepts any client. */
   acceptClients: string[];
+  /** Oracle: PeerIds of the committee (this oracle's among them) that certifies liveness rounds. */
+  committee: string[];
   /** Direct data channel serving weight blocks: 'auto' (listen host, any port), 'off', or host:port. */
   blocksDirect: string;
   /** Direct data channel offering large tensors this peer sends: 'auto', 'off', or host:port. */
@@ -172,6 +174,13 @@ export const NODE_OPTIONS: readonly OptionSpec[] = [
     help: 'worker: PeerIds of the only clients whose assignments it accepts (default: any client)',
   },
   {
+    key: 'committee',
+    flag: 'committee',
+    env: 'SPLITUP_COMMITTEE',
+    kind: 'list',
+    help: 'oracle: PeerIds of the committee that certifies liveness rounds, this one included (default: none, no rounds)',
+  },
+  {
     key: 'blocksDirect',
     flag: 'blocks-direct',
     env: 'SPLITUP_BLOCKS_DIRECT',
@@ -209,6 +218,7 @@ export function defaultConfig(): NodeConfig {
     tasks: [],
     threads: undefined,
     acceptClients: [],
+    committee: [],
     blocksDirect: 'auto',
     tensorDirect: 'auto',
   };
@@ -351,6 +361,19 @@ function checkAddresses(config: NodeConfig): void {
         );
       }
     }
+  }
+  for (const peer of config.committee) {
+    let key: Uint8Array | undefined;
+    try {
+      key = peerIdFromString(peer).publicKey?.raw;
+    } catch (err) {
+      throw new SplitUpError(
+        ConfigErrorCode.INVALID,
+        `committee entry '${peer}' is not a PeerId: ${(err as Error).message}`,
+      );
+    }
+    if (key?.length !== 32)
+      throw new SplitUpError(ConfigErrorCode.INVALID, `committee entry '${peer}' is not an Ed25519 PeerId`);
   }
   for (const peer of config.acceptClients) {
     try {

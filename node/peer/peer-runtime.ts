@@ -152,7 +152,7 @@ export async function startPeer<R extends PeerRole = PeerRole>(
       logger.info('metrics.listening', { url: metricsServer.url });
     }
     if (options.signal?.aborted) throw options.signal.reason;
-    await role.start({ node, store, config, logger, signal: shutdown.signal });
+    await role.start({ node, identity, store, config, logger, signal: shutdown.signal });
   } catch (err) {
     await teardown();
     throw err;

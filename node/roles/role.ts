@@ -6,6 +6,7 @@ import type { PeerId } from '@libp2p/interface';
 import type { AssignMessage, ReportMessage } from '../../protocols/execution/index.js';
 import type { LocalStatus } from '../../protocols/heartbeat/index.js';
 import type { WeightStore } from '../../storage/weights/index.js';
+import type { Identity } from '../identity/identity.js';
 import type { NodeConfig, Role } from '../peer/config.js';
 import type { SplitUpPeer } from '../peer/create-peer.js';
 import type { Logger } from '../peer/logger.js';
@@ -16,6 +17,8 @@ export type RolePeer = SplitUpPeer<RoleServices>;
 /** What a role's start() may use: the running node and the peer's store, config and log. */
 export interface RoleContext {
   node: RolePeer;
+  /** This peer's key: its PeerId, its Solana address, and what an oracle signs votes with. */
+  identity: Identity;
   store: WeightStore;
   config: NodeConfig;
   logger: Logger;

@@ -22,3 +22,6 @@ export const ROUNDS_KEPT = 2;
 export const FETCH_TIMEOUT_MS = 5_000;
 /** Concurrent inbound fetch streams per connection: a committee member fetches a few at a time. */
 export const MAX_FETCH_STREAMS = 8;
+
+/** Domain of the network id: sha256 of it and the network name names the network in every vote. */
+export const NETWORK_ID_DOMAIN = 'splitup/network/1';
