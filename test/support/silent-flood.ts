@@ -1,8 +1,11 @@
 // Silent TCP sockets against a listening peer, as an attacker holding its handshake slots: each
 // socket connects from one of the given loopback source addresses, sends nothing, and is opened
 // again shortly after the peer closes it, so the pressure lasts for as long as the flood is held.
-// Used by the silent-flood test and bench.
+// Used by the silent-flood test and bench, with the legitimate peers they dial from other addresses.
 import { connect, type Socket } from 'node:net';
+import { generateKeyPair } from '@libp2p/crypto/keys';
+import { type TCPSocketOptions, tcp } from '@libp2p/tcp';
+import { createPeer, type SplitUpPeer } from '../../node/peer/create-peer.js';
 
 /** Pause before re-opening a socket the peer closed: keeps the flood from spinning two shared cores. */
 const REOPEN_DELAY_MS = 200;
@@ -77,4 +80,15 @@ export function startSilentFlood(options: SilentFloodOptions): SilentFlood {
 /** `count` loopback addresses from 127.0.0.`first` on. */
 export function loopbackSources(first: number, count: number): string[] {
   return Array.from({ length: count }, (_, i) => `127.0.0.${first + i}`);
+}
+
+/** A peer from the peer's own factory that listens on, and dials from, one loopback address: a host of its own. */
+export async function peerAtAddress(ip: string): Promise<SplitUpPeer> {
+  // net.connect takes localAddress; @libp2p/tcp passes dialOpts through to it, untyped.
+  const dialOpts = { localAddress: ip } as TCPSocketOptions;
+  return createPeer({
+    privateKey: await generateKeyPair('Ed25519'),
+    listen: [`/ip4/${ip}/tcp/0`],
+    transports: [tcp({ dialOpts })],
+  });
 }

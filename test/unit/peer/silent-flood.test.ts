@@ -4,11 +4,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { generateKeyPair } from '@libp2p/crypto/keys';
-import { type TCPSocketOptions, tcp } from '@libp2p/tcp';
 import { getNetConfig } from '@libp2p/utils';
 import { INBOUND_HANDSHAKE_TIMEOUT_MS } from '../../../node/peer/constants.js';
 import { createPeer, type SplitUpPeer } from '../../../node/peer/create-peer.js';
-import { loopbackSources, type SilentFlood, startSilentFlood } from '../../support/silent-flood.js';
+import {
+  loopbackSources,
+  peerAtAddress,
+  type SilentFlood,
+  startSilentFlood,
+} from '../../support/silent-flood.js';
 
 const FLOOD_SOCKETS = 200;
 /** A dial on idle loopback takes tens of ms; this bound is generous for two shared cores. */
@@ -17,17 +21,6 @@ const DIAL_BOUND_MS = 5_000;
 const FLOOD_SETTLE_MS = 500;
 /** Timer and scheduling slack on top of the handshake timeout before a held socket counts as kept. */
 const DROP_SLACK_MS = 1_000;
-
-/** A peer that listens on, and dials from, one loopback address: a host of its own. */
-async function peerAt(ip: string): Promise<SplitUpPeer> {
-  // net.connect takes localAddress; @libp2p/tcp passes dialOpts through to it untyped.
-  const dialOpts = { localAddress: ip } as TCPSocketOptions;
-  return createPeer({
-    privateKey: await generateKeyPair('Ed25519'),
-    listen: [`/ip4/${ip}/tcp/0`],
-    transports: [tcp({ dialOpts })],
-  });
-}
 
 async function pingWithin(from: SplitUpPeer, to: SplitUpPeer): Promise<number> {
   return from.services.ping.ping(to.getMultiaddrs()[0]!, { signal: AbortSignal.timeout(DIAL_BOUND_MS) });
@@ -42,7 +35,7 @@ describe('a silent flood from a few addresses', () => {
 
   before(async () => {
     target = await createPeer({ privateKey: await generateKeyPair('Ed25519') });
-    existing = await peerAt('127.0.0.1');
+    existing = await peerAtAddress('127.0.0.1');
     await pingWithin(existing, target);
   });
 
@@ -63,7 +56,7 @@ describe('a silent flood from a few addresses', () => {
     await sleep(FLOOD_SETTLE_MS);
     assert.ok(flood.open() > 0, 'the peer holds some silent sockets');
 
-    const newcomer = await peerAt('127.0.0.10');
+    const newcomer = await peerAtAddress('127.0.0.10');
     try {
       await pingWithin(newcomer, target);
     } finally {
@@ -104,7 +97,7 @@ describe('a silent flood from many addresses', () => {
 
   it('keeps slots for the bootstrap and for peers that connected before, while strangers are refused', async () => {
     // A peer with a history: it connected once, then hung up.
-    const returning = await peerAt('127.0.0.50');
+    const returning = await peerAtAddress('127.0.0.50');
     await pingWithin(returning, target);
     await returning.hangUp(target.peerId);
 
@@ -118,8 +111,8 @@ describe('a silent flood from many addresses', () => {
     });
     await sleep(FLOOD_SETTLE_MS);
 
-    const fromBootstrap = await peerAt(BOOTSTRAP_IP);
-    const stranger = await peerAt('127.0.0.70');
+    const fromBootstrap = await peerAtAddress(BOOTSTRAP_IP);
+    const stranger = await peerAtAddress('127.0.0.70');
     try {
       await pingWithin(returning, target);
       await pingWithin(fromBootstrap, target);
