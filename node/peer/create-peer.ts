@@ -116,6 +116,10 @@ export async function createPeer<Extra extends ServiceMap = Record<never, never>
     privateKey: options.privateKey,
     start: options.start ?? true,
     addresses: { listen: options.listen ?? [DEFAULT_LISTEN] },
+    // TCP socket options stay at their defaults, on purpose: the 2 min inactivity timeout only
+    // matters after the handshake (yamux pings every 30 s); server.maxConnections and
+    // closeServerOnMaxConnections drop a socket before the handshake gate can tell a known peer from
+    // a stranger; Lodestar's backlog of 5 would drop a legitimate SYN in a burst for a 1 s retransmit.
     transports: options.transports ?? [tcp()],
     connectionEncrypters: options.connectionEncrypters ?? defaultEncrypters(),
     streamMuxers: options.streamMuxers ?? [yamux()],
