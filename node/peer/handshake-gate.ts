@@ -52,11 +52,6 @@ export class HandshakeGate {
     }
   }
 
-  /** Handshakes in progress that this gate admitted (for metrics and tests). */
-  pendingCount(): number {
-    return this.pending.size;
-  }
-
   isKnown(ip: string): boolean {
     return this.known.has(ip);
   }
@@ -73,7 +68,7 @@ export class HandshakeGate {
     if (ip === undefined) return false;
     const fromIp = this.pendingByIp.get(ip) ?? 0;
     if (fromIp >= this.limits.perIp) return true;
-    if (this.pending.size >= this.limits.total - this.limits.reservedForKnown && !this.known.has(ip))
+    if (this.pending.size >= this.limits.total - this.limits.reservedForKnown && !this.isKnown(ip))
       return true;
     this.pending.set(maConn, ip);
     this.pendingByIp.set(ip, fromIp + 1);
