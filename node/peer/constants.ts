@@ -63,5 +63,11 @@ export const MAX_PENDING_HANDSHAKES_PER_IP = 4;
  */
 export const INBOUND_CONNECTIONS_PER_IP_PER_S = 5;
 
+/**
+ * The per-address caps count an IPv6 peer by its /64: one subscriber gets a /64 or more and may use
+ * any address in it, so counting single IPv6 addresses would cap nothing.
+ */
+export const IPV6_PREFIX_BITS = 64;
+
 /** Addresses with a history remembered at most; the oldest is forgotten first (about 100 B each). */
 export const MAX_KNOWN_IPS = 4_096;
