@@ -20,7 +20,16 @@ import { tcp } from '@libp2p/tcp';
 import { tls } from '@libp2p/tls';
 import { yamux } from '@libp2p/yamux';
 import { createLibp2p, type Libp2pInit, type ServiceFactoryMap } from 'libp2p';
-import { DEFAULT_LISTEN, DHT_PROTOCOL, GOSSIP_MESH_HEARTBEAT_MS, MAX_CONNECTIONS } from './constants.js';
+import {
+  DEFAULT_LISTEN,
+  DHT_PROTOCOL,
+  GOSSIP_MESH_HEARTBEAT_MS,
+  INBOUND_CONNECTIONS_PER_IP_PER_S,
+  INBOUND_HANDSHAKE_TIMEOUT_MS,
+  MAX_CONNECTIONS,
+  MAX_PENDING_HANDSHAKES,
+} from './constants.js';
+import { HandshakeGate } from './handshake-gate.js';
 
 /** Services every SplitUp peer has. Protocols find them by these names in their components. */
 export interface BaseServices extends ServiceMap {
@@ -56,6 +65,11 @@ export interface CreatePeerOptions<Extra extends ServiceMap = Record<never, neve
   dht?: Partial<KadDHTInit>;
   /** Additional services (e.g. heartbeat, tensor stream). Their components include the base services. */
   services?: ExtraServiceFactories<Extra>;
+  /**
+   * Multiaddrs of peers with a history (the bootstrap list): their IPs may take the handshake
+   * slots kept for known peers when strangers hold the others (node/peer/handshake-gate.ts).
+   */
+  knownAddrs?: string[];
   /** Start listening immediately (default true). */
   start?: boolean;
 }
@@ -102,12 +116,23 @@ export async function createPeer<Extra extends ServiceMap = Record<never, never>
     privateKey: options.privateKey,
     start: options.start ?? true,
     addresses: { listen: options.listen ?? [DEFAULT_LISTEN] },
+    // TCP socket options stay at their defaults, on purpose: the 2 min inactivity timeout only
+    // matters after the handshake (yamux pings every 30 s); server.maxConnections and
+    // closeServerOnMaxConnections drop a socket before the handshake gate can tell a known peer from
+    // a stranger; Lodestar's backlog of 5 would drop a legitimate SYN in a burst for a 1 s retransmit.
     transports: options.transports ?? [tcp()],
     connectionEncrypters: options.connectionEncrypters ?? defaultEncrypters(),
     streamMuxers: options.streamMuxers ?? [yamux()],
     // No peerDiscovery modules: no mDNS, no public bootstrap list. Peers are dialed explicitly.
     peerDiscovery: [],
-    connectionManager: { maxConnections: MAX_CONNECTIONS },
+    connectionManager: {
+      maxConnections: MAX_CONNECTIONS,
+      inboundUpgradeTimeout: INBOUND_HANDSHAKE_TIMEOUT_MS,
+      maxIncomingPendingConnections: MAX_PENDING_HANDSHAKES,
+      inboundConnectionThreshold: INBOUND_CONNECTIONS_PER_IP_PER_S,
+    },
+    // Per-IP handshake caps and the reserve for known peers: what libp2p's limits above lack.
+    connectionGater: new HandshakeGate(options.knownAddrs).gater(),
     services,
   });
 }

@@ -75,6 +75,8 @@ export async function startPeer<R extends PeerRole = PeerRole>(
     node = await createPeer<RoleServices>({
       privateKey: identity.privateKey,
       listen: config.listen,
+      // The bootstrap peers keep handshake slots when strangers flood the others.
+      knownAddrs: config.bootstrap,
       // Committee records expire unless renewed, so a departed oracle drops out of the listing.
       dht: { providers: { provideValidity: recordTtlS, cleanupInterval: recordTtlS } },
       services: {
