@@ -182,3 +182,42 @@ export async function happyFlow(w: World, nonce: bigint): Promise<Costs> {
   ]);
   return costs;
 }
+
+/**
+ * t0 of a fresh execution up to TASK_REVEALING: A assigned and committed to `nodeHash`, sampled
+ * with V, V committed to `verifierHash`; nothing revealed yet. Returns the execution.
+ */
+export async function revealingTask(
+  w: World,
+  nonce: bigint,
+  nodeHash: Uint8Array,
+  verifierHash: Uint8Array,
+): Promise<PublicKey> {
+  const { env, model, a, v, client, quorum } = w;
+  const q = quorum.map((k) => k.publicKey);
+  const execution = executionAddress(client.key.publicKey, nonce);
+  await env.sendAsync(
+    [
+      requestExecutionIx({
+        client: client.key.publicKey,
+        clientWallet: client.wallet,
+        model,
+        nonce,
+        maxFee: MAX_FEE,
+        inputCommitment: hashOf('input'),
+      }),
+    ],
+    [client.key],
+  );
+  await env.sendAsync([assignTaskIx(execution, model, 0, a.key.publicKey, q)], quorum);
+  await env.sendAsync(
+    [reportCompletionIx(a.key.publicKey, execution, 0, commitOf(a, execution, 0, nodeHash))],
+    [a.key],
+  );
+  await env.sendAsync([decideSamplingIx(execution, model, 0, v.key.publicKey, q, a.key.publicKey)], quorum);
+  await env.sendAsync(
+    [reportVerificationIx(v.key.publicKey, execution, 0, commitOf(v, execution, 0, verifierHash))],
+    [v.key],
+  );
+  return execution;
+}
