@@ -12,6 +12,8 @@ import {
   registerModelInstructions,
   registerNodeIx,
   requestUnstakeIx,
+  revealTimeoutIx,
+  revealWindowS,
   stakeIx,
   updateCommitteeIx,
   withdrawIx,
@@ -20,7 +22,14 @@ import { deployEcvrfHarness } from '../test/unit/programs/ecvrf/harness.js';
 import { RFC_EXAMPLES } from '../test/unit/programs/ecvrf/rfc-examples.js';
 import { deployedEnv, TOKEN_UNIT } from '../test/unit/programs/splitup/harness.js';
 import { twoTaskModel } from '../test/unit/programs/splitup/models.js';
-import { type Costs, executionWorld, happyFlow } from '../test/unit/programs/splitup/world.js';
+import {
+  type Costs,
+  executionWorld,
+  happyFlow,
+  hashOf,
+  revealIx,
+  revealingTask,
+} from '../test/unit/programs/splitup/world.js';
 
 /** The issue's per-instruction target. */
 const CU_TARGET = 50_000n;
@@ -124,8 +133,33 @@ note(
   (await env.sendAsync([declareSpecializationIx(node.publicKey, world.model, 0)], [node])).computeUnits,
 );
 
-// One inference: request, 2 assignments, 2 reports, 2 sampling decisions, 1 verification, 2 settlements, close.
+// One inference: request, 2 assignments, 2 reports, 2 sampling decisions, 1 verification commitment,
+// 2 reveals (verifier, then node), 2 settlements, close.
 const flow = await happyFlow({ ...world, env: env.fork() }, 1n);
+// The commit-reveal rounds the sampled task pays for, against the old direct report_verification.
+const REVEALS_PER_SAMPLED_TASK = 2;
+
+// reveal_output on a mismatch (opens the dispute) and reveal_timeout on both branches.
+{
+  const w = { ...world, env: env.fork() };
+  const parties = { node: w.a, verifier: w.v };
+  const disputed = await revealingTask(w, 2n, hashOf('wrong'), hashOf('h'));
+  await w.env.sendAsync([revealIx(w.v, disputed, 0, hashOf('h'), parties)], [w.v.key]);
+  const mismatch = await w.env.sendAsync([revealIx(w.a, disputed, 0, hashOf('wrong'), parties)], [w.a.key]);
+  note('reveal_output (mismatch, opens dispute)', mismatch.computeUnits);
+  const silentVerifier = await revealingTask(w, 3n, hashOf('h'), hashOf('h'));
+  w.env.advance(revealWindowS(DEFAULT_PROTOCOL_PARAMS));
+  const penalised = await w.env.sendAsync(
+    [revealTimeoutIx(silentVerifier, 0, w.v.key.publicKey)],
+    [w.client.key],
+  );
+  note('reveal_timeout (verifier silent)', penalised.computeUnits);
+  const silentNode = await revealingTask(w, 4n, hashOf('h'), hashOf('h'));
+  await w.env.sendAsync([revealIx(w.v, silentNode, 0, hashOf('h'), parties)], [w.v.key]);
+  w.env.advance(revealWindowS(DEFAULT_PROTOCOL_PARAMS));
+  const slashed = await w.env.sendAsync([revealTimeoutIx(silentNode, 0, w.a.key.publicKey)], [w.client.key]);
+  note('reveal_timeout (node silent)', slashed.computeUnits);
+}
 for (const [name, list] of Object.entries(flow)) for (const c of list) note(name, c.cu, c.signatures);
 
 note(
@@ -155,7 +189,9 @@ const txs = Object.values(flow).flat();
 const signatures = txs.reduce((s, c) => s + BigInt(c.signatures), 0n);
 const flowCu = txs.reduce((s, c) => s + c.cu, 0n);
 console.log(`\nper inference (2 tasks, 1 verified + 1 unsampled):`);
-console.log(`  transactions: ${txs.length}`);
+console.log(
+  `  transactions: ${txs.length} (${txs.length - REVEALS_PER_SAMPLED_TASK} before commit-reveal; +${REVEALS_PER_SAMPLED_TASK} reveal_output per sampled task, none for an unsampled one)`,
+);
 console.log(`  signatures:   ${signatures}`);
 console.log(
   `  fees:         ${signatures * LAMPORTS_PER_SIGNATURE} lamports (${LAMPORTS_PER_SIGNATURE} per signature)`,

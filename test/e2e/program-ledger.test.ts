@@ -1,6 +1,7 @@
 // The SplitUp program deployed by `splitup ledger` (a separate process, real JSON-RPC), driven
 // from this process with web3.js transactions built by our Anchor client: initialize, a model,
-// three staked nodes and a full 2-task inference, every task verified and matching.
+// three staked nodes and a full 2-task inference, every task verified (both commit, the verifier
+// reveals, then the node) and matching.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, test } from 'node:test';
@@ -17,6 +18,7 @@ import { readSolanaKeypair } from '../../programs/ledger/keypair-file.js';
 import {
   assignTaskIx,
   closeExecutionIx,
+  commitmentOf,
   configAddress,
   DEFAULT_PROTOCOL_PARAMS,
   decideSamplingIx,
@@ -32,6 +34,7 @@ import {
   reportCompletionIx,
   reportVerificationIx,
   requestExecutionIx,
+  revealOutputIx,
   SEED_EXAMPLE_PARAMS,
   SPLITUP_PROGRAM_ID,
   settleTaskIx,
@@ -135,11 +138,31 @@ test('a full 2-task inference over RPC, with errors decoded to their names', asy
   const runners = [a!, b!];
   for (const [i, node] of runners.entries()) {
     await send(assignTaskIx(execution, model, i, node.key.publicKey, q), quorum);
-    await send(reportCompletionIx(node.key.publicKey, execution, i, hashOf(`out${i}`)), [node.key]);
+    const output = hashOf(`out${i}`);
+    const salt = (who: Keypair) => hashOf(`salt ${who.publicKey.toBase58()}`);
+    const commit = (who: Keypair) =>
+      commitmentOf({
+        committer: who.publicKey,
+        execution,
+        taskIndex: i,
+        outputHash: output,
+        salt: salt(who),
+      });
+    const reveal = (who: Keypair) =>
+      revealOutputIx({
+        authority: who.publicKey,
+        execution,
+        taskIndex: i,
+        outputHash: output,
+        salt: salt(who),
+        node: node.key.publicKey,
+        verifier: v!.key.publicKey,
+      });
+    await send(reportCompletionIx(node.key.publicKey, execution, i, commit(node.key)), [node.key]);
     await send(decideSamplingIx(execution, model, i, v!.key.publicKey, q, node.key.publicKey), quorum);
-    await send(reportVerificationIx(v!.key.publicKey, execution, i, hashOf(`out${i}`), node.key.publicKey), [
-      v!.key,
-    ]);
+    await send(reportVerificationIx(v!.key.publicKey, execution, i, commit(v!.key)), [v!.key]);
+    await send(reveal(v!.key), [v!.key]);
+    await send(reveal(node.key), [node.key]);
     await send(
       settleTaskIx({
         execution,

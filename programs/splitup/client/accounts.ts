@@ -76,7 +76,9 @@ export function decodeModel(data: Uint8Array): ModelAccount {
 export interface TaskRunAccount {
   node: PublicKey;
   verifier: PublicKey;
+  /** The node's commitment; its output hash once `revealed & REVEALED_NODE`. */
   outputHash: number[];
+  /** The verifier's commitment; its output hash once `revealed & REVEALED_VERIFIER`. */
   verifierHash: number[];
   payment: bigint;
   payNode: bigint;
@@ -85,11 +87,15 @@ export interface TaskRunAccount {
   assignedAt: bigint;
   reportedAt: bigint;
   verifierAssignedAt: bigint;
+  /** Start of the current reveal turn (the verifier's, then the node's). */
+  revealOpenedAt: bigint;
   status: number;
   attempts: number;
   /** 1 once sampled: the task then pays only after a verdict. */
   sampled: number;
   verifierTimeouts: number;
+  /** REVEALED_VERIFIER | REVEALED_NODE. */
+  revealed: number;
 }
 
 export interface ExecutionAccount {

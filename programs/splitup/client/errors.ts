@@ -88,6 +88,8 @@ export const SplitupClientErrorCode = defineErrorCodes('PROGRAM_CLIENT', {
   INVALID_MODEL_ID: 'PROGRAM_CLIENT_INVALID_MODEL_ID',
   /** More committee keys than MAX_COMMITTEE. */
   COMMITTEE_TOO_LARGE: 'PROGRAM_CLIENT_COMMITTEE_TOO_LARGE',
+  /** An output hash, salt or task index that does not fit a commitment (32 bytes, 32 bytes, u8). */
+  INVALID_COMMITMENT_PART: 'PROGRAM_CLIENT_INVALID_COMMITMENT_PART',
   /** The offline client was asked to sign: it only builds transactions. */
   NO_SIGNER: 'PROGRAM_CLIENT_NO_SIGNER',
 });

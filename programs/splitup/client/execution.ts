@@ -67,14 +67,15 @@ export function assignTaskIx(
     .instruction();
 }
 
+/** The node's commitment (`commitmentOf` with its own key): its output hash stays secret. */
 export function reportCompletionIx(
   node: PublicKey,
   execution: PublicKey,
   taskIndex: number,
-  outputHash: Uint8Array,
+  commitment: Uint8Array,
 ): Promise<TransactionInstruction> {
   return program()
-    .methods.reportCompletion({ taskIndex, reserved: reserved(7), outputHash: Array.from(outputHash) })
+    .methods.reportCompletion({ taskIndex, reserved: reserved(7), commitment: Array.from(commitment) })
     .accountsStrict({ authority: node, execution })
     .instruction();
 }
@@ -100,21 +101,58 @@ export function decideSamplingIx(
     .instruction();
 }
 
+/** The verifier's commitment (`commitmentOf` with its own key), opening the reveal turns. */
 export function reportVerificationIx(
   verifier: PublicKey,
   execution: PublicKey,
   taskIndex: number,
-  outputHash: Uint8Array,
-  node: PublicKey,
+  commitment: Uint8Array,
 ): Promise<TransactionInstruction> {
   return program()
-    .methods.reportVerification({ taskIndex, reserved: reserved(7), outputHash: Array.from(outputHash) })
-    .accountsStrict({
-      authority: verifier,
-      execution,
-      node: nodeAddress(node),
-      verifier: nodeAddress(verifier),
+    .methods.reportVerification({ taskIndex, reserved: reserved(7), commitment: Array.from(commitment) })
+    .accountsStrict({ authority: verifier, execution })
+    .instruction();
+}
+
+export interface RevealInput {
+  /** The signer: the verifier (first) or the executing node (after the verifier). */
+  authority: PublicKey;
+  execution: PublicKey;
+  taskIndex: number;
+  outputHash: Uint8Array;
+  salt: Uint8Array;
+  /** Authorities of the task run's node and verifier. */
+  node: PublicKey;
+  verifier: PublicKey;
+}
+
+/** Opens the signer's commitment on a sampled task run (both must have committed). */
+export function revealOutputIx(i: RevealInput): Promise<TransactionInstruction> {
+  return program()
+    .methods.revealOutput({
+      taskIndex: i.taskIndex,
+      reserved: reserved(7),
+      outputHash: Array.from(i.outputHash),
+      salt: Array.from(i.salt),
     })
+    .accountsStrict({
+      authority: i.authority,
+      execution: i.execution,
+      node: nodeAddress(i.node),
+      verifier: nodeAddress(i.verifier),
+    })
+    .instruction();
+}
+
+/** Once a reveal turn ran out: `party` (an authority) is the verifier or node that did not reveal. */
+export function revealTimeoutIx(
+  execution: PublicKey,
+  taskIndex: number,
+  party: PublicKey,
+): Promise<TransactionInstruction> {
+  return program()
+    .methods.revealTimeout({ taskIndex, reserved: reserved(7) })
+    .accountsStrict({ execution, config: configAddress(), party: nodeAddress(party) })
     .instruction();
 }
 

@@ -61,16 +61,41 @@ export const constants: ConstantDef[] = [
   { name: 'TASK_PENDING', value: 0, doc: 'Task run status: waiting for an assignment' },
   { name: 'TASK_ASSIGNED', value: 1, doc: 'Task run status: a node is computing it' },
   { name: 'TASK_REPORTED', value: 2, doc: 'Task run status: output committed, sampling not decided' },
-  { name: 'TASK_VERIFYING', value: 3, doc: 'Task run status: sampled; a verifier is recomputing it' },
+  {
+    name: 'TASK_VERIFYING',
+    value: 3,
+    doc: 'Task run status: sampled; a verifier is recomputing it and has not committed yet',
+  },
   { name: 'TASK_UNSAMPLED', value: 4, doc: 'Task run status: not sampled; pays after the challenge window' },
-  { name: 'TASK_MATCHED', value: 5, doc: 'Task run status: verifier hash matched' },
+  { name: 'TASK_MATCHED', value: 5, doc: 'Task run status: both reveals opened to the same output hash' },
   {
     name: 'TASK_DISPUTED',
     value: 6,
-    doc: 'Task run status: hashes differ; waiting for the committee verdict',
+    doc: 'Task run status: the revealed hashes differ; waiting for the committee verdict',
   },
   { name: 'TASK_RESOLVED', value: 7, doc: 'Task run status: verdict given, the wrong party slashed' },
   { name: 'TASK_SETTLED', value: 8, doc: 'Task run status: paid out' },
+  {
+    name: 'TASK_REVEALING',
+    value: 9,
+    doc: 'Task run status: both committed; the verifier reveals, then the node (see reveal_output)',
+  },
+  {
+    name: 'REVEALED_VERIFIER',
+    value: 1,
+    doc: "TaskRun.revealed bit: verifier_hash holds the verifier's output hash",
+  },
+  { name: 'REVEALED_NODE', value: 2, doc: "TaskRun.revealed bit: output_hash holds the node's output hash" },
+  {
+    name: 'COMMIT_DOMAIN',
+    value: 'splitup/commit/1',
+    doc: 'Prefix of a commitment: sha256(domain, committer key, execution, task index u8, output hash, salt)',
+  },
+  {
+    name: 'REVEAL_WINDOW_TIMEOUTS',
+    value: 1,
+    doc: 'Seconds each party has to reveal, in completion timeouts (a reveal is one transaction, no computing)',
+  },
   { name: 'MAX_BACKOFF_DOUBLINGS', value: 8, doc: 'Cap on how often the completion timeout doubles' },
   { name: 'GUILTY_NODE', value: 0, doc: 'Verdict: the executing node was wrong' },
   { name: 'GUILTY_VERIFIER', value: 1, doc: 'Verdict: the verifier was wrong' },
@@ -290,8 +315,16 @@ structs.push(
     fields: [
       { name: 'node', type: 'pubkey', doc: 'Authority of the assigned node' },
       { name: 'verifier', type: 'pubkey', doc: 'Authority of the verifier, if sampled' },
-      { name: 'output_hash', type: { array: ['u8', 32] }, doc: "sha256 of the node's output tensors" },
-      { name: 'verifier_hash', type: { array: ['u8', 32] } },
+      {
+        name: 'output_hash',
+        type: { array: ['u8', 32] },
+        doc: "The node's commitment (COMMIT_DOMAIN); its output hash once REVEALED_NODE is set",
+      },
+      {
+        name: 'verifier_hash',
+        type: { array: ['u8', 32] },
+        doc: "The verifier's commitment; its output hash once REVEALED_VERIFIER is set",
+      },
       { name: 'payment', type: 'u64', doc: 'C: compute units x price' },
       { name: 'pay_node', type: 'u64', doc: 'Owed to the node at settlement' },
       { name: 'pay_verifier', type: 'u64', doc: 'Owed to the verifier at settlement' },
@@ -299,6 +332,11 @@ structs.push(
       { name: 'assigned_at', type: 'i64' },
       { name: 'reported_at', type: 'i64' },
       { name: 'verifier_assigned_at', type: 'i64', doc: 'When the verifier was named' },
+      {
+        name: 'reveal_opened_at',
+        type: 'i64',
+        doc: "Start of the current reveal turn: the verifier's commitment, then the verifier's reveal",
+      },
       { name: 'status', type: 'u8' },
       { name: 'attempts', type: 'u8', doc: 'Assignments so far (the timeout doubles with each)' },
       {
@@ -306,8 +344,17 @@ structs.push(
         type: 'u8',
         doc: 'Set once sampled, never cleared: the task then pays only after a verdict',
       },
-      { name: 'verifier_timeouts', type: 'u8', doc: 'Verifiers that timed out on it (saturates at 255)' },
-      { name: 'reserved', type: { array: ['u8', 4] } },
+      {
+        name: 'verifier_timeouts',
+        type: 'u8',
+        doc: 'Verifiers that timed out (to commit or to reveal) on it, saturating at 255',
+      },
+      {
+        name: 'revealed',
+        type: 'u8',
+        doc: 'REVEALED_VERIFIER | REVEALED_NODE: which commitments were opened',
+      },
+      { name: 'reserved', type: { array: ['u8', 3] } },
     ],
   },
   {
@@ -329,11 +376,25 @@ structs.push(
   },
   {
     name: 'ReportArgs',
-    doc: 'A task run and a sha256 commitment to output tensors.',
+    doc: 'A task run and an identity-bound commitment to its output hash (COMMIT_DOMAIN).',
     fields: [
       { name: 'task_index', type: 'u8' },
       { name: 'reserved', type: { array: ['u8', 7] } },
-      { name: 'output_hash', type: { array: ['u8', 32] } },
+      {
+        name: 'commitment',
+        type: { array: ['u8', 32] },
+        doc: 'sha256(COMMIT_DOMAIN, signer key, execution, task index, output hash, salt)',
+      },
+    ],
+  },
+  {
+    name: 'RevealArgs',
+    doc: "Arguments of reveal_output: the preimage of the signer's commitment.",
+    fields: [
+      { name: 'task_index', type: 'u8' },
+      { name: 'reserved', type: { array: ['u8', 7] } },
+      { name: 'output_hash', type: { array: ['u8', 32] }, doc: 'sha256 of the output tensors' },
+      { name: 'salt', type: { array: ['u8', 32] }, doc: 'The secret random salt of the commitment' },
     ],
   },
   {
@@ -562,7 +623,7 @@ instructions.push(
   },
   {
     name: 'report_completion',
-    doc: 'The assigned node commits to the sha256 of its output tensors.',
+    doc: 'The assigned node commits to its output hash, bound to its own key (COMMIT_DOMAIN); nothing is revealed yet.',
     args: 'ReportArgs',
     accounts: [
       { name: 'authority', signer: true, doc: 'The assigned node key' },
@@ -582,13 +643,32 @@ instructions.push(
   },
   {
     name: 'report_verification',
-    doc: 'The verifier commits its own hash: a match settles, a mismatch opens a dispute.',
+    doc: "The verifier commits to its own output hash, bound to its own key: a copy of the node's commitment can never be revealed. Opens the reveal turns.",
     args: 'ReportArgs',
     accounts: [
       { name: 'authority', signer: true, doc: 'The verifier key' },
       { name: 'execution', writable: true, doc: 'The execution' },
+    ],
+  },
+  {
+    name: 'reveal_output',
+    doc: 'Opens a commitment of a sampled task once both exist: the verifier first, then the node. The second reveal settles: equal hashes match, different ones open a dispute.',
+    args: 'RevealArgs',
+    accounts: [
+      { name: 'authority', signer: true, doc: 'The verifier (first) or the executing node (second)' },
+      { name: 'execution', writable: true, doc: 'The execution' },
       { name: 'node', writable: true, doc: 'Node account of the executing node' },
       { name: 'verifier', writable: true, doc: 'Node account of the verifier' },
+    ],
+  },
+  {
+    name: 'reveal_timeout',
+    doc: 'After a reveal turn of REVEAL_WINDOW_TIMEOUTS completion timeouts, anyone may crank: a verifier that did not reveal loses R x C and the task waits for another verifier; a node that did not reveal is slashed as by a verdict against it.',
+    args: 'TaskIndexArgs',
+    accounts: [
+      { name: 'execution', writable: true, doc: 'The execution' },
+      { name: 'config', doc: 'PDA ["config"]' },
+      { name: 'party', writable: true, doc: 'Node account of the party whose reveal is missing' },
     ],
   },
   {
@@ -719,6 +799,13 @@ export const errors: ErrorDef[] = [
   },
   { code: 6047, name: 'SampledUnverified', msg: 'A sampled task pays only after its verification' },
   { code: 6048, name: 'AlreadySampled', msg: 'A sampled task stays sampled' },
+  {
+    code: 6049,
+    name: 'CommitmentMismatch',
+    msg: "The output hash and salt do not open the signer's commitment",
+  },
+  { code: 6050, name: 'RevealOutOfTurn', msg: 'The verifier reveals first, the node after it' },
+  { code: 6051, name: 'AlreadyRevealed', msg: 'This commitment has already been revealed' },
   // Model DAG violations: 6100 + DAG_ERROR_NUMBERS of node/model/dag/codes.ts, same order.
   { code: 6101, name: 'DagBadTaskId', msg: 'A task id is empty or reserved' },
   { code: 6102, name: 'DagDuplicateTask', msg: 'A task id is declared twice' },

@@ -63,6 +63,10 @@ u64 entrypoint(const u8 *input) {
       return ix_decide_sampling(ctx);
     case IX_REPORT_VERIFICATION:
       return ix_report_verification(ctx);
+    case IX_REVEAL_OUTPUT:
+      return ix_reveal_output(ctx);
+    case IX_REVEAL_TIMEOUT:
+      return ix_reveal_timeout(ctx);
     case IX_RESOLVE_DISPUTE:
       return ix_resolve_dispute(ctx);
     case IX_REASSIGN_TASK:

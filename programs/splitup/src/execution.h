@@ -1,4 +1,4 @@
-/* Declarations shared by the execution instructions (request, assign, report, verify, settle). */
+/* Declarations shared by the execution instructions (request, assign, report, verify, reveal, settle). */
 #pragma once
 #include "program.h"
 
@@ -16,3 +16,8 @@ u64 mul_bps(u64 amount, u64 bps, u64 *out);
 u64 pay_from_vault(SerializedAccount *vault, SerializedAccount *to, SerializedAccount *config, const Config *c,
                    u64 amount);
 u64 check_vault_account(const Config *c, const SerializedAccount *vault);
+
+/* penalties.c */
+u64 slash_guilty(Execution *e, TaskRun *run, const Config *c, Node *guilty, bool guilty_is_node);
+u64 penalise_verifier(Execution *e, TaskRun *run, Node *v);
+u64 reveal_window_s(const Config *c, u64 *out);

@@ -1,4 +1,5 @@
-/* An execution's life: request (escrow), assign, report, sample, verify, resolve, settle, close. */
+/* An execution's life: request (escrow), assign, report, sample, verify, reveal (ix_reveal.c),
+ * resolve, settle, close. */
 #include "execution.h"
 
 u64 ix_request_execution(const Ctx *ctx) {
@@ -106,7 +107,8 @@ u64 ix_report_completion(const Ctx *ctx) {
   if (!pubkey_eq(&authority->key, &run->node)) return ERR_NOT_ASSIGNED_NODE;
   i64 now;
   TRY(now_unix(&now));
-  sol_memcpy_(run->output_hash, args->output_hash, 32);
+  /* A commitment bound to the node's key, revealed only after the verifier committed and revealed. */
+  sol_memcpy_(run->output_hash, args->commitment, 32);
   run->reported_at = now;
   run->status = TASK_REPORTED;
   return SUCCESS;
@@ -152,6 +154,8 @@ u64 ix_decide_sampling(const Ctx *ctx) {
   return SUCCESS;
 }
 
+/* The verifier's commitment, bound to its own key: a copy of the node's commitment can never be
+ * revealed by the verifier. Nothing is compared yet; the reveal turns open. */
 u64 ix_report_verification(const Ctx *ctx) {
   if (ctx->num_accounts < REPORT_VERIFICATION_ACCOUNTS) return ERR_NOT_ENOUGH_ACCOUNTS;
   if (ctx->data_len != REPORT_VERIFICATION_DATA_LEN) return ERR_INVALID_INSTRUCTION_DATA;
@@ -159,30 +163,17 @@ u64 ix_report_verification(const Ctx *ctx) {
   SerializedAccount *authority = ctx->accounts[REPORT_VERIFICATION_AUTHORITY];
   Execution *e;
   TaskRun *run;
-  Node *n, *v;
   TRY(check_signer(authority));
   TRY(load_execution(ctx, ctx->accounts[REPORT_VERIFICATION_EXECUTION], &e));
   TRY(task_run(e, args->task_index, &run));
   if (run->status != TASK_VERIFYING) return ERR_INVALID_TASK_STATE;
   if (!pubkey_eq(&authority->key, &run->verifier)) return ERR_NOT_ASSIGNED_NODE;
-  TRY(load_node_account(ctx, ctx->accounts[REPORT_VERIFICATION_NODE], &run->node, &n));
-  TRY(load_node_account(ctx, ctx->accounts[REPORT_VERIFICATION_VERIFIER], &run->verifier, &v));
-  sol_memcpy_(run->verifier_hash, args->output_hash, 32);
-  int diff = 0;
-  sol_memcmp_(run->output_hash, run->verifier_hash, 32, &diff);
-  if (diff == 0) {
-    /* Both honest: the node earns C, the verifier R x C (set when it was sampled), from escrow. */
-    run->pay_node = run->payment;
-    TRY(checked_add(run->payment, run->pay_verifier, &run->from_escrow));
-    run->status = TASK_MATCHED;
-    return SUCCESS;
-  }
-  u64 disputes;
-  TRY(checked_add(n->open_disputes, 1, &disputes));
-  n->open_disputes = (u32)disputes;
-  TRY(checked_add(v->open_disputes, 1, &disputes));
-  v->open_disputes = (u32)disputes;
-  run->status = TASK_DISPUTED;
+  i64 now;
+  TRY(now_unix(&now));
+  sol_memcpy_(run->verifier_hash, args->commitment, 32);
+  run->reveal_opened_at = now;
+  run->revealed = 0;
+  run->status = TASK_REVEALING;
   return SUCCESS;
 }
 
@@ -202,24 +193,9 @@ u64 ix_resolve_dispute(const Ctx *ctx) {
   if (args->guilty != GUILTY_NODE && args->guilty != GUILTY_VERIFIER) return ERR_INVALID_VERDICT;
   TRY(load_node_account(ctx, ctx->accounts[RESOLVE_DISPUTE_NODE], &run->node, &n));
   TRY(load_node_account(ctx, ctx->accounts[RESOLVE_DISPUTE_VERIFIER], &run->verifier, &v));
-  Node *guilty = args->guilty == GUILTY_NODE ? n : v;
-  /* Slash S x C, capped at the stake. It pays the honest party what it was due (the verifier
-   * R x C, or the node C); the rest goes to the client, who pays nothing for this task. */
-  u64 slash;
-  TRY(mul_bps(run->payment, c->params.slash_bps, &slash));
-  if (slash > guilty->staked) slash = guilty->staked;
-  guilty->staked -= slash;
-  guilty->slashed = true;
-  u64 due = args->guilty == GUILTY_NODE ? run->pay_verifier : run->payment;
-  u64 honest = due < slash ? due : slash;
-  run->pay_node = args->guilty == GUILTY_NODE ? 0 : honest;
-  run->pay_verifier = args->guilty == GUILTY_NODE ? honest : 0;
-  run->from_escrow = 0;
-  TRY(checked_add(e->refund_extra, slash - honest, &e->refund_extra));
   n->open_disputes--;
   v->open_disputes--;
-  run->status = TASK_RESOLVED;
-  return SUCCESS;
+  return slash_guilty(e, run, c, args->guilty == GUILTY_NODE ? n : v, args->guilty == GUILTY_NODE);
 }
 
 u64 ix_settle_task(const Ctx *ctx) {
@@ -321,9 +297,9 @@ static u64 completion_deadline(const Config *c, const TaskRun *run, u64 *out) {
 }
 
 /* A node that timed out: an assigned node that never reported goes back to PENDING; a verifier
- * that never reported goes back to REPORTED, still sampled, for the committee to name another one,
+ * that never committed goes back to REPORTED, still sampled, for the committee to name another one,
  * and loses R x C of its stake (what a match would have paid it) to the client: staying silent
- * must cost a verifier more than verifying. */
+ * must cost a verifier more than verifying (penalise_verifier, shared with reveal_timeout). */
 u64 ix_reassign_task(const Ctx *ctx) {
   if (ctx->num_accounts < REASSIGN_TASK_ACCOUNTS) return ERR_NOT_ENOUGH_ACCOUNTS;
   if (ctx->data_len != REASSIGN_TASK_DATA_LEN) return ERR_INVALID_INSTRUCTION_DATA;
@@ -343,18 +319,8 @@ u64 ix_reassign_task(const Ctx *ctx) {
   i64 now, since = verifying ? run->verifier_assigned_at : run->assigned_at;
   TRY(now_unix(&now));
   if (now < since || (u64)(now - since) < deadline) return ERR_DEADLINE_NOT_PASSED;
+  if (verifying) return penalise_verifier(e, run, n);
   if (n->active_assignments) n->active_assignments--;
-  if (verifying) {
-    u64 penalty = run->pay_verifier < n->staked ? run->pay_verifier : n->staked;
-    n->staked -= penalty;
-    TRY(checked_add(e->refund_extra, penalty, &e->refund_extra));
-    if (run->verifier_timeouts < 255) run->verifier_timeouts++;
-    sol_memset_(&run->verifier, 0, sizeof(Pubkey));
-    run->verifier_assigned_at = 0;
-    run->pay_verifier = 0;
-    run->status = TASK_REPORTED;
-    return SUCCESS;
-  }
   sol_memset_(&run->node, 0, sizeof(Pubkey));
   run->assigned_at = 0;
   run->status = TASK_PENDING;

@@ -76,6 +76,8 @@ u64 ix_assign_task(const Ctx *ctx);
 u64 ix_report_completion(const Ctx *ctx);
 u64 ix_decide_sampling(const Ctx *ctx);
 u64 ix_report_verification(const Ctx *ctx);
+u64 ix_reveal_output(const Ctx *ctx);
+u64 ix_reveal_timeout(const Ctx *ctx);
 u64 ix_resolve_dispute(const Ctx *ctx);
 u64 ix_reassign_task(const Ctx *ctx);
 u64 ix_settle_task(const Ctx *ctx);

@@ -483,7 +483,9 @@ export type Splitup = {
     },
     {
       name: 'reportCompletion';
-      docs: ['The assigned node commits to the sha256 of its output tensors.'];
+      docs: [
+        'The assigned node commits to its output hash, bound to its own key (COMMIT_DOMAIN); nothing is revealed yet.',
+      ];
       discriminator: [90, 237, 93, 35, 27, 195, 160, 21];
       accounts: [
         {
@@ -547,12 +549,43 @@ export type Splitup = {
     },
     {
       name: 'reportVerification';
-      docs: ['The verifier commits its own hash: a match settles, a mismatch opens a dispute.'];
+      docs: [
+        "The verifier commits to its own output hash, bound to its own key: a copy of the node's commitment can never be revealed. Opens the reveal turns.",
+      ];
       discriminator: [4, 215, 177, 222, 19, 229, 207, 182];
       accounts: [
         {
           name: 'authority';
           docs: ['The verifier key'];
+          signer: true;
+        },
+        {
+          name: 'execution';
+          docs: ['The execution'];
+          writable: true;
+        },
+      ];
+      args: [
+        {
+          name: 'args';
+          type: {
+            defined: {
+              name: 'reportArgs';
+            };
+          };
+        },
+      ];
+    },
+    {
+      name: 'revealOutput';
+      docs: [
+        'Opens a commitment of a sampled task once both exist: the verifier first, then the node. The second reveal settles: equal hashes match, different ones open a dispute.',
+      ];
+      discriminator: [79, 11, 80, 65, 171, 78, 136, 60];
+      accounts: [
+        {
+          name: 'authority';
+          docs: ['The verifier (first) or the executing node (second)'];
           signer: true;
         },
         {
@@ -576,7 +609,40 @@ export type Splitup = {
           name: 'args';
           type: {
             defined: {
-              name: 'reportArgs';
+              name: 'revealArgs';
+            };
+          };
+        },
+      ];
+    },
+    {
+      name: 'revealTimeout';
+      docs: [
+        'After a reveal turn of REVEAL_WINDOW_TIMEOUTS completion timeouts, anyone may crank: a verifier that did not reveal loses R x C and the task waits for another verifier; a node that did not reveal is slashed as by a verdict against it.',
+      ];
+      discriminator: [238, 22, 90, 247, 54, 182, 49, 21];
+      accounts: [
+        {
+          name: 'execution';
+          docs: ['The execution'];
+          writable: true;
+        },
+        {
+          name: 'config';
+          docs: ['PDA ["config"]'];
+        },
+        {
+          name: 'party';
+          docs: ['Node account of the party whose reveal is missing'];
+          writable: true;
+        },
+      ];
+      args: [
+        {
+          name: 'args';
+          type: {
+            defined: {
+              name: 'taskIndexArgs';
             };
           };
         },
@@ -1015,6 +1081,21 @@ export type Splitup = {
       code: 6048;
       name: 'alreadySampled';
       msg: 'A sampled task stays sampled';
+    },
+    {
+      code: 6049;
+      name: 'commitmentMismatch';
+      msg: "The output hash and salt do not open the signer's commitment";
+    },
+    {
+      code: 6050;
+      name: 'revealOutOfTurn';
+      msg: 'The verifier reveals first, the node after it';
+    },
+    {
+      code: 6051;
+      name: 'alreadyRevealed';
+      msg: 'This commitment has already been revealed';
     },
     {
       code: 6101;
@@ -1750,13 +1831,14 @@ export type Splitup = {
           },
           {
             name: 'outputHash';
-            docs: ["sha256 of the node's output tensors"];
+            docs: ["The node's commitment (COMMIT_DOMAIN); its output hash once REVEALED_NODE is set"];
             type: {
               array: ['u8', 32];
             };
           },
           {
             name: 'verifierHash';
+            docs: ["The verifier's commitment; its output hash once REVEALED_VERIFIER is set"];
             type: {
               array: ['u8', 32];
             };
@@ -1795,6 +1877,11 @@ export type Splitup = {
             type: 'i64';
           },
           {
+            name: 'revealOpenedAt';
+            docs: ["Start of the current reveal turn: the verifier's commitment, then the verifier's reveal"];
+            type: 'i64';
+          },
+          {
             name: 'status';
             type: 'u8';
           },
@@ -1810,13 +1897,18 @@ export type Splitup = {
           },
           {
             name: 'verifierTimeouts';
-            docs: ['Verifiers that timed out on it (saturates at 255)'];
+            docs: ['Verifiers that timed out (to commit or to reveal) on it, saturating at 255'];
+            type: 'u8';
+          },
+          {
+            name: 'revealed';
+            docs: ['REVEALED_VERIFIER | REVEALED_NODE: which commitments were opened'];
             type: 'u8';
           },
           {
             name: 'reserved';
             type: {
-              array: ['u8', 4];
+              array: ['u8', 3];
             };
           },
         ];
@@ -1868,7 +1960,33 @@ export type Splitup = {
     },
     {
       name: 'reportArgs';
-      docs: ['A task run and a sha256 commitment to output tensors.'];
+      docs: ['A task run and an identity-bound commitment to its output hash (COMMIT_DOMAIN).'];
+      type: {
+        kind: 'struct';
+        fields: [
+          {
+            name: 'taskIndex';
+            type: 'u8';
+          },
+          {
+            name: 'reserved';
+            type: {
+              array: ['u8', 7];
+            };
+          },
+          {
+            name: 'commitment';
+            docs: ['sha256(COMMIT_DOMAIN, signer key, execution, task index, output hash, salt)'];
+            type: {
+              array: ['u8', 32];
+            };
+          },
+        ];
+      };
+    },
+    {
+      name: 'revealArgs';
+      docs: ["Arguments of reveal_output: the preimage of the signer's commitment."];
       type: {
         kind: 'struct';
         fields: [
@@ -1884,6 +2002,14 @@ export type Splitup = {
           },
           {
             name: 'outputHash';
+            docs: ['sha256 of the output tensors'];
+            type: {
+              array: ['u8', 32];
+            };
+          },
+          {
+            name: 'salt';
+            docs: ['The secret random salt of the commitment'];
             type: {
               array: ['u8', 32];
             };
@@ -2612,7 +2738,9 @@ export const SPLITUP_IDL = {
     },
     {
       name: 'report_completion',
-      docs: ['The assigned node commits to the sha256 of its output tensors.'],
+      docs: [
+        'The assigned node commits to its output hash, bound to its own key (COMMIT_DOMAIN); nothing is revealed yet.',
+      ],
       discriminator: [90, 237, 93, 35, 27, 195, 160, 21],
       accounts: [
         {
@@ -2676,12 +2804,43 @@ export const SPLITUP_IDL = {
     },
     {
       name: 'report_verification',
-      docs: ['The verifier commits its own hash: a match settles, a mismatch opens a dispute.'],
+      docs: [
+        "The verifier commits to its own output hash, bound to its own key: a copy of the node's commitment can never be revealed. Opens the reveal turns.",
+      ],
       discriminator: [4, 215, 177, 222, 19, 229, 207, 182],
       accounts: [
         {
           name: 'authority',
           docs: ['The verifier key'],
+          signer: true,
+        },
+        {
+          name: 'execution',
+          docs: ['The execution'],
+          writable: true,
+        },
+      ],
+      args: [
+        {
+          name: 'args',
+          type: {
+            defined: {
+              name: 'ReportArgs',
+            },
+          },
+        },
+      ],
+    },
+    {
+      name: 'reveal_output',
+      docs: [
+        'Opens a commitment of a sampled task once both exist: the verifier first, then the node. The second reveal settles: equal hashes match, different ones open a dispute.',
+      ],
+      discriminator: [79, 11, 80, 65, 171, 78, 136, 60],
+      accounts: [
+        {
+          name: 'authority',
+          docs: ['The verifier (first) or the executing node (second)'],
           signer: true,
         },
         {
@@ -2705,7 +2864,40 @@ export const SPLITUP_IDL = {
           name: 'args',
           type: {
             defined: {
-              name: 'ReportArgs',
+              name: 'RevealArgs',
+            },
+          },
+        },
+      ],
+    },
+    {
+      name: 'reveal_timeout',
+      docs: [
+        'After a reveal turn of REVEAL_WINDOW_TIMEOUTS completion timeouts, anyone may crank: a verifier that did not reveal loses R x C and the task waits for another verifier; a node that did not reveal is slashed as by a verdict against it.',
+      ],
+      discriminator: [238, 22, 90, 247, 54, 182, 49, 21],
+      accounts: [
+        {
+          name: 'execution',
+          docs: ['The execution'],
+          writable: true,
+        },
+        {
+          name: 'config',
+          docs: ['PDA ["config"]'],
+        },
+        {
+          name: 'party',
+          docs: ['Node account of the party whose reveal is missing'],
+          writable: true,
+        },
+      ],
+      args: [
+        {
+          name: 'args',
+          type: {
+            defined: {
+              name: 'TaskIndexArgs',
             },
           },
         },
@@ -3144,6 +3336,21 @@ export const SPLITUP_IDL = {
       code: 6048,
       name: 'AlreadySampled',
       msg: 'A sampled task stays sampled',
+    },
+    {
+      code: 6049,
+      name: 'CommitmentMismatch',
+      msg: "The output hash and salt do not open the signer's commitment",
+    },
+    {
+      code: 6050,
+      name: 'RevealOutOfTurn',
+      msg: 'The verifier reveals first, the node after it',
+    },
+    {
+      code: 6051,
+      name: 'AlreadyRevealed',
+      msg: 'This commitment has already been revealed',
     },
     {
       code: 6101,
@@ -3879,13 +4086,14 @@ export const SPLITUP_IDL = {
           },
           {
             name: 'output_hash',
-            docs: ["sha256 of the node's output tensors"],
+            docs: ["The node's commitment (COMMIT_DOMAIN); its output hash once REVEALED_NODE is set"],
             type: {
               array: ['u8', 32],
             },
           },
           {
             name: 'verifier_hash',
+            docs: ["The verifier's commitment; its output hash once REVEALED_VERIFIER is set"],
             type: {
               array: ['u8', 32],
             },
@@ -3924,6 +4132,11 @@ export const SPLITUP_IDL = {
             type: 'i64',
           },
           {
+            name: 'reveal_opened_at',
+            docs: ["Start of the current reveal turn: the verifier's commitment, then the verifier's reveal"],
+            type: 'i64',
+          },
+          {
             name: 'status',
             type: 'u8',
           },
@@ -3939,13 +4152,18 @@ export const SPLITUP_IDL = {
           },
           {
             name: 'verifier_timeouts',
-            docs: ['Verifiers that timed out on it (saturates at 255)'],
+            docs: ['Verifiers that timed out (to commit or to reveal) on it, saturating at 255'],
+            type: 'u8',
+          },
+          {
+            name: 'revealed',
+            docs: ['REVEALED_VERIFIER | REVEALED_NODE: which commitments were opened'],
             type: 'u8',
           },
           {
             name: 'reserved',
             type: {
-              array: ['u8', 4],
+              array: ['u8', 3],
             },
           },
         ],
@@ -3997,7 +4215,33 @@ export const SPLITUP_IDL = {
     },
     {
       name: 'ReportArgs',
-      docs: ['A task run and a sha256 commitment to output tensors.'],
+      docs: ['A task run and an identity-bound commitment to its output hash (COMMIT_DOMAIN).'],
+      type: {
+        kind: 'struct',
+        fields: [
+          {
+            name: 'task_index',
+            type: 'u8',
+          },
+          {
+            name: 'reserved',
+            type: {
+              array: ['u8', 7],
+            },
+          },
+          {
+            name: 'commitment',
+            docs: ['sha256(COMMIT_DOMAIN, signer key, execution, task index, output hash, salt)'],
+            type: {
+              array: ['u8', 32],
+            },
+          },
+        ],
+      },
+    },
+    {
+      name: 'RevealArgs',
+      docs: ["Arguments of reveal_output: the preimage of the signer's commitment."],
       type: {
         kind: 'struct',
         fields: [
@@ -4013,6 +4257,14 @@ export const SPLITUP_IDL = {
           },
           {
             name: 'output_hash',
+            docs: ['sha256 of the output tensors'],
+            type: {
+              array: ['u8', 32],
+            },
+          },
+          {
+            name: 'salt',
+            docs: ['The secret random salt of the commitment'],
             type: {
               array: ['u8', 32],
             },
@@ -4309,6 +4561,9 @@ export const SPLITUP_ERRORS = {
   6046: 'InvalidProgramData',
   6047: 'SampledUnverified',
   6048: 'AlreadySampled',
+  6049: 'CommitmentMismatch',
+  6050: 'RevealOutOfTurn',
+  6051: 'AlreadyRevealed',
   6101: 'DagBadTaskId',
   6102: 'DagDuplicateTask',
   6103: 'DagBadTensorName',
@@ -4377,6 +4632,9 @@ export const SPLITUP_ERROR_CODES = {
   InvalidProgramData: 6046,
   SampledUnverified: 6047,
   AlreadySampled: 6048,
+  CommitmentMismatch: 6049,
+  RevealOutOfTurn: 6050,
+  AlreadyRevealed: 6051,
   DagBadTaskId: 6101,
   DagDuplicateTask: 6102,
   DagBadTensorName: 6103,
@@ -4443,6 +4701,9 @@ export const SPLITUP_PROGRAM_ERROR_CODES = {
   INVALID_PROGRAM_DATA: 'PROGRAM_INVALID_PROGRAM_DATA',
   SAMPLED_UNVERIFIED: 'PROGRAM_SAMPLED_UNVERIFIED',
   ALREADY_SAMPLED: 'PROGRAM_ALREADY_SAMPLED',
+  COMMITMENT_MISMATCH: 'PROGRAM_COMMITMENT_MISMATCH',
+  REVEAL_OUT_OF_TURN: 'PROGRAM_REVEAL_OUT_OF_TURN',
+  ALREADY_REVEALED: 'PROGRAM_ALREADY_REVEALED',
   DAG_BAD_TASK_ID: 'PROGRAM_DAG_BAD_TASK_ID',
   DAG_DUPLICATE_TASK: 'PROGRAM_DAG_DUPLICATE_TASK',
   DAG_BAD_TENSOR_NAME: 'PROGRAM_DAG_BAD_TENSOR_NAME',
@@ -4484,18 +4745,28 @@ export const TASK_PENDING = 0;
 export const TASK_ASSIGNED = 1;
 /** Task run status: output committed, sampling not decided */
 export const TASK_REPORTED = 2;
-/** Task run status: sampled; a verifier is recomputing it */
+/** Task run status: sampled; a verifier is recomputing it and has not committed yet */
 export const TASK_VERIFYING = 3;
 /** Task run status: not sampled; pays after the challenge window */
 export const TASK_UNSAMPLED = 4;
-/** Task run status: verifier hash matched */
+/** Task run status: both reveals opened to the same output hash */
 export const TASK_MATCHED = 5;
-/** Task run status: hashes differ; waiting for the committee verdict */
+/** Task run status: the revealed hashes differ; waiting for the committee verdict */
 export const TASK_DISPUTED = 6;
 /** Task run status: verdict given, the wrong party slashed */
 export const TASK_RESOLVED = 7;
 /** Task run status: paid out */
 export const TASK_SETTLED = 8;
+/** Task run status: both committed; the verifier reveals, then the node (see reveal_output) */
+export const TASK_REVEALING = 9;
+/** TaskRun.revealed bit: verifier_hash holds the verifier's output hash */
+export const REVEALED_VERIFIER = 1;
+/** TaskRun.revealed bit: output_hash holds the node's output hash */
+export const REVEALED_NODE = 2;
+/** Prefix of a commitment: sha256(domain, committer key, execution, task index u8, output hash, salt) */
+export const COMMIT_DOMAIN = 'splitup/commit/1';
+/** Seconds each party has to reveal, in completion timeouts (a reveal is one transaction, no computing) */
+export const REVEAL_WINDOW_TIMEOUTS = 1;
 /** Cap on how often the completion timeout doubles */
 export const MAX_BACKOFF_DOUBLINGS = 8;
 /** Verdict: the executing node was wrong */

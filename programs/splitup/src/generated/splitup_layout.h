@@ -16,12 +16,17 @@
 #define TASK_PENDING 0 /* Task run status: waiting for an assignment */
 #define TASK_ASSIGNED 1 /* Task run status: a node is computing it */
 #define TASK_REPORTED 2 /* Task run status: output committed, sampling not decided */
-#define TASK_VERIFYING 3 /* Task run status: sampled; a verifier is recomputing it */
+#define TASK_VERIFYING 3 /* Task run status: sampled; a verifier is recomputing it and has not committed yet */
 #define TASK_UNSAMPLED 4 /* Task run status: not sampled; pays after the challenge window */
-#define TASK_MATCHED 5 /* Task run status: verifier hash matched */
-#define TASK_DISPUTED 6 /* Task run status: hashes differ; waiting for the committee verdict */
+#define TASK_MATCHED 5 /* Task run status: both reveals opened to the same output hash */
+#define TASK_DISPUTED 6 /* Task run status: the revealed hashes differ; waiting for the committee verdict */
 #define TASK_RESOLVED 7 /* Task run status: verdict given, the wrong party slashed */
 #define TASK_SETTLED 8 /* Task run status: paid out */
+#define TASK_REVEALING 9 /* Task run status: both committed; the verifier reveals, then the node (see reveal_output) */
+#define REVEALED_VERIFIER 1 /* TaskRun.revealed bit: verifier_hash holds the verifier's output hash */
+#define REVEALED_NODE 2 /* TaskRun.revealed bit: output_hash holds the node's output hash */
+#define COMMIT_DOMAIN "splitup/commit/1" /* Prefix of a commitment: sha256(domain, committer key, execution, task index u8, output hash, salt) */
+#define REVEAL_WINDOW_TIMEOUTS 1 /* Seconds each party has to reveal, in completion timeouts (a reveal is one transaction, no computing) */
 #define MAX_BACKOFF_DOUBLINGS 8 /* Cap on how often the completion timeout doubles */
 #define GUILTY_NODE 0 /* Verdict: the executing node was wrong */
 #define GUILTY_VERIFIER 1 /* Verdict: the verifier was wrong */
@@ -300,8 +305,8 @@ STATIC_ASSERT(__builtin_offsetof(Node, reserved) == 396, "Node.reserved");
 typedef struct TaskRun {
   Pubkey node; /* Authority of the assigned node */
   Pubkey verifier; /* Authority of the verifier, if sampled */
-  u8 output_hash[32]; /* sha256 of the node's output tensors */
-  u8 verifier_hash[32];
+  u8 output_hash[32]; /* The node's commitment (COMMIT_DOMAIN); its output hash once REVEALED_NODE is set */
+  u8 verifier_hash[32]; /* The verifier's commitment; its output hash once REVEALED_VERIFIER is set */
   u64 payment; /* C: compute units x price */
   u64 pay_node; /* Owed to the node at settlement */
   u64 pay_verifier; /* Owed to the verifier at settlement */
@@ -309,13 +314,15 @@ typedef struct TaskRun {
   i64 assigned_at;
   i64 reported_at;
   i64 verifier_assigned_at; /* When the verifier was named */
+  i64 reveal_opened_at; /* Start of the current reveal turn: the verifier's commitment, then the verifier's reveal */
   u8 status;
   u8 attempts; /* Assignments so far (the timeout doubles with each) */
   u8 sampled; /* Set once sampled, never cleared: the task then pays only after a verdict */
-  u8 verifier_timeouts; /* Verifiers that timed out on it (saturates at 255) */
-  u8 reserved[4];
+  u8 verifier_timeouts; /* Verifiers that timed out (to commit or to reveal) on it, saturating at 255 */
+  u8 revealed; /* REVEALED_VERIFIER | REVEALED_NODE: which commitments were opened */
+  u8 reserved[3];
 } TaskRun;
-STATIC_ASSERT(sizeof(TaskRun) == 192, "TaskRun size");
+STATIC_ASSERT(sizeof(TaskRun) == 200, "TaskRun size");
 STATIC_ASSERT(__builtin_offsetof(TaskRun, node) == 0, "TaskRun.node");
 STATIC_ASSERT(__builtin_offsetof(TaskRun, verifier) == 32, "TaskRun.verifier");
 STATIC_ASSERT(__builtin_offsetof(TaskRun, output_hash) == 64, "TaskRun.output_hash");
@@ -327,11 +334,13 @@ STATIC_ASSERT(__builtin_offsetof(TaskRun, from_escrow) == 152, "TaskRun.from_esc
 STATIC_ASSERT(__builtin_offsetof(TaskRun, assigned_at) == 160, "TaskRun.assigned_at");
 STATIC_ASSERT(__builtin_offsetof(TaskRun, reported_at) == 168, "TaskRun.reported_at");
 STATIC_ASSERT(__builtin_offsetof(TaskRun, verifier_assigned_at) == 176, "TaskRun.verifier_assigned_at");
-STATIC_ASSERT(__builtin_offsetof(TaskRun, status) == 184, "TaskRun.status");
-STATIC_ASSERT(__builtin_offsetof(TaskRun, attempts) == 185, "TaskRun.attempts");
-STATIC_ASSERT(__builtin_offsetof(TaskRun, sampled) == 186, "TaskRun.sampled");
-STATIC_ASSERT(__builtin_offsetof(TaskRun, verifier_timeouts) == 187, "TaskRun.verifier_timeouts");
-STATIC_ASSERT(__builtin_offsetof(TaskRun, reserved) == 188, "TaskRun.reserved");
+STATIC_ASSERT(__builtin_offsetof(TaskRun, reveal_opened_at) == 184, "TaskRun.reveal_opened_at");
+STATIC_ASSERT(__builtin_offsetof(TaskRun, status) == 192, "TaskRun.status");
+STATIC_ASSERT(__builtin_offsetof(TaskRun, attempts) == 193, "TaskRun.attempts");
+STATIC_ASSERT(__builtin_offsetof(TaskRun, sampled) == 194, "TaskRun.sampled");
+STATIC_ASSERT(__builtin_offsetof(TaskRun, verifier_timeouts) == 195, "TaskRun.verifier_timeouts");
+STATIC_ASSERT(__builtin_offsetof(TaskRun, revealed) == 196, "TaskRun.revealed");
+STATIC_ASSERT(__builtin_offsetof(TaskRun, reserved) == 197, "TaskRun.reserved");
 
 /* Arguments of request_execution. */
 typedef struct RequestExecutionArgs {
@@ -353,16 +362,29 @@ STATIC_ASSERT(sizeof(TaskIndexArgs) == 8, "TaskIndexArgs size");
 STATIC_ASSERT(__builtin_offsetof(TaskIndexArgs, task_index) == 0, "TaskIndexArgs.task_index");
 STATIC_ASSERT(__builtin_offsetof(TaskIndexArgs, reserved) == 1, "TaskIndexArgs.reserved");
 
-/* A task run and a sha256 commitment to output tensors. */
+/* A task run and an identity-bound commitment to its output hash (COMMIT_DOMAIN). */
 typedef struct ReportArgs {
   u8 task_index;
   u8 reserved[7];
-  u8 output_hash[32];
+  u8 commitment[32]; /* sha256(COMMIT_DOMAIN, signer key, execution, task index, output hash, salt) */
 } ReportArgs;
 STATIC_ASSERT(sizeof(ReportArgs) == 40, "ReportArgs size");
 STATIC_ASSERT(__builtin_offsetof(ReportArgs, task_index) == 0, "ReportArgs.task_index");
 STATIC_ASSERT(__builtin_offsetof(ReportArgs, reserved) == 1, "ReportArgs.reserved");
-STATIC_ASSERT(__builtin_offsetof(ReportArgs, output_hash) == 8, "ReportArgs.output_hash");
+STATIC_ASSERT(__builtin_offsetof(ReportArgs, commitment) == 8, "ReportArgs.commitment");
+
+/* Arguments of reveal_output: the preimage of the signer's commitment. */
+typedef struct RevealArgs {
+  u8 task_index;
+  u8 reserved[7];
+  u8 output_hash[32]; /* sha256 of the output tensors */
+  u8 salt[32]; /* The secret random salt of the commitment */
+} RevealArgs;
+STATIC_ASSERT(sizeof(RevealArgs) == 72, "RevealArgs size");
+STATIC_ASSERT(__builtin_offsetof(RevealArgs, task_index) == 0, "RevealArgs.task_index");
+STATIC_ASSERT(__builtin_offsetof(RevealArgs, reserved) == 1, "RevealArgs.reserved");
+STATIC_ASSERT(__builtin_offsetof(RevealArgs, output_hash) == 8, "RevealArgs.output_hash");
+STATIC_ASSERT(__builtin_offsetof(RevealArgs, salt) == 40, "RevealArgs.salt");
 
 /* Arguments of decide_sampling. */
 typedef struct SamplingArgs {
@@ -438,7 +460,7 @@ typedef struct Execution {
   u8 bump;
   u8 reserved[6];
 } Execution;
-STATIC_ASSERT(sizeof(Execution) == 1680, "Execution size");
+STATIC_ASSERT(sizeof(Execution) == 1744, "Execution size");
 STATIC_ASSERT(__builtin_offsetof(Execution, client) == 0, "Execution.client");
 STATIC_ASSERT(__builtin_offsetof(Execution, model) == 32, "Execution.model");
 STATIC_ASSERT(__builtin_offsetof(Execution, input_commitment) == 64, "Execution.input_commitment");
@@ -448,9 +470,9 @@ STATIC_ASSERT(__builtin_offsetof(Execution, refund_extra) == 112, "Execution.ref
 STATIC_ASSERT(__builtin_offsetof(Execution, created_at) == 120, "Execution.created_at");
 STATIC_ASSERT(__builtin_offsetof(Execution, nonce) == 128, "Execution.nonce");
 STATIC_ASSERT(__builtin_offsetof(Execution, tasks) == 136, "Execution.tasks");
-STATIC_ASSERT(__builtin_offsetof(Execution, task_count) == 1672, "Execution.task_count");
-STATIC_ASSERT(__builtin_offsetof(Execution, bump) == 1673, "Execution.bump");
-STATIC_ASSERT(__builtin_offsetof(Execution, reserved) == 1674, "Execution.reserved");
+STATIC_ASSERT(__builtin_offsetof(Execution, task_count) == 1736, "Execution.task_count");
+STATIC_ASSERT(__builtin_offsetof(Execution, bump) == 1737, "Execution.bump");
+STATIC_ASSERT(__builtin_offsetof(Execution, reserved) == 1738, "Execution.reserved");
 
 /* Account discriminators (sha256("account:<Name>")[0..8], little-endian u64) */
 #define DISC_CONFIG 0x82ccfa1ee0aa0c9bULL
@@ -460,7 +482,7 @@ STATIC_ASSERT(__builtin_offsetof(Execution, reserved) == 1674, "Execution.reserv
 #define DISC_MODEL 0x97df7db97af7dd98ULL
 #define MODEL_SPACE (8 + 9112)
 #define DISC_EXECUTION 0x28e52181a3e19432ULL
-#define EXECUTION_SPACE (8 + 1680)
+#define EXECUTION_SPACE (8 + 1744)
 
 /* Instruction discriminators (sha256("global:<name>")[0..8]) and account positions */
 #define IX_INITIALIZE 0xed9b980d1f6dafafULL
@@ -573,10 +595,21 @@ STATIC_ASSERT(__builtin_offsetof(Execution, reserved) == 1674, "Execution.reserv
 #define IX_REPORT_VERIFICATION 0xb6cfe513deb1d704ULL
 #define REPORT_VERIFICATION_AUTHORITY 0
 #define REPORT_VERIFICATION_EXECUTION 1
-#define REPORT_VERIFICATION_NODE 2
-#define REPORT_VERIFICATION_VERIFIER 3
-#define REPORT_VERIFICATION_ACCOUNTS 4
+#define REPORT_VERIFICATION_ACCOUNTS 2
 #define REPORT_VERIFICATION_DATA_LEN (8 + sizeof(ReportArgs))
+#define IX_REVEAL_OUTPUT 0x3c884eab41500b4fULL
+#define REVEAL_OUTPUT_AUTHORITY 0
+#define REVEAL_OUTPUT_EXECUTION 1
+#define REVEAL_OUTPUT_NODE 2
+#define REVEAL_OUTPUT_VERIFIER 3
+#define REVEAL_OUTPUT_ACCOUNTS 4
+#define REVEAL_OUTPUT_DATA_LEN (8 + sizeof(RevealArgs))
+#define IX_REVEAL_TIMEOUT 0x1531b636f75a16eeULL
+#define REVEAL_TIMEOUT_EXECUTION 0
+#define REVEAL_TIMEOUT_CONFIG 1
+#define REVEAL_TIMEOUT_PARTY 2
+#define REVEAL_TIMEOUT_ACCOUNTS 3
+#define REVEAL_TIMEOUT_DATA_LEN (8 + sizeof(TaskIndexArgs))
 #define IX_RESOLVE_DISPUTE 0xe60c676006ca06e7ULL
 #define RESOLVE_DISPUTE_EXECUTION 0
 #define RESOLVE_DISPUTE_CONFIG 1
@@ -661,6 +694,9 @@ STATIC_ASSERT(__builtin_offsetof(Execution, reserved) == 1674, "Execution.reserv
 #define ERR_INVALID_PROGRAM_DATA 6046ULL /* The program or program-data account does not hold the loader state of this program */
 #define ERR_SAMPLED_UNVERIFIED 6047ULL /* A sampled task pays only after its verification */
 #define ERR_ALREADY_SAMPLED 6048ULL /* A sampled task stays sampled */
+#define ERR_COMMITMENT_MISMATCH 6049ULL /* The output hash and salt do not open the signer's commitment */
+#define ERR_REVEAL_OUT_OF_TURN 6050ULL /* The verifier reveals first, the node after it */
+#define ERR_ALREADY_REVEALED 6051ULL /* This commitment has already been revealed */
 #define ERR_DAG_BAD_TASK_ID 6101ULL /* A task id is empty or reserved */
 #define ERR_DAG_DUPLICATE_TASK 6102ULL /* A task id is declared twice */
 #define ERR_DAG_BAD_TENSOR_NAME 6103ULL /* A tensor name is empty */

@@ -29,10 +29,12 @@ import {
   C0,
   C1,
   CLIENT_FUNDS,
+  commitOf,
   executionWorld,
   happyFlow,
   hashOf,
   MAX_FEE,
+  revealIx,
   STAKE,
   type World,
 } from './world.js';
@@ -81,9 +83,31 @@ describe('executions', () => {
     );
     await env.sendAsync([assignTaskIx(execution, model, 0, a.key.publicKey, q(w))], quorum);
     await env.sendAsync([assignTaskIx(execution, model, 1, b.key.publicKey, q(w))], quorum);
-    await env.sendAsync([reportCompletionIx(a.key.publicKey, execution, 0, t0Hash)], [a.key]);
-    await env.sendAsync([reportCompletionIx(b.key.publicKey, execution, 1, hashOf('y'))], [b.key]);
+    await env.sendAsync(
+      [reportCompletionIx(a.key.publicKey, execution, 0, commitOf(a, execution, 0, t0Hash))],
+      [a.key],
+    );
+    await env.sendAsync(
+      [reportCompletionIx(b.key.publicKey, execution, 1, commitOf(b, execution, 1, hashOf('y')))],
+      [b.key],
+    );
     return execution;
+  }
+
+  /** t0's verifier V commits to `verifierHash`, then V reveals it and A reveals `nodeHash`. */
+  async function verified(
+    w: World,
+    execution: PublicKey,
+    verifierHash: Buffer,
+    nodeHash: Buffer,
+  ): Promise<void> {
+    const { env, a, v } = w;
+    await env.sendAsync(
+      [reportVerificationIx(v.key.publicKey, execution, 0, commitOf(v, execution, 0, verifierHash))],
+      [v.key],
+    );
+    await env.sendAsync([revealIx(v, execution, 0, verifierHash, { node: a, verifier: v })], [v.key]);
+    await env.sendAsync([revealIx(a, execution, 0, nodeHash, { node: a, verifier: v })], [a.key]);
   }
 
   it('runs a 2-task inference: t0 verified and matching, t1 unsampled, all paid, rest refunded', async () => {
@@ -110,10 +134,7 @@ describe('executions', () => {
       [decideSamplingIx(execution, w.model, 0, w.v.key.publicKey, q(w), w.a.key.publicKey)],
       w.quorum,
     );
-    await w.env.sendAsync(
-      [reportVerificationIx(w.v.key.publicKey, execution, 0, hashOf('h'), w.a.key.publicKey)],
-      [w.v.key],
-    );
+    await verified(w, execution, hashOf('h'), hashOf('wrong'));
     assert.equal(nodeOf(w, w.a).openDisputes, 1);
     // In dispute: the node cannot run away with its stake.
     await w.env.sendAsync([requestUnstakeIx(w.a.key.publicKey, STAKE)], [w.a.key]);
@@ -197,10 +218,7 @@ describe('executions', () => {
       [decideSamplingIx(execution, w.model, 0, w.v.key.publicKey, q(w), w.a.key.publicKey)],
       w.quorum,
     );
-    await w.env.sendAsync(
-      [reportVerificationIx(w.v.key.publicKey, execution, 0, hashOf('lie'), w.a.key.publicKey)],
-      [w.v.key],
-    );
+    await verified(w, execution, hashOf('lie'), hashOf('h'));
     await w.env.sendAsync(
       [resolveDisputeIx(execution, 0, 'verifier', w.a.key.publicKey, w.v.key.publicKey, q(w))],
       w.quorum,
@@ -289,10 +307,7 @@ describe('executions', () => {
       [decideSamplingIx(execution, w.model, 0, w.v.key.publicKey, q(w), w.a.key.publicKey)],
       w.quorum,
     );
-    await w.env.sendAsync(
-      [reportVerificationIx(w.v.key.publicKey, execution, 0, hashOf('h'), w.a.key.publicKey)],
-      [w.v.key],
-    );
+    await verified(w, execution, hashOf('h'), hashOf('h'));
     assert.equal(execOf(w, 11n).tasks[0]!.status, 5);
   });
 
@@ -330,10 +345,7 @@ describe('executions', () => {
       [decideSamplingIx(execution, w.model, 0, w.v.key.publicKey, q(w), w.a.key.publicKey)],
       w.quorum,
     );
-    await w.env.sendAsync(
-      [reportVerificationIx(w.v.key.publicKey, execution, 0, hashOf('h'), w.a.key.publicKey)],
-      [w.v.key],
-    );
+    await verified(w, execution, hashOf('h'), hashOf('h'));
     await w.env.sendAsync(
       [
         settleTaskIx({
@@ -536,7 +548,7 @@ describe('executions', () => {
       await rejects(
         () =>
           env().sendAsync(
-            [reportVerificationIx(w.b.key.publicKey, execution, 0, hashOf('h'), w.a.key.publicKey)],
+            [reportVerificationIx(w.b.key.publicKey, execution, 0, commitOf(w.b, execution, 0, hashOf('h')))],
             [w.b.key],
           ),
         'InvalidTaskState',
@@ -568,7 +580,7 @@ describe('executions', () => {
       await rejects(
         () =>
           env().sendAsync(
-            [reportVerificationIx(w.b.key.publicKey, execution, 0, hashOf('h'), w.a.key.publicKey)],
+            [reportVerificationIx(w.b.key.publicKey, execution, 0, commitOf(w.b, execution, 0, hashOf('h')))],
             [w.b.key],
           ),
         'NotAssignedNode',
@@ -589,10 +601,7 @@ describe('executions', () => {
           verifier: { authority: w.v.key.publicKey, wallet: w.v.wallet },
         });
       await rejects(() => env().sendAsync([settle0(w.a.wallet)], [mallory]), 'InvalidTaskState');
-      await env().sendAsync(
-        [reportVerificationIx(w.v.key.publicKey, execution, 0, hashOf('h'), w.a.key.publicKey)],
-        [w.v.key],
-      );
+      await verified(w, execution, hashOf('h'), hashOf('h'));
       await rejects(() => env().sendAsync([settle0(malloryWallet)], [mallory]), 'InvalidTokenAccount');
       assert.equal(env().tokenBalance(malloryWallet), 0n);
       same();

@@ -1,11 +1,12 @@
 // A ledger ready for executions: the 2-task model registered, three staked specialized nodes
 // (A: t0, B: t1, V: both) and a funded client. Shared by the execution tests and bench/.
 import { createHash } from 'node:crypto';
-import type { Keypair, PublicKey } from '@solana/web3.js';
+import type { Keypair, PublicKey, TransactionInstruction } from '@solana/web3.js';
 import type { SentTransaction } from '../../../../programs/runtime/send-transaction.js';
 import {
   assignTaskIx,
   closeExecutionIx,
+  commitmentOf,
   decideSamplingIx,
   declareSpecializationIx,
   executionAddress,
@@ -16,6 +17,7 @@ import {
   reportCompletionIx,
   reportVerificationIx,
   requestExecutionIx,
+  revealOutputIx,
   settleTaskIx,
   stakeIx,
 } from '../../../../programs/splitup/client/index.js';
@@ -47,6 +49,31 @@ export const MAX_FEE = 100_000n;
 
 export const hashOf = (label: string) => createHash('sha256').update(label).digest();
 
+/** Each actor's salt, fixed so tests replay (a real node draws `newSalt()` per commitment). */
+export const saltOf = (who: Actor) => hashOf(`salt ${who.key.publicKey.toBase58()}`);
+
+/** `who`'s identity-bound commitment to `outputHash` on task `taskIndex` of `execution`. */
+export const commitOf = (who: Actor, execution: PublicKey, taskIndex: number, outputHash: Uint8Array) =>
+  commitmentOf({ committer: who.key.publicKey, execution, taskIndex, outputHash, salt: saltOf(who) });
+
+/** `who` (the verifier or the node) opens its commitment to `outputHash` with its own salt. */
+export const revealIx = (
+  who: Actor,
+  execution: PublicKey,
+  taskIndex: number,
+  outputHash: Uint8Array,
+  parties: { node: Actor; verifier: Actor },
+): Promise<TransactionInstruction> =>
+  revealOutputIx({
+    authority: who.key.publicKey,
+    execution,
+    taskIndex,
+    outputHash,
+    salt: saltOf(who),
+    node: parties.node.key.publicKey,
+    verifier: parties.verifier.key.publicKey,
+  });
+
 export async function executionWorld(): Promise<World> {
   const env = await initializedEnv();
   const dev = env.funded();
@@ -77,8 +104,9 @@ export async function executionWorld(): Promise<World> {
 export type Costs = Record<string, { cu: bigint; signatures: number }[]>;
 
 /**
- * The happy path of one inference: t0 sampled and verified (match), t1 not sampled and paid
- * after the challenge window, then close. Returns the cost of every transaction.
+ * The happy path of one inference: t0 sampled and verified (both commit, the verifier reveals,
+ * then the node: a match), t1 not sampled and paid after the challenge window (no reveal), then
+ * close. Returns the cost of every transaction.
  */
 export async function happyFlow(w: World, nonce: bigint): Promise<Costs> {
   const { env, model, a, b, v, client, quorum } = w;
@@ -109,8 +137,16 @@ export async function happyFlow(w: World, nonce: bigint): Promise<Costs> {
     ...quorum.slice(1),
   ]);
   await run('assign_task', assignTaskIx(execution, model, 1, b.key.publicKey, q), quorum);
-  await run('report_completion', reportCompletionIx(a.key.publicKey, execution, 0, hashOf('h')), [a.key]);
-  await run('report_completion', reportCompletionIx(b.key.publicKey, execution, 1, hashOf('y')), [b.key]);
+  await run(
+    'report_completion',
+    reportCompletionIx(a.key.publicKey, execution, 0, commitOf(a, execution, 0, hashOf('h'))),
+    [a.key],
+  );
+  await run(
+    'report_completion',
+    reportCompletionIx(b.key.publicKey, execution, 1, commitOf(b, execution, 1, hashOf('y'))),
+    [b.key],
+  );
   await run(
     'decide_sampling',
     decideSamplingIx(execution, model, 0, v.key.publicKey, q, a.key.publicKey),
@@ -119,9 +155,11 @@ export async function happyFlow(w: World, nonce: bigint): Promise<Costs> {
   await run('decide_sampling', decideSamplingIx(execution, model, 1, null, q, b.key.publicKey), quorum);
   await run(
     'report_verification',
-    reportVerificationIx(v.key.publicKey, execution, 0, hashOf('h'), a.key.publicKey),
+    reportVerificationIx(v.key.publicKey, execution, 0, commitOf(v, execution, 0, hashOf('h'))),
     [v.key],
   );
+  await run('reveal_output', revealIx(v, execution, 0, hashOf('h'), { node: a, verifier: v }), [v.key]);
+  await run('reveal_output', revealIx(a, execution, 0, hashOf('h'), { node: a, verifier: v }), [a.key]);
   await run(
     'settle_task',
     settleTaskIx({
@@ -143,4 +181,43 @@ export async function happyFlow(w: World, nonce: bigint): Promise<Costs> {
     client.key,
   ]);
   return costs;
+}
+
+/**
+ * t0 of a fresh execution up to TASK_REVEALING: A assigned and committed to `nodeHash`, sampled
+ * with V, V committed to `verifierHash`; nothing revealed yet. Returns the execution.
+ */
+export async function revealingTask(
+  w: World,
+  nonce: bigint,
+  nodeHash: Uint8Array,
+  verifierHash: Uint8Array,
+): Promise<PublicKey> {
+  const { env, model, a, v, client, quorum } = w;
+  const q = quorum.map((k) => k.publicKey);
+  const execution = executionAddress(client.key.publicKey, nonce);
+  await env.sendAsync(
+    [
+      requestExecutionIx({
+        client: client.key.publicKey,
+        clientWallet: client.wallet,
+        model,
+        nonce,
+        maxFee: MAX_FEE,
+        inputCommitment: hashOf('input'),
+      }),
+    ],
+    [client.key],
+  );
+  await env.sendAsync([assignTaskIx(execution, model, 0, a.key.publicKey, q)], quorum);
+  await env.sendAsync(
+    [reportCompletionIx(a.key.publicKey, execution, 0, commitOf(a, execution, 0, nodeHash))],
+    [a.key],
+  );
+  await env.sendAsync([decideSamplingIx(execution, model, 0, v.key.publicKey, q, a.key.publicKey)], quorum);
+  await env.sendAsync(
+    [reportVerificationIx(v.key.publicKey, execution, 0, commitOf(v, execution, 0, verifierHash))],
+    [v.key],
+  );
+  return execution;
 }
