@@ -10,6 +10,8 @@
 // A certificate signs (round, table root, task count): a Merkle root does not fix its tree's size,
 // and the task leaf carries the node count of its own tree.
 import { createHash } from 'node:crypto';
+import { compare } from 'uint8arrays/compare';
+import { toString as bytesToString } from 'uint8arrays/to-string';
 import type { SignedHeartbeat } from '../../heartbeat/codec.js';
 import { encodePayload, encodeSignedHeartbeat } from '../../heartbeat/codec.js';
 import { LivenessTableError, LivenessTableErrorCode } from './errors.js';
@@ -55,13 +57,7 @@ export interface MembershipProof {
 }
 
 const utf8 = new TextEncoder();
-const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
-
-function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
-  return a.length - b.length;
-}
+const hex = (b: Uint8Array) => bytesToString(b, 'base16');
 
 export function heartbeatDigest(hb: SignedHeartbeat): Hash32 {
   const bytes = encodeSignedHeartbeat(encodePayload(hb), hb.signature);
@@ -119,9 +115,9 @@ export function buildLivenessTable(heartbeats: Iterable<SignedHeartbeat>): Liven
     );
   const tasks: TaskNodes[] = [...byTask.entries()]
     .map(([taskKey, list]) => ({ taskKey, bytes: utf8.encode(taskKey), list }))
-    .sort((a, b) => compareBytes(a.bytes, b.bytes))
+    .sort((a, b) => compare(a.bytes, b.bytes))
     .map(({ taskKey, list }) => {
-      list.sort((a, b) => compareBytes(a.key, b.key));
+      list.sort((a, b) => compare(a.key, b.key));
       const leaves = list.map((n) => n.leaf);
       return { taskKey, nodes: list.map((n) => n.key), leaves, root: merkleRoot(leaves) };
     });

@@ -3,6 +3,9 @@
 // more than f = ⌊(n−1)/3⌋ oracles observed it, so at least one honest oracle did: gossip has then
 // brought it to every honest oracle, while one that only Byzantine oracles claim never counts. An
 // oracle caught sending two observations in a round stops counting for it.
+
+import { equals } from 'uint8arrays/equals';
+import { toString as bytesToString } from 'uint8arrays/to-string';
 import type { SignedHeartbeat } from '../../heartbeat/codec.js';
 import type { SignatureVerifier } from '../../heartbeat/signer.js';
 import { buildLivenessTable, heartbeatDigest, type LivenessTable } from '../liveness/table.js';
@@ -25,8 +28,7 @@ export interface LivenessRoundInit {
   seed: Uint8Array;
 }
 
-const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
-const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+const hex = (b: Uint8Array) => bytesToString(b, 'base16');
 
 /** Oracles that must name a heartbeat before it counts: f + 1. */
 export function inclusionThreshold(members: number): number {
@@ -79,7 +81,7 @@ export class LivenessRound {
   /** Checks and records another oracle's observation; throws ObservationError when it does not count. */
   addObservation(bytes: Uint8Array): SignedObservation {
     const obs = decodeObservation(bytes, this.#init.verifier);
-    if (!sameBytes(obs.networkId, this.#init.networkId) || obs.round !== this.#init.round)
+    if (!equals(obs.networkId, this.#init.networkId) || obs.round !== this.#init.round)
       throw new ObservationError(
         ObservationErrorCode.INVALID_ROUND,
         `an observation of round ${obs.round} elsewhere`,
@@ -91,7 +93,7 @@ export class LivenessRound {
       throw new ObservationError(ObservationErrorCode.EQUIVOCATION, `oracle ${key} already equivocated`);
     const held = this.#observations.get(key);
     if (held !== undefined) {
-      if (sameBytes(held.bytes, obs.bytes))
+      if (equals(held.bytes, obs.bytes))
         throw new ObservationError(ObservationErrorCode.DUPLICATE, `oracle ${key} already sent this`);
       this.#observations.delete(key);
       this.#equivocators.add(key);

@@ -6,6 +6,8 @@
 //   signature (64) over (domain ‖ everything before it)
 import * as ed from '@noble/ed25519';
 import { sha512 } from '@noble/hashes/sha2.js';
+import { compare } from 'uint8arrays/compare';
+import { concat } from 'uint8arrays/concat';
 import type { SignatureVerifier } from '../../heartbeat/signer.js';
 import { MAX_TABLE_NODES } from '../liveness/table.js';
 import { ObservationError, ObservationErrorCode } from './errors.js';
@@ -41,23 +43,16 @@ function malformed(why: string): ObservationError {
   return new ObservationError(ObservationErrorCode.MALFORMED, `malformed observation: ${why}`);
 }
 
-function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
-  return 0;
-}
-
+/** What the signature covers: the domain tag, then the body. */
 function signedBytes(body: Uint8Array): Uint8Array {
-  const out = new Uint8Array(domain.length + body.length);
-  out.set(domain, 0);
-  out.set(body, domain.length);
-  return out;
+  return concat([domain, body]);
 }
 
 export function signObservation(obs: Omit<Observation, 'oracleKey'>, seed: Uint8Array): SignedObservation {
   const oracleKey = ed.getPublicKey(seed);
   if (obs.entries.length > MAX_TABLE_NODES)
     throw malformed(`${obs.entries.length} entries, at most ${MAX_TABLE_NODES}`);
-  const entries = [...obs.entries].sort((a, b) => compareBytes(a.nodeKey, b.nodeKey));
+  const entries = [...obs.entries].sort((a, b) => compare(a.nodeKey, b.nodeKey));
   const body = new Uint8Array(HEAD_BYTES + entries.length * OBSERVATION_ENTRY_BYTES);
   const view = new DataView(body.buffer);
   body[0] = OBSERVATION_VERSION;
@@ -67,8 +62,7 @@ export function signObservation(obs: Omit<Observation, 'oracleKey'>, seed: Uint8
   view.setUint32(73, entries.length, true);
   entries.forEach((e, i) => {
     const at = HEAD_BYTES + i * OBSERVATION_ENTRY_BYTES;
-    if (i > 0 && compareBytes(entries[i - 1]!.nodeKey, e.nodeKey) === 0)
-      throw malformed('a node is named twice');
+    if (i > 0 && compare(entries[i - 1]!.nodeKey, e.nodeKey) === 0) throw malformed('a node is named twice');
     body.set(e.nodeKey, at);
     view.setBigUint64(at + 32, e.sequence, true);
     body.set(e.digest, at + 40);
@@ -103,7 +97,7 @@ export function decodeObservation(bytes: Uint8Array, verifier: SignatureVerifier
       sequence: view.getBigUint64(at + 32, true),
       digest: bytes.slice(at + 40, at + 72),
     };
-    if (i > 0 && compareBytes(entries[i - 1]!.nodeKey, entry.nodeKey) >= 0)
+    if (i > 0 && compare(entries[i - 1]!.nodeKey, entry.nodeKey) >= 0)
       throw malformed('entries are not in strictly increasing node-key order');
     entries.push(entry);
   }

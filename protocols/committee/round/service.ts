@@ -9,6 +9,7 @@ import type { PeerId, PrivateKey, Stream, StreamHandler, StreamHandlerOptions } 
 import { TypedEventEmitter } from '@libp2p/interface';
 import { peerIdFromPublicKey } from '@libp2p/peer-id';
 import { lpStream } from '@libp2p/utils';
+import { toString as bytesToString } from 'uint8arrays/to-string';
 import { isCodedError } from '../../../storage/errors/index.js';
 import {
   decodeSignedHeartbeat,
@@ -39,7 +40,7 @@ import { ObservationError, ObservationErrorCode, VoteError, VoteErrorCode } from
 import { LivenessRound } from './liveness-round.js';
 import type { RoundCertificate } from './tally.js';
 
-const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+const hex = (b: Uint8Array) => bytesToString(b, 'base16');
 
 export interface CertifiedRound {
   round: bigint;

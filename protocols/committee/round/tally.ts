@@ -2,6 +2,9 @@
 // the same (root, task count): two certified tables in one round would need more than
 // ⌊(n−1)/3⌋ oracles voting twice, and a second, different vote of one oracle removes both of its
 // votes from the count (they stay as evidence).
+
+import { equals } from 'uint8arrays/equals';
+import { toString as bytesToString } from 'uint8arrays/to-string';
 import type { SignatureVerifier } from '../../heartbeat/signer.js';
 import { VoteError, VoteErrorCode } from './errors.js';
 import { decodeVote, type SignedVote } from './vote.js';
@@ -20,8 +23,7 @@ export interface Equivocation {
   votes: [SignedVote, SignedVote];
 }
 
-const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
-const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+const hex = (b: Uint8Array) => bytesToString(b, 'base16');
 const tableOf = (v: SignedVote) => `${hex(v.tableRoot)}/${v.taskCount}`;
 
 /** Votes needed among `members` oracles: ⌈2n/3⌉. */
@@ -60,7 +62,7 @@ export class RoundTally {
   /** Checks and counts one vote's wire bytes; throws the VoteError that says why it does not count. */
   add(bytes: Uint8Array): SignedVote {
     const vote = decodeVote(bytes, this.#init.verifier);
-    if (!sameBytes(vote.networkId, this.#init.networkId) || vote.round !== this.#init.round)
+    if (!equals(vote.networkId, this.#init.networkId) || vote.round !== this.#init.round)
       throw new VoteError(
         VoteErrorCode.INVALID_ROUND,
         `a vote for round ${vote.round} of another network or round (tallying ${this.#init.round})`,
@@ -72,7 +74,7 @@ export class RoundTally {
       throw new VoteError(VoteErrorCode.EQUIVOCATION, `oracle ${key} already voted twice in this round`);
     const held = this.#votes.get(key);
     if (held !== undefined) {
-      if (sameBytes(held.bytes, vote.bytes))
+      if (equals(held.bytes, vote.bytes))
         throw new VoteError(VoteErrorCode.DUPLICATE, `oracle ${key} already voted this`);
       this.#votes.delete(key);
       this.#equivocations.set(key, { oracleKey: vote.oracleKey, votes: [held, vote] });
@@ -120,7 +122,7 @@ export function verifyCertificate(
   const tally = new RoundTally({ networkId: cert.networkId, round: cert.round, committee, verifier });
   for (const bytes of cert.votes) tally.add(bytes);
   const got = tally.certificate();
-  if (got === undefined || !sameBytes(got.tableRoot, cert.tableRoot) || got.taskCount !== cert.taskCount)
+  if (got === undefined || !equals(got.tableRoot, cert.tableRoot) || got.taskCount !== cert.taskCount)
     throw new VoteError(
       VoteErrorCode.INSUFFICIENT_QUORUM,
       `fewer than ${tally.threshold} of ${committee.length} members voted for this table`,

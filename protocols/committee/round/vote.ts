@@ -4,6 +4,7 @@
 //   oracle key (32) ‖ signature (64) over (domain ‖ everything before it)
 import * as ed from '@noble/ed25519';
 import { sha512 } from '@noble/hashes/sha2.js';
+import { concat } from 'uint8arrays/concat';
 import type { SignatureVerifier } from '../../heartbeat/signer.js';
 import { VoteError, VoteErrorCode } from './errors.js';
 
@@ -56,11 +57,9 @@ function encodeBody(vote: Vote): Uint8Array {
   return out;
 }
 
+/** What the signature covers: the domain tag, then the body. */
 function signed(body: Uint8Array): Uint8Array {
-  const out = new Uint8Array(domain.length + body.length);
-  out.set(domain, 0);
-  out.set(body, domain.length);
-  return out;
+  return concat([domain, body]);
 }
 
 /** Signs `vote` with the oracle's 32-byte ed25519 seed (whose public key must be `vote.oracleKey`). */

@@ -5,6 +5,7 @@
 // eligible nodes. Indexes are the first 8 bytes of sha256, little-endian, modulo the count: the
 // bias of a 64-bit value modulo at most 16,384 nodes is below 2^-50.
 import { createHash } from 'node:crypto';
+import { equals } from 'uint8arrays/equals';
 import type { Hash32 } from '../liveness/merkle.js';
 import {
   type LivenessTable,
@@ -34,10 +35,6 @@ export interface SelectionSeed {
 }
 
 const utf8 = new TextEncoder();
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
-}
 
 function checkSeed(seed: SelectionSeed): void {
   const bad =
@@ -132,7 +129,7 @@ export function checkPick(
   proof: MembershipProof,
   role: { kind: 'worker' } | { kind: 'verifier'; workerIndex: number },
 ): boolean {
-  if (proof.taskKey !== seed.taskKey || !sameBytes(seed.tableRoot, certified.root)) return false;
+  if (proof.taskKey !== seed.taskKey || !equals(seed.tableRoot, certified.root)) return false;
   if (!verifyMembership(certified.root, certified.taskCount, proof)) return false;
   const expected =
     role.kind === 'worker'
