@@ -2,7 +2,7 @@
 // otherwise fail late with a less helpful message) and the session's metadata against the manifest.
 import {
   type Dim,
-  shapeMatches,
+  specMismatch,
   type Tensor,
   type TensorSpec,
   tensorByteLength,
@@ -64,7 +64,7 @@ export function checkInputs(
         },
       );
     }
-    if (t.dtype !== spec.dtype || !shapeMatches(spec.shape, t.shape)) {
+    if (specMismatch(spec, t) !== undefined) {
       throw new SplitUpError(
         EngineErrorCode.INPUT_MISMATCH,
         `${label}: input '${spec.name}' must be ${specText(spec)}, got ${tensorText(t)}`,
@@ -84,7 +84,7 @@ export function checkOutputs(
   for (const spec of specs) {
     const t = outputs[spec.name];
     if (t === undefined) continue; // state outputs are not always returned
-    if (t.dtype !== spec.dtype || !shapeMatches(spec.shape, t.shape)) {
+    if (specMismatch(spec, t) !== undefined) {
       throw new SplitUpError(
         EngineErrorCode.OUTPUT_MISMATCH,
         `${label}: output '${spec.name}' should be ${specText(spec)} by the manifest, the model produced ${tensorText(t)}`,

@@ -1,6 +1,6 @@
 // Checks a received header against the interface the local task declared, before the receiver
 // allocates a byte for the payload.
-import { shapeMatches, type TensorSpec, tensorByteLength } from '../../storage/tensors/tensor.js';
+import { specMismatch, type TensorSpec, tensorByteLength } from '../../storage/tensors/tensor.js';
 import { TensorStreamError, TensorStreamErrorCode } from './errors.js';
 import type { TensorHeader } from './header.js';
 
@@ -22,13 +22,14 @@ export function validateHeader(
       `${target} declares no input named ${JSON.stringify(header.name)} (declared: ${specs.map((s) => s.name).join(', ')})`,
     );
   }
-  if (spec.dtype !== header.dtype) {
+  const mismatch = specMismatch(spec, header);
+  if (mismatch === 'dtype') {
     throw new TensorStreamError(
       TensorStreamErrorCode.DTYPE_MISMATCH,
       `${target} input ${header.name} is ${spec.dtype}, the sender sent ${header.dtype}`,
     );
   }
-  if (!shapeMatches(spec.shape, header.shape)) {
+  if (mismatch === 'shape') {
     throw new TensorStreamError(
       TensorStreamErrorCode.SHAPE_MISMATCH,
       `${target} input ${header.name} has shape [${spec.shape.join(',')}], the sender sent [${header.shape.join(',')}]`,

@@ -78,6 +78,18 @@ export function tensorByteLength(dtype: DType, shape: readonly number[]): number
   return elementCount(shape) * DTYPE_BYTES[dtype];
 }
 
+/**
+ * The one tensor-vs-spec check every layer uses (the engine before a run, the tensor stream on a
+ * header, the client on the outputs it receives): what differs, or undefined when it fits.
+ */
+export function specMismatch(
+  spec: Pick<TensorSpec, 'dtype' | 'shape'>,
+  tensor: { dtype: DType; shape: readonly number[] },
+): 'dtype' | 'shape' | undefined {
+  if (tensor.dtype !== spec.dtype) return 'dtype';
+  return shapeMatches(spec.shape, tensor.shape) ? undefined : 'shape';
+}
+
 /** True when `shape` is an instance of `spec` (symbolic dims match any non-negative size). */
 export function shapeMatches(spec: readonly Dim[], shape: readonly number[]): boolean {
   if (spec.length !== shape.length) return false;

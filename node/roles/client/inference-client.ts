@@ -11,7 +11,7 @@ import {
 import { type TensorStream, TensorStreamError } from '../../../protocols/tensor-stream/index.js';
 import { type BundleManifest, MODEL_ENDPOINT } from '../../../storage/bundle/manifest.js';
 import { isCodedError } from '../../../storage/errors/index.js';
-import { shapeMatches, type Tensor, type TensorSpec } from '../../../storage/tensors/tensor.js';
+import { specMismatch, type Tensor, type TensorSpec } from '../../../storage/tensors/tensor.js';
 import { SplitUpError } from '../../errors.js';
 import { knownPeer, selfRef } from '../../scheduling/dial.js';
 import type { Placement } from '../../scheduling/placement.js';
@@ -63,7 +63,7 @@ function checkModelInputs(specs: readonly TensorSpec[], inputs: Record<string, T
       throw new SplitUpError(InferenceErrorCode.INPUT_MISSING, `model input '${spec.name}' was not given`, {
         tensor: spec.name,
       });
-    if (t.dtype !== spec.dtype || !shapeMatches(spec.shape, t.shape))
+    if (specMismatch(spec, t) !== undefined)
       throw new SplitUpError(
         InferenceErrorCode.INPUT_MISMATCH,
         `model input '${spec.name}' is ${t.dtype}[${t.shape.join('x')}], the model declares ${spec.dtype}[${spec.shape.join('x')}]`,
