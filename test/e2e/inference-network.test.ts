@@ -4,7 +4,7 @@
 // across them and gets the bytes of the unsplit model. Killing a worker mid-run gives the
 // client a clear error within its timeout.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,7 +16,7 @@ import { PLACEMENT_SCHEMA } from '../../node/scheduling/placement.js';
 import { readNpyFile, writeNpyFile } from '../../node/tensor/npy-file.js';
 import type { BundleManifest } from '../../storage/bundle/manifest.js';
 import { ocrInput, ocrModel, shapeArg } from '../fixtures/ocr-models.js';
-import { type LogLine, PeerProcess, ROOT } from './peer-process.js';
+import { type LogLine, PeerProcess, ROOT, runInfer } from './peer-process.js';
 
 /** Seconds the client waits before giving up; the kill test must fail well before it. */
 const CLIENT_TIMEOUT_S = 60;
@@ -42,41 +42,8 @@ const common = [
 let bundleCid: string;
 let deployerAddr: string;
 
-function runClient(
-  plan: string,
-  out: string,
-  bundle: string = bundleDir,
-  extra: string[] = [],
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(
-    process.execPath,
-    [
-      'node/bin/splitup.mjs',
-      'infer',
-      '--bundle',
-      bundle,
-      ...extra,
-      '--plan',
-      plan,
-      '--input',
-      `x=${inputFile}`,
-      '--out',
-      out,
-      '--json',
-      '--timeout',
-      String(CLIENT_TIMEOUT_S),
-    ],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => {
-    stdout += d;
-  });
-  child.stderr.on('data', (d) => {
-    stderr += d;
-  });
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
+function runClient(plan: string, out: string, bundle: string = bundleDir, extra: string[] = []) {
+  return runInfer({ bundle, plan, input: inputFile, out, timeoutS: CLIENT_TIMEOUT_S, extra });
 }
 
 async function writePlan(name: string): Promise<string> {

@@ -2,7 +2,7 @@
 // of them: each task hands its outputs to the next one in memory (no stream to itself, which
 // failed with "Can not dial self"), and the client gets the bytes of the unsplit model.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +13,7 @@ import { PLACEMENT_SCHEMA } from '../../node/scheduling/placement.js';
 import { readNpyFile, writeNpyFile } from '../../node/tensor/npy-file.js';
 import type { BundleManifest } from '../../storage/bundle/manifest.js';
 import { ocrInput, ocrModel, shapeArg } from '../fixtures/ocr-models.js';
-import { PeerProcess, ROOT } from './peer-process.js';
+import { PeerProcess, ROOT, runInfer } from './peer-process.js';
 
 const CLIENT_TIMEOUT_S = 60;
 const det = ocrModel('det');
@@ -74,34 +74,13 @@ test('one worker runs every task of the det bundle in one plan, bit-identical to
   const assignments = manifest.tasks.map((t) => ({ task: t.id, peer: peerId, addrs: [addr] }));
   await writeFile(plan, JSON.stringify({ schema: PLACEMENT_SCHEMA, assignments }));
   const out = join(dir, 'out');
-  const child = spawn(
-    process.execPath,
-    [
-      'node/bin/splitup.mjs',
-      'infer',
-      '--bundle',
-      bundleDir,
-      '--plan',
-      plan,
-      '--input',
-      `x=${inputFile}`,
-      '--out',
-      out,
-      '--json',
-      '--timeout',
-      String(CLIENT_TIMEOUT_S),
-    ],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => {
-    stdout += d;
+  const { code, stdout, stderr } = await runInfer({
+    bundle: bundleDir,
+    plan,
+    input: inputFile,
+    out,
+    timeoutS: CLIENT_TIMEOUT_S,
   });
-  child.stderr.on('data', (d) => {
-    stderr += d;
-  });
-  const code = await new Promise((resolve) => child.once('exit', resolve));
   assert.equal(code, 0, stderr);
   const report = JSON.parse(stdout) as { outputs: Record<string, { file: string }> };
 

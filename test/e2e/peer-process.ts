@@ -65,3 +65,52 @@ export class PeerProcess {
     return { peerId: line.peerId as string, addr: (line.listen as string[])[0]! };
   }
 }
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs one `splitup` command to its end, as a user would, collecting both outputs. */
+export function runCli(args: readonly string[]): Promise<CliResult> {
+  const child = spawn(process.execPath, ['node/bin/splitup.mjs', ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => {
+    stdout += d;
+  });
+  child.stderr!.on('data', (d) => {
+    stderr += d;
+  });
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
+}
+
+/** `splitup infer` of one input `x` under a plan, with a JSON report. */
+export function runInfer(opts: {
+  bundle: string;
+  plan: string;
+  input: string;
+  out: string;
+  timeoutS: number;
+  extra?: readonly string[];
+}): Promise<CliResult> {
+  return runCli([
+    'infer',
+    '--bundle',
+    opts.bundle,
+    ...(opts.extra ?? []),
+    '--plan',
+    opts.plan,
+    '--input',
+    `x=${opts.input}`,
+    '--out',
+    opts.out,
+    '--json',
+    '--timeout',
+    String(opts.timeoutS),
+  ]);
+}
