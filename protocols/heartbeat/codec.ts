@@ -7,6 +7,7 @@ import {
   HEARTBEAT_CODEC_VERSION,
   HEARTBEAT_FIXED_BYTES,
   HEARTBEAT_SIGNING_DOMAIN,
+  MAX_HARDWARE_CLASS_BYTES,
   MAX_HEARTBEAT_BYTES,
   MAX_TASK_ID_BYTES,
   MAX_TASKS_PER_HEARTBEAT,
@@ -30,6 +31,11 @@ export interface HeartbeatPayload {
   freeVramBytes: bigint;
   /** Ids of the tasks whose weights are loaded. */
   tasks: string[];
+  /**
+   * What the tasks run on (runtime and version, execution provider, device), derived by the
+   * worker: a verifier of the same class must reproduce its outputs bit for bit. Absent: none.
+   */
+  hardwareClass?: string;
 }
 
 export interface SignedHeartbeat extends HeartbeatPayload {
@@ -75,7 +81,14 @@ export function encodePayload(payload: HeartbeatPayload): Uint8Array {
     }
     return bytes;
   });
-  const size = HEARTBEAT_FIXED_BYTES + taskBytes.reduce((n, b) => n + 1 + b.length, 0);
+  const classBytes = utf8.encode(payload.hardwareClass ?? '');
+  if (classBytes.length > MAX_HARDWARE_CLASS_BYTES) {
+    throw new HeartbeatError(
+      'HEARTBEAT_INVALID_FIELD',
+      `hardware class is ${classBytes.length} UTF-8 bytes, at most ${MAX_HARDWARE_CLASS_BYTES}`,
+    );
+  }
+  const size = HEARTBEAT_FIXED_BYTES + taskBytes.reduce((n, b) => n + 1 + b.length, 0) + classBytes.length;
   const out = new Uint8Array(size);
   const view = new DataView(out.buffer);
   let at = 0;
@@ -95,6 +108,8 @@ export function encodePayload(payload: HeartbeatPayload): Uint8Array {
     out.set(bytes, at);
     at += bytes.length;
   }
+  out[at++] = classBytes.length;
+  out.set(classBytes, at);
   return out;
 }
 
@@ -171,6 +186,18 @@ export function decodeSignedHeartbeat(bytes: Uint8Array): DecodedHeartbeat {
     }
     at += len;
   }
+  const classLength = bytes[at++];
+  if (classLength === undefined || at > payloadEnd) throw malformed('truncated hardware class');
+  if (classLength > MAX_HARDWARE_CLASS_BYTES)
+    throw malformed(`hardware class length ${classLength}, at most ${MAX_HARDWARE_CLASS_BYTES}`);
+  if (at + classLength > payloadEnd) throw malformed('truncated hardware class');
+  let hardwareClass: string;
+  try {
+    hardwareClass = fromUtf8.decode(bytes.subarray(at, at + classLength));
+  } catch {
+    throw malformed('hardware class is not UTF-8');
+  }
+  at += classLength;
   if (at !== payloadEnd) throw malformed(`${payloadEnd - at} unexpected bytes before the signature`);
   return {
     heartbeat: {
@@ -180,6 +207,7 @@ export function decodeSignedHeartbeat(bytes: Uint8Array): DecodedHeartbeat {
       status,
       freeVramBytes,
       tasks,
+      ...(hardwareClass === '' ? {} : { hardwareClass }),
       signature: bytes.slice(payloadEnd),
     },
     payloadBytes: bytes.subarray(0, payloadEnd),

@@ -4,7 +4,7 @@
 export const HEARTBEAT_TOPIC = '/splitup/heartbeat/1';
 
 /** Wire format version, the first byte of every encoded heartbeat. */
-export const HEARTBEAT_CODEC_VERSION = 1;
+export const HEARTBEAT_CODEC_VERSION = 2;
 
 /** The seeds: "each node sends cryptographically signed heartbeats every 30 seconds". */
 export const DEFAULT_HEARTBEAT_INTERVAL_MS = 30_000;
@@ -33,12 +33,24 @@ export const MAX_TASKS_PER_HEARTBEAT = 32;
 export const ED25519_PUBLIC_KEY_BYTES = 32;
 export const ED25519_SIGNATURE_BYTES = 64;
 
-/** Bytes of the fixed part: version, node key, sequence, timestamp, status, free VRAM, task count. */
-export const HEARTBEAT_FIXED_BYTES = 1 + ED25519_PUBLIC_KEY_BYTES + 8 + 8 + 1 + 8 + 1;
+/**
+ * Longest hardware class a heartbeat carries, in UTF-8 bytes: runtime and version, execution
+ * provider, device and arch (`onnxruntime-node/1.30.0/cpu/x64/AMD EPYC 7B13`) fit with room.
+ */
+export const MAX_HARDWARE_CLASS_BYTES = 96;
+
+/**
+ * Bytes of the fixed part: version, node key, sequence, timestamp, status, free VRAM, task count,
+ * hardware class length.
+ */
+export const HEARTBEAT_FIXED_BYTES = 1 + ED25519_PUBLIC_KEY_BYTES + 8 + 8 + 1 + 8 + 1 + 1;
 
 /** Largest valid encoded heartbeat (signature included). Anything longer is rejected unparsed. */
 export const MAX_HEARTBEAT_BYTES =
-  HEARTBEAT_FIXED_BYTES + MAX_TASKS_PER_HEARTBEAT * (1 + MAX_TASK_ID_BYTES) + ED25519_SIGNATURE_BYTES;
+  HEARTBEAT_FIXED_BYTES +
+  MAX_TASKS_PER_HEARTBEAT * (1 + MAX_TASK_ID_BYTES) +
+  MAX_HARDWARE_CLASS_BYTES +
+  ED25519_SIGNATURE_BYTES;
 
 /** Domain separation: a heartbeat signature can never be replayed as a signature over anything else. */
 export const HEARTBEAT_SIGNING_DOMAIN = 'splitup/heartbeat/1:';

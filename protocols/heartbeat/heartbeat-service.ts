@@ -104,6 +104,7 @@ export class HeartbeatService extends TypedEventEmitter<HeartbeatEvents> impleme
       status: local.status,
       freeVramBytes: local.freeVramBytes,
       tasks: local.tasks,
+      ...(local.hardwareClass === undefined ? {} : { hardwareClass: local.hardwareClass }),
     };
     const wire = signHeartbeat(payload, privateKey.raw.subarray(0, ED25519_SEED_BYTES));
     await this.components.pubsub.publish(HEARTBEAT_TOPIC, wire);

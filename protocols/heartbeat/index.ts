@@ -26,6 +26,8 @@ export interface LocalStatus {
   status: NodeStatus;
   freeVramBytes: bigint;
   tasks: string[];
+  /** What the tasks run on; workers derive it (node/roles/worker/hardware-class.ts). */
+  hardwareClass?: string;
 }
 
 /** Counters compatible with prom-client's Counter (all optional). */

@@ -1,6 +1,7 @@
 // The worker role: serves the tasks it specializes in. At start it fetches and loads their
 // weights; then it accepts assignments, receives inputs, runs, and streams outputs on.
 import type { LocalStatus } from '../../../protocols/heartbeat/index.js';
+import { hardwareClass } from '../../engine/hardware-class.js';
 import type { PeerRole, RoleContext, RolePeer } from '../role.js';
 import { freeDeviceMemoryBytes } from './device-memory.js';
 import { startWorkerTasks } from './start-worker.js';
@@ -32,6 +33,8 @@ export class WorkerRole implements PeerRole {
   readonly onAssign: NonNullable<PeerRole['onAssign']> = (msg, from) => this.executor.onAssign(msg, from);
 
   /** Heartbeats list only tasks whose sessions are loaded, so nobody assigns work too early. */
+  readonly #hardwareClass = hardwareClass();
+
   localStatus(): LocalStatus {
     const tasks = this.executor.loadedTasks;
     const busy = tasks.length > 0 && this.executor.activeInstances >= tasks.length;
@@ -39,6 +42,7 @@ export class WorkerRole implements PeerRole {
       status: this.#stopping ? 'draining' : busy ? 'busy' : 'ready',
       freeVramBytes: freeDeviceMemoryBytes(),
       tasks,
+      hardwareClass: this.#hardwareClass,
     };
   }
 

@@ -22,6 +22,8 @@ test('a worker reports its real free device memory and goes ready -> busy -> dra
   try {
     const idle = role.localStatus();
     assert.equal(idle.status, 'ready');
+    // Derived, not declared: the runtime, its version, the provider and the host CPU.
+    assert.match(idle.hardwareClass ?? '', /^onnxruntime-node\/\d+\.\d+\.\d+\/cpu\/[a-z0-9_]+\/.+/);
     assert.deepEqual(idle.tasks, [task.id]);
     // Not the hard-coded 0 of before: within what the OS reports, give or take other processes.
     const free = Number(idle.freeVramBytes);

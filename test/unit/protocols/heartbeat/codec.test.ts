@@ -4,8 +4,10 @@ import {
   decodeSignedHeartbeat,
   encodePayload,
   encodeSignedHeartbeat,
+  HEARTBEAT_CODEC_VERSION,
   type HeartbeatPayload,
   isHeartbeatError,
+  MAX_HARDWARE_CLASS_BYTES,
   MAX_HEARTBEAT_BYTES,
   MAX_TASK_ID_BYTES,
   MAX_TASKS_PER_HEARTBEAT,
@@ -33,6 +35,7 @@ test('the encoding is deterministic and the largest valid heartbeat fits the max
   const full = {
     ...payload,
     tasks: Array.from({ length: MAX_TASKS_PER_HEARTBEAT }, (_, i) => `${i}`.padEnd(MAX_TASK_ID_BYTES, 'x')),
+    hardwareClass: 'h'.repeat(MAX_HARDWARE_CLASS_BYTES),
   };
   assert.equal(encodeSignedHeartbeat(encodePayload(full), signature).length, MAX_HEARTBEAT_BYTES);
 });
@@ -58,7 +61,7 @@ test('truncated, trailing, wrong-version and bad-status bytes are HEARTBEAT_MALF
   trailing.set(signature, wire.length - 63);
   malformed(trailing);
   const version = wire.slice();
-  version[0] = 2;
+  version[0] = HEARTBEAT_CODEC_VERSION + 1;
   malformed(version);
   const status = wire.slice();
   status[1 + 32 + 16] = 7;
@@ -78,4 +81,26 @@ test('fields outside their limits are refused at encoding with HEARTBEAT_INVALID
   invalid({ ...payload, tasks: ['y'.repeat(MAX_TASK_ID_BYTES + 1)] });
   invalid({ ...payload, tasks: Array.from({ length: MAX_TASKS_PER_HEARTBEAT + 1 }, () => 't') });
   invalid({ ...payload, status: 'asleep' as HeartbeatPayload['status'] });
+});
+
+test('a hardware class round-trips, is covered by the encoding, and is bounded', () => {
+  const withClass = { ...payload, hardwareClass: 'onnxruntime-node/1.30.0/cpu/x64/AMD EPYC' };
+  const wire = encodeSignedHeartbeat(encodePayload(withClass), signature);
+  assert.equal(decodeSignedHeartbeat(wire).heartbeat.hardwareClass, withClass.hardwareClass);
+  assert.notDeepEqual(encodePayload(withClass), encodePayload(payload));
+  assert.equal(
+    decodeSignedHeartbeat(encodeSignedHeartbeat(encodePayload(payload), signature)).heartbeat.hardwareClass,
+    undefined,
+  );
+  assert.throws(
+    () => encodePayload({ ...payload, hardwareClass: 'h'.repeat(MAX_HARDWARE_CLASS_BYTES + 1) }),
+    (e) => isHeartbeatError(e, 'HEARTBEAT_INVALID_FIELD'),
+  );
+  // A class length pointing past the signature is malformed, not a crash.
+  const bad = wire.slice();
+  bad[encodePayload(payload).length - 1] = 200;
+  assert.throws(
+    () => decodeSignedHeartbeat(bad),
+    (e) => isHeartbeatError(e, 'HEARTBEAT_MALFORMED'),
+  );
 });
