@@ -15,12 +15,22 @@ import { toBase58, toBase64 } from './codec.js';
 import {
   BLOCKHASH_VALID_SLOTS,
   FAUCET_LAMPORTS,
+  LAMPORTS_PER_SIGNATURE,
   MAX_AIRDROP_LAMPORTS,
   SLOT_INTERVAL_MS,
+  TRANSACTION_LANDING_DELAY_MS,
 } from './constants.js';
+import {
+  durableNonceFrom,
+  isInitializedNonce,
+  nonceAccountsWritten,
+  storedNonce,
+  withNonce,
+} from './durable-nonce.js';
 import { transactionFee } from './fee.js';
 import { type InnerInstructionJson, TransactionHistory, type TransactionRecord } from './history.js';
 import { kitAddress, kitLamports } from './kit-boundary.js';
+import { LandingQueue } from './landing-queue.js';
 import {
   invalidParams,
   RPC_SEND_TRANSACTION_PREFLIGHT_FAILURE,
@@ -63,6 +73,8 @@ export interface SimulationResult {
 export interface BankOptions {
   /** Slot clock period; 0 disables the timer (slots then advance only per transaction). */
   slotIntervalMs?: number;
+  /** How long submitTransaction's transactions wait before landing; 0 lands them inside the call. */
+  landingDelayMs?: number;
 }
 
 const SYSTEM_PROGRAM = SystemProgram.programId.toBase58();
@@ -107,6 +119,7 @@ export class LedgerBank {
   private readonly slotHashes = new SlotHashes();
   /** Rent-exempt balance of the SlotHashes sysvar, as genesis set it. */
   private readonly slotHashesLamports: bigint;
+  private readonly landing: LandingQueue<WireTransaction> | undefined;
 
   constructor(options: BankOptions = {}) {
     // Blockhash age is checked here against a window of recent hashes, as a validator does;
@@ -129,6 +142,8 @@ export class LedgerBank {
       data: new Uint8Array(0),
       space: 0n,
     });
+    const landingDelay = options.landingDelayMs ?? TRANSACTION_LANDING_DELAY_MS;
+    this.landing = landingDelay > 0 ? new LandingQueue(landingDelay, (tx) => this.land(tx)) : undefined;
     const interval = options.slotIntervalMs ?? SLOT_INTERVAL_MS;
     if (interval > 0) {
       this.timer = setInterval(() => this.advanceSlot(), interval);
@@ -139,6 +154,7 @@ export class LedgerBank {
   close(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    this.landing?.clear();
     this.listeners.clear();
   }
 
@@ -276,6 +292,44 @@ export class LedgerBank {
     return record.signature;
   }
 
+  /**
+   * What sendTransaction over RPC does, as a validator: every check and the preflight now, the
+   * answer (the signature) now, the landing later in a slot of its own (landingDelayMs). A
+   * transaction that can no longer land by then is dropped, as a validator drops it.
+   */
+  submitTransaction(wire: Uint8Array, options: { skipPreflight?: boolean } = {}): string {
+    if (!this.landing) return this.sendTransaction(wire, options);
+    const decoded = decodeWireTransaction(wire);
+    // Sent again while waiting: the same answer, one landing (the validator dedups by signature).
+    if (this.landing.has(decoded.signature)) return decoded.signature;
+    const early = this.precheck(decoded, false);
+    if (early) throw notLandedError(early, options.skipPreflight === true);
+    // Addresses a table gained in this slot are usable from the next one; the transaction will land
+    // there, so its preflight runs there too.
+    if (this.extendsInThisSlot(decoded)) this.advanceSlot();
+    if (!options.skipPreflight) {
+      const simulation = this.simulate(decoded, { sigVerify: true, landsInFreshSlot: true });
+      if (simulation.err !== null) throw preflightError(simulation);
+    }
+    this.landing.add(decoded.signature, decoded);
+    return decoded.signature;
+  }
+
+  /** requestAirdrop over RPC: the faucet's transfer, submitted like any other transaction. */
+  submitAirdrop(pubkey: string, amount: bigint): string {
+    return this.submitTransaction(this.airdropTransaction(pubkey, amount));
+  }
+
+  /** A submitted transaction lands in a fresh slot: the one it was answered in has ended. */
+  private land(decoded: WireTransaction): void {
+    this.advanceSlot();
+    try {
+      if (this.precheck(decoded, false) === undefined) this.commit(decoded, { endSlot: false });
+    } catch {
+      // It cannot land any more (e.g. its fee payer was emptied meanwhile): dropped.
+    }
+  }
+
   simulateTransaction(
     wire: Uint8Array,
     options: { sigVerify?: boolean; replaceRecentBlockhash?: boolean; addresses?: string[] } = {},
@@ -289,6 +343,10 @@ export class LedgerBank {
 
   /** Sends `lamports` from the ledger's faucet in a real System transfer; returns its signature. */
   requestAirdrop(pubkey: string, amount: bigint): string {
+    return this.sendTransaction(this.airdropTransaction(pubkey, amount));
+  }
+
+  private airdropTransaction(pubkey: string, amount: bigint): Uint8Array {
     if (amount <= 0n || amount > MAX_AIRDROP_LAMPORTS) {
       throw invalidParams(`airdrop amount must be between 1 and ${MAX_AIRDROP_LAMPORTS} lamports`);
     }
@@ -303,7 +361,7 @@ export class LedgerBank {
       }),
     );
     tx.sign(this.faucet);
-    return this.sendTransaction(tx.serialize());
+    return tx.serialize();
   }
 
   /** Any amount from the faucet, as as many airdrops as the per-airdrop cap needs. */
@@ -341,7 +399,7 @@ export class LedgerBank {
     if (
       !replaceBlockhash &&
       !this.isBlockhashValid(decoded.tx.message.recentBlockhash) &&
-      !usesDurableNonce(decoded)
+      !this.usesValidDurableNonce(decoded)
     ) {
       return 'BlockhashNotFound';
     }
@@ -350,7 +408,13 @@ export class LedgerBank {
 
   private simulate(
     decoded: WireTransaction,
-    options: { sigVerify?: boolean; replaceRecentBlockhash?: boolean; addresses?: string[] },
+    options: {
+      sigVerify?: boolean;
+      replaceRecentBlockhash?: boolean;
+      addresses?: string[];
+      /** The transaction will land in a slot of its own: a nonce advanced in this slot may advance there. */
+      landsInFreshSlot?: boolean;
+    },
   ): SimulationResult {
     const replace = options.replaceRecentBlockhash === true;
     const replacementBlockhash = replace ? this.latestBlockhash() : null;
@@ -359,12 +423,18 @@ export class LedgerBank {
     const sigVerify = options.sigVerify === true;
     this.svm.withSigverify(sigVerify);
     let result: ReturnType<LiteSVM['simulateTransaction']>;
+    const nonces = this.alignNonces(
+      decoded,
+      this.accountKeys(decoded).keys,
+      options.landsInFreshSlot === true,
+    );
     try {
       result = this.svm.simulateTransaction(decoded.kit);
     } catch {
       return emptySimulation('SignatureFailure', replacementBlockhash);
     } finally {
       this.svm.withSigverify(true);
+      nonces.restore();
     }
     if (result instanceof FailedTransactionMetadata) {
       const meta = result.meta();
@@ -394,15 +464,22 @@ export class LedgerBank {
   }
 
   /** Runs the transaction for real; returns undefined when it did not land. */
-  private commit(decoded: WireTransaction): TransactionRecord | undefined {
+  private commit(
+    decoded: WireTransaction,
+    options: { endSlot?: boolean } = {},
+  ): TransactionRecord | undefined {
     const { keys, writable, loaded } = this.accountKeys(decoded);
     const pre = keys.map((k) => this.getAccount(k));
+    const nonces = this.alignNonces(decoded, keys);
     let result: TransactionMetadata | FailedTransactionMetadata;
     try {
       result = this.svm.sendTransaction(decoded.kit);
     } catch {
+      nonces.restore();
       return undefined; // litesvm refuses unsigned transactions by throwing
     }
+    if (result instanceof FailedTransactionMetadata) nonces.restore();
+    else nonces.settle();
     const post = keys.map((k) => this.getAccount(k));
     let err: TransactionErrorJson | null = null;
     let meta: TransactionMetadata;
@@ -443,8 +520,92 @@ export class LedgerBank {
         this.emit({ type: 'account', pubkey, account: post[i] ?? null, slot: record.slot });
       }
     });
-    this.advanceSlot();
+    if (options.endSlot !== false) this.advanceSlot();
     return record;
+  }
+
+  /** Whether a lookup table the transaction reads was extended in the current slot. */
+  private extendsInThisSlot(decoded: WireTransaction): boolean {
+    return decoded.tx.message.addressTableLookups.some((lookup) => {
+      const account = this.getAccount(lookup.accountKey.toBase58());
+      if (!account) return false;
+      try {
+        return AddressLookupTableAccount.deserialize(account.data).lastExtendedSlot >= this.currentSlot;
+      } catch {
+        return false; // not a table: the runtime reports that itself
+      }
+    });
+  }
+
+  /** A durable-nonce transaction names an initialized nonce account that stores its recentBlockhash. */
+  private usesValidDurableNonce(decoded: WireTransaction): boolean {
+    const account = usesDurableNonce(decoded);
+    if (account === undefined) return false;
+    const data = this.getAccount(account)?.data;
+    return (
+      data !== undefined &&
+      isInitializedNonce(data) &&
+      storedNonce(data) === decoded.tx.message.recentBlockhash
+    );
+  }
+
+  /**
+   * Sets each nonce account the transaction advances so that litesvm's check (against a nonce
+   * derived from the transaction's recentBlockhash) decides as a validator's (against the bank's
+   * blockhash) would. `settle` then stores the nonce derived from the bank's blockhash in every
+   * nonce account it advanced or initialized; `restore` puts back what was there before.
+   */
+  private alignNonces(
+    decoded: WireTransaction,
+    keys: readonly string[],
+    freshSlot = false,
+  ): { settle(): void; restore(): void } {
+    const { advanced, initialized } = nonceAccountsWritten(decoded, keys);
+    if (advanced.length === 0 && initialized.length === 0) return { settle() {}, restore() {} };
+    const bankNonce = durableNonceFrom(this.latest.blockhash);
+    const bankNonceText = toBase58(bankNonce);
+    const txNonce = durableNonceFrom(decoded.tx.message.recentBlockhash);
+    const txNonceText = toBase58(txNonce);
+    const originals = new Map<string, AccountState>();
+    for (const pubkey of advanced) {
+      const account = this.getAccount(pubkey);
+      if (!account || !isInitializedNonce(account.data) || originals.has(pubkey)) continue;
+      originals.set(pubkey, account);
+      const stored = storedNonce(account.data);
+      const validatorAllows = freshSlot || stored !== bankNonceText;
+      // Any value but the one litesvm derives lets it advance: the hash of that value will do.
+      if (validatorAllows && stored === txNonceText)
+        this.writeData(
+          pubkey,
+          account,
+          withNonce(account.data, durableNonceFrom(txNonceText), LAMPORTS_PER_SIGNATURE),
+        );
+      else if (!validatorAllows)
+        this.writeData(pubkey, account, withNonce(account.data, txNonce, LAMPORTS_PER_SIGNATURE));
+    }
+    return {
+      settle: () => {
+        for (const pubkey of new Set([...advanced, ...initialized])) {
+          const account = this.getAccount(pubkey);
+          if (account && isInitializedNonce(account.data))
+            this.writeData(pubkey, account, withNonce(account.data, bankNonce, LAMPORTS_PER_SIGNATURE));
+        }
+      },
+      restore: () => {
+        for (const [pubkey, account] of originals) this.writeData(pubkey, account, account.data);
+      },
+    };
+  }
+
+  private writeData(pubkey: string, account: AccountState, data: Uint8Array): void {
+    this.svm.setAccount({
+      address: kitAddress(pubkey),
+      lamports: kitLamports(account.lamports),
+      programAddress: kitAddress(account.owner),
+      executable: account.executable,
+      data,
+      space: BigInt(data.length),
+    });
   }
 
   /** The transaction's full key list, resolving address lookup tables from current state. */
@@ -487,12 +648,15 @@ export class LedgerBank {
   }
 }
 
-function usesDurableNonce(decoded: WireTransaction): boolean {
+/** The nonce account of a durable-nonce transaction (one whose first instruction advances it). */
+function usesDurableNonce(decoded: WireTransaction): string | undefined {
   const message = decoded.tx.message;
   const first = message.compiledInstructions[0];
-  if (!first) return false;
+  if (!first) return undefined;
   const program = message.staticAccountKeys[first.programIdIndex]?.toBase58();
-  return program === SYSTEM_PROGRAM && first.data.length >= 4 && first.data[0] === ADVANCE_NONCE_INSTRUCTION;
+  if (program !== SYSTEM_PROGRAM || first.data.length < 4 || first.data[0] !== ADVANCE_NONCE_INSTRUCTION)
+    return undefined;
+  return message.staticAccountKeys[first.accountKeyIndexes[0] ?? -1]?.toBase58();
 }
 
 function sameAccount(a: AccountState | null, b: AccountState | null): boolean {

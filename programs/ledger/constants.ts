@@ -16,6 +16,15 @@ export const SLOT_INTERVAL_MS = 400;
  */
 export const BLOCKHASH_VALID_SLOTS = 1000;
 
+/**
+ * How long a transaction accepted over RPC waits before it lands (in a slot of its own). A
+ * validator answers sendTransaction first and processes the transaction later (the next slot, a
+ * few hundred ms); a client that subscribes right after the answer must still get the
+ * notification. 100 ms is many loopback round trips (a reply, then a websocket subscribe, take
+ * ~1 ms) yet a quarter of a slot, so confirmation stays quick.
+ */
+export const TRANSACTION_LANDING_DELAY_MS = 100;
+
 /** Solana's base fee; litesvm charges the same per signature. */
 export const LAMPORTS_PER_SIGNATURE = 5000;
 

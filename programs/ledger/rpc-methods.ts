@@ -66,6 +66,16 @@ export function createRpcMethods(bank: LedgerBank): RpcMethods {
     }
   };
 
+  /**
+   * The slot a commitment sees. `processed` is the slot being filled; confirmed and finalized (the
+   * default) see the last ended slot, as on a validator: that slot is in SlotHashes, so a lookup
+   * table created with it is accepted.
+   */
+  const committedSlot = (cfg: Record<string, unknown>) =>
+    cfg.commitment === 'processed' || cfg.commitment === 'recent' || bank.slot === bank.firstSlot
+      ? bank.slot
+      : bank.slot - 1;
+
   const encodeAccount = (
     account: AccountState | null,
     cfg: Record<string, unknown>,
@@ -114,8 +124,9 @@ export function createRpcMethods(bank: LedgerBank): RpcMethods {
     getGenesisHash: () => bank.genesisHash,
     getFirstAvailableBlock: () => bank.firstSlot,
     getSlot: (params) => {
-      checkMinContextSlot(config(params, 0));
-      return bank.slot;
+      const cfg = config(params, 0);
+      checkMinContextSlot(cfg);
+      return committedSlot(cfg);
     },
     getBlockHeight: (params) => {
       checkMinContextSlot(config(params, 0));
@@ -255,13 +266,13 @@ export function createRpcMethods(bank: LedgerBank): RpcMethods {
       const pubkey = parsePubkey(params[0]);
       const amount = requiredCount(params, 1, 'lamports');
       config(params, 2);
-      return bank.requestAirdrop(pubkey, BigInt(amount));
+      return bank.submitAirdrop(pubkey, BigInt(amount));
     },
     sendTransaction: (params) => {
       const cfg = config(params, 1);
       checkMinContextSlot(cfg);
       const wire = decodeTransactionParam(params, cfg);
-      return bank.sendTransaction(wire, { skipPreflight: optionalBoolean(cfg, 'skipPreflight') === true });
+      return bank.submitTransaction(wire, { skipPreflight: optionalBoolean(cfg, 'skipPreflight') === true });
     },
     simulateTransaction: (params) => {
       const cfg = config(params, 1);
