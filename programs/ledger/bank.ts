@@ -304,11 +304,8 @@ export class LedgerBank {
     if (this.landing.has(decoded.signature)) return decoded.signature;
     const early = this.precheck(decoded, false);
     if (early) throw notLandedError(early, options.skipPreflight === true);
-    // Addresses a table gained in this slot are usable from the next one; the transaction will land
-    // there, so its preflight runs there too.
-    if (this.extendsInThisSlot(decoded)) this.advanceSlot();
     if (!options.skipPreflight) {
-      const simulation = this.simulate(decoded, { sigVerify: true, landsInFreshSlot: true });
+      const simulation = this.simulate(decoded, { sigVerify: true });
       if (simulation.err !== null) throw preflightError(simulation);
     }
     this.landing.add(decoded.signature, decoded);
@@ -320,11 +317,10 @@ export class LedgerBank {
     return this.submitTransaction(this.airdropTransaction(pubkey, amount));
   }
 
-  /** A submitted transaction lands in a fresh slot: the one it was answered in has ended. */
+  /** A submitted transaction lands as any other: in the open slot, which then ends. */
   private land(decoded: WireTransaction): void {
-    this.advanceSlot();
     try {
-      if (this.precheck(decoded, false) === undefined) this.commit(decoded, { endSlot: false });
+      if (this.precheck(decoded, false) === undefined) this.commit(decoded);
     } catch {
       // It cannot land any more (e.g. its fee payer was emptied meanwhile): dropped.
     }
@@ -412,8 +408,6 @@ export class LedgerBank {
       sigVerify?: boolean;
       replaceRecentBlockhash?: boolean;
       addresses?: string[];
-      /** The transaction will land in a slot of its own: a nonce advanced in this slot may advance there. */
-      landsInFreshSlot?: boolean;
     },
   ): SimulationResult {
     const replace = options.replaceRecentBlockhash === true;
@@ -423,11 +417,7 @@ export class LedgerBank {
     const sigVerify = options.sigVerify === true;
     this.svm.withSigverify(sigVerify);
     let result: ReturnType<LiteSVM['simulateTransaction']>;
-    const nonces = this.alignNonces(
-      decoded,
-      this.accountKeys(decoded).keys,
-      options.landsInFreshSlot === true,
-    );
+    const nonces = this.alignNonces(decoded, this.accountKeys(decoded).keys);
     try {
       result = this.svm.simulateTransaction(decoded.kit);
     } catch {
@@ -464,10 +454,7 @@ export class LedgerBank {
   }
 
   /** Runs the transaction for real; returns undefined when it did not land. */
-  private commit(
-    decoded: WireTransaction,
-    options: { endSlot?: boolean } = {},
-  ): TransactionRecord | undefined {
+  private commit(decoded: WireTransaction): TransactionRecord | undefined {
     const { keys, writable, loaded } = this.accountKeys(decoded);
     const pre = keys.map((k) => this.getAccount(k));
     const nonces = this.alignNonces(decoded, keys);
@@ -520,21 +507,8 @@ export class LedgerBank {
         this.emit({ type: 'account', pubkey, account: post[i] ?? null, slot: record.slot });
       }
     });
-    if (options.endSlot !== false) this.advanceSlot();
+    this.advanceSlot();
     return record;
-  }
-
-  /** Whether a lookup table the transaction reads was extended in the current slot. */
-  private extendsInThisSlot(decoded: WireTransaction): boolean {
-    return decoded.tx.message.addressTableLookups.some((lookup) => {
-      const account = this.getAccount(lookup.accountKey.toBase58());
-      if (!account) return false;
-      try {
-        return AddressLookupTableAccount.deserialize(account.data).lastExtendedSlot >= this.currentSlot;
-      } catch {
-        return false; // not a table: the runtime reports that itself
-      }
-    });
   }
 
   /** A durable-nonce transaction names an initialized nonce account that stores its recentBlockhash. */
@@ -558,7 +532,6 @@ export class LedgerBank {
   private alignNonces(
     decoded: WireTransaction,
     keys: readonly string[],
-    freshSlot = false,
   ): { settle(): void; restore(): void } {
     const { advanced, initialized } = nonceAccountsWritten(decoded, keys);
     if (advanced.length === 0 && initialized.length === 0) return { settle() {}, restore() {} };
@@ -572,7 +545,7 @@ export class LedgerBank {
       if (!account || !isInitializedNonce(account.data) || originals.has(pubkey)) continue;
       originals.set(pubkey, account);
       const stored = storedNonce(account.data);
-      const validatorAllows = freshSlot || stored !== bankNonceText;
+      const validatorAllows = stored !== bankNonceText;
       // Any value but the one litesvm derives lets it advance: the hash of that value will do.
       if (validatorAllows && stored === txNonceText)
         this.writeData(
