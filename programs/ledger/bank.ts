@@ -9,14 +9,19 @@ import {
   PublicKey,
   SystemProgram,
   Transaction,
+  TransactionInstruction,
+  VoteInit,
+  VoteProgram,
 } from '@solana/web3.js';
 import { FailedTransactionMetadata, LiteSVM, type TransactionMetadata } from 'litesvm';
+import { BlockStore } from './blocks.js';
 import { toBase58, toBase64 } from './codec.js';
 import {
   BLOCKHASH_VALID_SLOTS,
   FAUCET_LAMPORTS,
   LAMPORTS_PER_SIGNATURE,
   MAX_AIRDROP_LAMPORTS,
+  MAX_TRACKED_ACCOUNTS,
   SLOT_INTERVAL_MS,
   TRANSACTION_LANDING_DELAY_MS,
 } from './constants.js';
@@ -78,6 +83,11 @@ export interface BankOptions {
 }
 
 const SYSTEM_PROGRAM = SystemProgram.programId.toBase58();
+const STAKE_PROGRAM = new PublicKey('Stake11111111111111111111111111111111111111');
+/** StakeInstruction::GetMinimumDelegation (u32 little-endian). */
+const STAKE_GET_MINIMUM_DELEGATION = 13;
+/** What the validator reports as the parent blockhash of the first block (Hash::default()). */
+const GENESIS_PREVIOUS_BLOCKHASH = '11111111111111111111111111111111';
 /** Owner of every sysvar account. */
 const SYSVAR_PROGRAM = 'Sysvar1111111111111111111111111111111111111';
 const ADVANCE_NONCE_INSTRUCTION = 4;
@@ -106,6 +116,12 @@ export class LedgerBank {
   private readonly native: NativeAccounts | undefined;
   readonly history = new TransactionHistory();
   private readonly faucet = Keypair.generate();
+  /** The one validator's vote account, created at genesis like a test validator's. */
+  private readonly voteAccount = Keypair.generate();
+  /** Addresses written so far (getSupply, getLargestAccounts), oldest first. */
+  private readonly tracked = new Set<string>();
+  readonly blocks: BlockStore;
+  private stakeMinimumDelegation: number | undefined;
   private readonly startSlot: number;
   private currentSlot: number;
   /** The first blockhash, reported as the genesis hash of this chain. */
@@ -131,6 +147,10 @@ export class LedgerBank {
     this.latest = { blockhash: this.svm.latestBlockhash(), lastValidBlockHeight: BLOCKHASH_VALID_SLOTS };
     this.blockhashes.set(this.latest.blockhash, this.latest.lastValidBlockHeight);
     this.genesisHash = this.latest.blockhash;
+    this.blocks = new BlockStore(this.history, {
+      slot: this.startSlot,
+      blockhash: GENESIS_PREVIOUS_BLOCKHASH,
+    });
     const sysvar = this.svm.getAccount(kitAddress(SLOT_HASHES_SYSVAR));
     this.slotHashesLamports = sysvar.exists ? sysvar.lamports : 0n;
     this.setClockTime();
@@ -142,6 +162,8 @@ export class LedgerBank {
       data: new Uint8Array(0),
       space: 0n,
     });
+    this.track(this.faucet.publicKey.toBase58());
+    this.createVoteAccount();
     const landingDelay = options.landingDelayMs ?? TRANSACTION_LANDING_DELAY_MS;
     this.landing = landingDelay > 0 ? new LandingQueue(landingDelay, (tx) => this.land(tx)) : undefined;
     const interval = options.slotIntervalMs ?? SLOT_INTERVAL_MS;
@@ -176,6 +198,10 @@ export class LedgerBank {
     return this.faucet.publicKey.toBase58();
   }
 
+  get votePubkey(): string {
+    return this.voteAccount.publicKey.toBase58();
+  }
+
   get blockHeight(): number {
     return this.currentSlot - this.startSlot;
   }
@@ -206,6 +232,7 @@ export class LedgerBank {
       data: this.slotHashes.push(parent),
       space: BigInt(SLOT_HASHES_BYTES),
     });
+    this.blocks.close(parent, this.latest.blockhash, parent - this.startSlot, this.transactionCount);
     this.setClockTime();
     this.svm.expireBlockhash();
     this.latest = {
@@ -500,6 +527,10 @@ export class LedgerBank {
       returnData: fields.returnData,
     };
     this.history.add(record);
+    this.blocks.addTransaction(record.signature);
+    keys.forEach((pubkey, i) => {
+      if (writable[i]) this.track(pubkey);
+    });
     this.transactionCount++;
     this.emit({ type: 'transaction', record });
     keys.forEach((pubkey, i) => {
@@ -509,6 +540,62 @@ export class LedgerBank {
     });
     this.advanceSlot();
     return record;
+  }
+
+  /** Balances of every address the ledger has written (see MAX_TRACKED_ACCOUNTS). */
+  trackedBalances(): { pubkey: string; lamports: bigint }[] {
+    const out: { pubkey: string; lamports: bigint }[] = [];
+    for (const pubkey of this.tracked) {
+      const lamports = this.getAccount(pubkey)?.lamports ?? 0n;
+      if (lamports > 0n) out.push({ pubkey, lamports });
+    }
+    return out;
+  }
+
+  /** The stake program's own answer to GetMinimumDelegation (it depends on the feature set). */
+  minimumStakeDelegation(): number {
+    if (this.stakeMinimumDelegation === undefined) {
+      const tx = new Transaction({
+        feePayer: this.faucet.publicKey,
+        recentBlockhash: this.latest.blockhash,
+      }).add(
+        new TransactionInstruction({
+          programId: STAKE_PROGRAM,
+          keys: [],
+          data: Buffer.from([STAKE_GET_MINIMUM_DELEGATION, 0, 0, 0]),
+        }),
+      );
+      tx.sign(this.faucet);
+      const result = this.simulate(decodeWireTransaction(tx.serialize()), {});
+      const data = result.returnData ? Buffer.from(result.returnData.data[0], 'base64') : undefined;
+      this.stakeMinimumDelegation =
+        result.err === null && data && data.length >= 8 ? Number(data.readBigUint64LE(0)) : 1;
+    }
+    return this.stakeMinimumDelegation;
+  }
+
+  private track(pubkey: string): void {
+    this.tracked.delete(pubkey);
+    this.tracked.add(pubkey);
+    if (this.tracked.size > MAX_TRACKED_ACCOUNTS) {
+      const oldest = this.tracked.values().next().value;
+      if (oldest !== undefined) this.tracked.delete(oldest);
+    }
+  }
+
+  /** The validator's vote account (identity = the faucet key, commission 0), by a real transaction. */
+  private createVoteAccount(): void {
+    const identity = this.faucet.publicKey;
+    const tx = new Transaction({ feePayer: identity, recentBlockhash: this.latest.blockhash }).add(
+      VoteProgram.createAccount({
+        fromPubkey: identity,
+        votePubkey: this.voteAccount.publicKey,
+        voteInit: new VoteInit(identity, identity, identity, 0),
+        lamports: this.minimumBalanceForRentExemption(VoteProgram.space),
+      }),
+    );
+    tx.sign(this.faucet, this.voteAccount);
+    this.sendTransaction(tx.serialize());
   }
 
   /** A durable-nonce transaction names an initialized nonce account that stores its recentBlockhash. */

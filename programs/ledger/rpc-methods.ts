@@ -21,6 +21,8 @@ import {
   SLOTS_PER_EPOCH,
 } from './constants.js';
 import { transactionFee } from './fee.js';
+import { createBlockMethods } from './rpc-block-methods.js';
+import { createClusterMethods, type NetworkAddresses } from './rpc-cluster-methods.js';
 import {
   invalidParams,
   RPC_MIN_CONTEXT_SLOT_NOT_REACHED,
@@ -51,7 +53,10 @@ export type RpcMethods = Record<string, RpcHandler>;
 /** Version reported in every response context, as agave does. */
 const API_VERSION = REPORTED_SOLANA_CORE_VERSION;
 
-export function createRpcMethods(bank: LedgerBank): RpcMethods {
+export function createRpcMethods(
+  bank: LedgerBank,
+  network: NetworkAddresses = { rpc: null, pubsub: null },
+): RpcMethods {
   const context = () => ({ slot: bank.slot, apiVersion: API_VERSION });
   const withContext = (value: unknown) => ({ context: context(), value });
   const mintData = (mint: string) => bank.getAccount(mint)?.data;
@@ -118,11 +123,13 @@ export function createRpcMethods(bank: LedgerBank): RpcMethods {
   };
 
   return {
+    ...createClusterMethods(bank, network, committedSlot),
+    ...createBlockMethods(bank),
     getHealth: () => 'ok',
     getVersion: () => ({ 'solana-core': REPORTED_SOLANA_CORE_VERSION, 'feature-set': 0 }),
     getIdentity: () => ({ identity: bank.identity }),
     getGenesisHash: () => bank.genesisHash,
-    getFirstAvailableBlock: () => bank.firstSlot,
+    getFirstAvailableBlock: () => bank.blocks.firstAvailable ?? bank.firstSlot,
     getSlot: (params) => {
       const cfg = config(params, 0);
       checkMinContextSlot(cfg);
