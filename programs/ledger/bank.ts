@@ -86,8 +86,39 @@ const SYSTEM_PROGRAM = SystemProgram.programId.toBase58();
 const STAKE_PROGRAM = new PublicKey('Stake11111111111111111111111111111111111111');
 /** StakeInstruction::GetMinimumDelegation (u32 little-endian). */
 const STAKE_GET_MINIMUM_DELEGATION = 13;
-/** What the validator reports as the parent blockhash of the first block (Hash::default()). */
-const GENESIS_PREVIOUS_BLOCKHASH = '11111111111111111111111111111111';
+const GENESIS_SLOT = 0n;
+/** Accounts litesvm's genesis holds (sysvars, builtins, default programs): part of the supply. */
+const GENESIS_ADDRESSES = [
+  'SysvarC1ock11111111111111111111111111111111',
+  'SysvarRent111111111111111111111111111111111',
+  'SysvarEpochSchedu1e111111111111111111111111',
+  'SysvarFees111111111111111111111111111111111',
+  'SysvarRecentB1ockHashes11111111111111111111',
+  'SysvarS1otHashes111111111111111111111111111',
+  'SysvarS1otHistory11111111111111111111111111',
+  'SysvarStakeHistory1111111111111111111111111',
+  'SysvarLastRestartS1ot1111111111111111111111',
+  'SysvarEpochRewards1111111111111111111111111',
+  '11111111111111111111111111111111',
+  'Vote111111111111111111111111111111111111111',
+  'Stake11111111111111111111111111111111111111',
+  'Config1111111111111111111111111111111111111',
+  'BPFLoader1111111111111111111111111111111111',
+  'BPFLoader2111111111111111111111111111111111',
+  'BPFLoaderUpgradeab1e11111111111111111111111',
+  'LoaderV411111111111111111111111111111111111',
+  'AddressLookupTab1e1111111111111111111111111',
+  'ComputeBudget111111111111111111111111111111',
+  'Ed25519SigVerify111111111111111111111111111',
+  'KeccakSecp256k11111111111111111111111111111',
+  'Secp256r1SigVerify1111111111111111111111111',
+  'TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA',
+  'TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb',
+  'ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL',
+  'MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr',
+  'Memo1UhkJRfHyvLMcVucJwxXeuD728EqVDDwQDxFMNo',
+  'So11111111111111111111111111111111111111112',
+];
 /** Owner of every sysvar account. */
 const SYSVAR_PROGRAM = 'Sysvar1111111111111111111111111111111111111';
 const ADVANCE_NONCE_INSTRUCTION = 4;
@@ -142,15 +173,16 @@ export class LedgerBank {
     // litesvm alone only accepts its single latest hash.
     this.svm = new LiteSVM().withBlockhashCheck(false);
     this.native = nativeAccounts(this.svm);
+    // litesvm's clock begins at a mainnet-like slot (447,552,000) in epoch 0; a test validator's
+    // chain begins at slot 0, where slot, block height and epoch agree (epoch = slot / 432,000).
+    this.svm.warpToSlot(GENESIS_SLOT);
     this.startSlot = Number(this.svm.getClock().slot);
     this.currentSlot = this.startSlot;
     this.latest = { blockhash: this.svm.latestBlockhash(), lastValidBlockHeight: BLOCKHASH_VALID_SLOTS };
     this.blockhashes.set(this.latest.blockhash, this.latest.lastValidBlockHeight);
     this.genesisHash = this.latest.blockhash;
-    this.blocks = new BlockStore(this.history, {
-      slot: this.startSlot,
-      blockhash: GENESIS_PREVIOUS_BLOCKHASH,
-    });
+    // The genesis block is its own parent, as agave reports block 0.
+    this.blocks = new BlockStore(this.history, { slot: this.startSlot, blockhash: this.genesisHash });
     const sysvar = this.svm.getAccount(kitAddress(SLOT_HASHES_SYSVAR));
     this.slotHashesLamports = sysvar.exists ? sysvar.lamports : 0n;
     this.setClockTime();
@@ -162,8 +194,10 @@ export class LedgerBank {
       data: new Uint8Array(0),
       space: 0n,
     });
-    this.track(this.faucet.publicKey.toBase58());
+    for (const pubkey of [this.faucet.publicKey.toBase58(), ...GENESIS_ADDRESSES]) this.track(pubkey);
     this.createVoteAccount();
+    // Genesis ends empty, as a test validator's block 0: setup transactions land from slot 1 on.
+    this.advanceSlot();
     const landingDelay = options.landingDelayMs ?? TRANSACTION_LANDING_DELAY_MS;
     this.landing = landingDelay > 0 ? new LandingQueue(landingDelay, (tx) => this.land(tx)) : undefined;
     const interval = options.slotIntervalMs ?? SLOT_INTERVAL_MS;
@@ -330,8 +364,15 @@ export class LedgerBank {
     // Sent again while waiting: the same answer, one landing (the validator dedups by signature).
     if (this.landing.has(decoded.signature)) return decoded.signature;
     const early = this.precheck(decoded, false);
-    if (early) throw notLandedError(early, options.skipPreflight === true);
-    if (!options.skipPreflight) {
+    if (options.skipPreflight) {
+      // Without preflight a validator answers the signature of any well-signed transaction and
+      // drops it later if it cannot land (expired blockhash or nonce): clients then see it expire.
+      if (early === 'AlreadyProcessed') return decoded.signature;
+      if (!early && this.simulate(decoded, { sigVerify: true }).err === 'SignatureFailure') {
+        throw notLandedError('SignatureFailure', true);
+      }
+    } else {
+      if (early) throw notLandedError(early, false);
       const simulation = this.simulate(decoded, { sigVerify: true });
       if (simulation.err !== null) throw preflightError(simulation);
     }
@@ -341,7 +382,9 @@ export class LedgerBank {
 
   /** requestAirdrop over RPC: the faucet's transfer, submitted like any other transaction. */
   submitAirdrop(pubkey: string, amount: bigint): string {
-    return this.submitTransaction(this.airdropTransaction(pubkey, amount));
+    // The faucet sends without preflight: an airdrop that cannot stand (below rent exemption for
+    // a new account) lands as a failed transaction, as on a test validator.
+    return this.submitTransaction(this.airdropTransaction(pubkey, amount), { skipPreflight: true });
   }
 
   /** A submitted transaction lands as any other: in the open slot, which then ends. */
@@ -583,7 +626,7 @@ export class LedgerBank {
     }
   }
 
-  /** The validator's vote account (identity = the faucet key, commission 0), by a real transaction. */
+  /** The validator's vote account (identity = the faucet key, commission 0), made by the vote program. */
   private createVoteAccount(): void {
     const identity = this.faucet.publicKey;
     const tx = new Transaction({ feePayer: identity, recentBlockhash: this.latest.blockhash }).add(
@@ -595,7 +638,15 @@ export class LedgerBank {
       }),
     );
     tx.sign(this.faucet, this.voteAccount);
-    this.sendTransaction(tx.serialize());
+    // Run, not landed: the account is written as genesis writes it, so block 0 stays empty.
+    const result = this.simulate(decodeWireTransaction(tx.serialize()), {
+      sigVerify: true,
+      addresses: [this.votePubkey],
+    });
+    const account = result.accounts?.[0];
+    if (result.err !== null || !account) return;
+    this.writeData(this.votePubkey, account, account.data);
+    this.track(this.votePubkey);
   }
 
   /** A durable-nonce transaction names an initialized nonce account that stores its recentBlockhash. */

@@ -48,7 +48,7 @@ export class BlockStore {
     const previous = this.last ?? this.genesis;
     this.bySlot.set(slot, {
       slot,
-      parentSlot: this.last ? this.last.slot : Math.max(0, slot - 1),
+      parentSlot: this.last ? this.last.slot : this.genesis.slot,
       blockhash,
       previousBlockhash: previous.blockhash,
       blockTime: Math.floor(this.now() / 1000),
