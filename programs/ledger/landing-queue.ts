@@ -14,10 +14,6 @@ export class LandingQueue<T> {
     return this.#pending.has(signature);
   }
 
-  get size(): number {
-    return this.#pending.size;
-  }
-
   add(signature: string, item: T): void {
     if (this.#pending.has(signature)) return;
     const timer = setTimeout(() => {
@@ -27,15 +23,7 @@ export class LandingQueue<T> {
     this.#pending.set(signature, { item, timer });
   }
 
-  /** Lands everything still waiting, now (shutdown keeps what clients were told was accepted). */
-  flush(): void {
-    for (const [signature, { item, timer }] of this.#pending) {
-      clearTimeout(timer);
-      this.#pending.delete(signature);
-      this.land(item);
-    }
-  }
-
+  /** Forgets what is waiting (shutdown: the chain is in memory only). */
   clear(): void {
     for (const { timer } of this.#pending.values()) clearTimeout(timer);
     this.#pending.clear();
