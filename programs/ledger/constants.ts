@@ -16,6 +16,15 @@ export const SLOT_INTERVAL_MS = 400;
  */
 export const BLOCKHASH_VALID_SLOTS = 1000;
 
+/**
+ * How long a transaction accepted over RPC waits before it lands (in a slot of its own). A
+ * validator answers sendTransaction first and processes the transaction later (the next slot, a
+ * few hundred ms); a client that subscribes right after the answer must still get the
+ * notification. 100 ms is many loopback round trips (a reply, then a websocket subscribe, take
+ * ~1 ms) yet a quarter of a slot, so confirmation stays quick.
+ */
+export const TRANSACTION_LANDING_DELAY_MS = 100;
+
 /** Solana's base fee; litesvm charges the same per signature. */
 export const LAMPORTS_PER_SIGNATURE = 5000;
 
@@ -37,6 +46,32 @@ export const MAX_BASE58_DATA_BYTES = 128;
 
 /** Largest number of entries returned by getSignaturesForAddress. */
 export const MAX_SIGNATURES_FOR_ADDRESS = 1000;
+
+/**
+ * Blocks kept for getBlock / getBlocks / getBlockTime: ~11 hours of idle 400 ms slots in ~20 MB
+ * (a block keeps its signatures; the transactions themselves live in history, MAX_HISTORY).
+ */
+export const MAX_BLOCKS_KEPT = 100_000;
+
+/** The validator's caps on getBlocks' slot range and getBlocksWithLimit's limit (MAX_GET_CONFIRMED_BLOCKS_RANGE). */
+export const MAX_BLOCKS_RANGE = 500_000;
+
+/** The validator's cap on getSlotLeaders' limit (MAX_GET_SLOT_LEADERS). */
+export const MAX_SLOT_LEADERS = 5000;
+
+/** The validator samples performance once a minute and keeps 720 samples (12 hours). */
+export const PERFORMANCE_SAMPLE_PERIOD_SECS = 60;
+export const MAX_PERFORMANCE_SAMPLES = 720;
+
+/** Accounts getLargestAccounts returns, as the validator does. */
+export const LARGEST_ACCOUNTS_COUNT = 20;
+
+/**
+ * Addresses the ledger remembers having written (the faucet, every account a transaction wrote):
+ * getSupply and getLargestAccounts sum and rank these, since litesvm cannot list all accounts.
+ * Past the cap the oldest are forgotten; 100,000 balances are read in ~50 ms.
+ */
+export const MAX_TRACKED_ACCOUNTS = 100_000;
 
 /** Slots per epoch reported by getEpochInfo (Solana mainnet's value). */
 export const SLOTS_PER_EPOCH = 432_000;

@@ -28,6 +28,12 @@ export const LedgerErrorCode = defineErrorCodes('LEDGER', {
   TX_HISTORY_NOT_AVAILABLE: 'LEDGER_TX_HISTORY_NOT_AVAILABLE',
   TX_UNSUPPORTED_VERSION: 'LEDGER_TX_UNSUPPORTED_VERSION',
   MIN_CONTEXT_SLOT_NOT_REACHED: 'LEDGER_MIN_CONTEXT_SLOT_NOT_REACHED',
+  /** A block older than the oldest the ledger keeps (MAX_BLOCKS_KEPT, or its transactions dropped). */
+  BLOCK_CLEANED_UP: 'LEDGER_BLOCK_CLEANED_UP',
+  /** A slot that has not ended yet. */
+  BLOCK_NOT_AVAILABLE: 'LEDGER_BLOCK_NOT_AVAILABLE',
+  /** A slot the ledger jumped over (a warp during setup): no block. */
+  SLOT_SKIPPED: 'LEDGER_SLOT_SKIPPED',
 });
 export type LedgerErrorCode = CodeOf<typeof LedgerErrorCode>;
 

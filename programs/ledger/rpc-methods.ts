@@ -21,6 +21,8 @@ import {
   SLOTS_PER_EPOCH,
 } from './constants.js';
 import { transactionFee } from './fee.js';
+import { createBlockMethods } from './rpc-block-methods.js';
+import { createClusterMethods, type NetworkAddresses } from './rpc-cluster-methods.js';
 import {
   invalidParams,
   RPC_MIN_CONTEXT_SLOT_NOT_REACHED,
@@ -51,7 +53,10 @@ export type RpcMethods = Record<string, RpcHandler>;
 /** Version reported in every response context, as agave does. */
 const API_VERSION = REPORTED_SOLANA_CORE_VERSION;
 
-export function createRpcMethods(bank: LedgerBank): RpcMethods {
+export function createRpcMethods(
+  bank: LedgerBank,
+  network: NetworkAddresses = { rpc: null, pubsub: null },
+): RpcMethods {
   const context = () => ({ slot: bank.slot, apiVersion: API_VERSION });
   const withContext = (value: unknown) => ({ context: context(), value });
   const mintData = (mint: string) => bank.getAccount(mint)?.data;
@@ -65,6 +70,16 @@ export function createRpcMethods(bank: LedgerBank): RpcMethods {
       });
     }
   };
+
+  /**
+   * The slot a commitment sees. `processed` is the slot being filled; confirmed and finalized (the
+   * default) see the last ended slot, as on a validator: that slot is in SlotHashes, so a lookup
+   * table created with it is accepted.
+   */
+  const committedSlot = (cfg: Record<string, unknown>) =>
+    cfg.commitment === 'processed' || cfg.commitment === 'recent' || bank.slot === bank.firstSlot
+      ? bank.slot
+      : bank.slot - 1;
 
   const encodeAccount = (
     account: AccountState | null,
@@ -108,14 +123,17 @@ export function createRpcMethods(bank: LedgerBank): RpcMethods {
   };
 
   return {
+    ...createClusterMethods(bank, network, committedSlot),
+    ...createBlockMethods(bank),
     getHealth: () => 'ok',
     getVersion: () => ({ 'solana-core': REPORTED_SOLANA_CORE_VERSION, 'feature-set': 0 }),
     getIdentity: () => ({ identity: bank.identity }),
     getGenesisHash: () => bank.genesisHash,
-    getFirstAvailableBlock: () => bank.firstSlot,
+    getFirstAvailableBlock: () => bank.blocks.firstAvailable ?? bank.firstSlot,
     getSlot: (params) => {
-      checkMinContextSlot(config(params, 0));
-      return bank.slot;
+      const cfg = config(params, 0);
+      checkMinContextSlot(cfg);
+      return committedSlot(cfg);
     },
     getBlockHeight: (params) => {
       checkMinContextSlot(config(params, 0));
@@ -255,13 +273,13 @@ export function createRpcMethods(bank: LedgerBank): RpcMethods {
       const pubkey = parsePubkey(params[0]);
       const amount = requiredCount(params, 1, 'lamports');
       config(params, 2);
-      return bank.requestAirdrop(pubkey, BigInt(amount));
+      return bank.submitAirdrop(pubkey, BigInt(amount));
     },
     sendTransaction: (params) => {
       const cfg = config(params, 1);
       checkMinContextSlot(cfg);
       const wire = decodeTransactionParam(params, cfg);
-      return bank.sendTransaction(wire, { skipPreflight: optionalBoolean(cfg, 'skipPreflight') === true });
+      return bank.submitTransaction(wire, { skipPreflight: optionalBoolean(cfg, 'skipPreflight') === true });
     },
     simulateTransaction: (params) => {
       const cfg = config(params, 1);

@@ -46,11 +46,15 @@ export async function startLedgerServer(
   bank: LedgerBank,
   options: LedgerServerOptions,
 ): Promise<LedgerServer> {
-  const methods = createRpcMethods(bank);
   const hub = new SubscriptionHub(bank);
   const onInternalError = options.onInternalError;
 
   const ports = options.ports ?? (await bindLedgerPorts(options));
+  const host = urlHost(ports.host);
+  const methods = createRpcMethods(bank, {
+    rpc: `${host}:${ports.rpcPort}`,
+    pubsub: `${host}:${ports.wsPort}`,
+  });
   const http = ports.rpc;
   serveRequests(http, (req: IncomingMessage, res: ServerResponse) =>
     serveHttp(req, res, methods, onInternalError),
@@ -77,7 +81,6 @@ export async function startLedgerServer(
     ports.ws.on('upgrade', upgrade);
   }
 
-  const host = urlHost(ports.host);
   return {
     rpcUrl: `http://${host}:${ports.rpcPort}`,
     wsUrl: `ws://${host}:${ports.wsPort}`,

@@ -11,6 +11,14 @@ export function parseTransactionEncoding(value: unknown): TransactionEncoding {
   throw invalidParams(`Invalid param: unknown transaction encoding ${JSON.stringify(value)}`);
 }
 
+function lookupsJson(record: TransactionRecord) {
+  return record.decoded.tx.message.addressTableLookups.map((l) => ({
+    accountKey: l.accountKey.toBase58(),
+    writableIndexes: l.writableIndexes,
+    readonlyIndexes: l.readonlyIndexes,
+  }));
+}
+
 function messageJson(record: TransactionRecord) {
   const message = record.decoded.tx.message;
   const json: Record<string, unknown> = {
@@ -25,11 +33,7 @@ function messageJson(record: TransactionRecord) {
     })),
   };
   if (record.decoded.version !== 'legacy') {
-    json.addressTableLookups = message.addressTableLookups.map((l) => ({
-      accountKey: l.accountKey.toBase58(),
-      writableIndexes: l.writableIndexes,
-      readonlyIndexes: l.readonlyIndexes,
-    }));
+    json.addressTableLookups = lookupsJson(record);
   }
   return json;
 }
@@ -53,6 +57,7 @@ function parsedMessageJson(record: TransactionRecord) {
       data: toBase58(ix.data),
       stackHeight: null,
     })),
+    ...(record.decoded.version !== 'legacy' ? { addressTableLookups: lookupsJson(record) } : {}),
   };
 }
 
@@ -79,7 +84,8 @@ function metaJson(record: TransactionRecord, parsed: boolean) {
     preTokenBalances: record.preTokenBalances,
     postTokenBalances: record.postTokenBalances,
     rewards: [],
-    loadedAddresses: record.loadedAddresses,
+    // Agave leaves loaded addresses out of jsonParsed (the parsed keys carry their source).
+    ...(parsed ? {} : { loadedAddresses: record.loadedAddresses }),
     computeUnitsConsumed: record.computeUnitsConsumed,
     ...(record.returnData ? { returnData: record.returnData } : {}),
   };

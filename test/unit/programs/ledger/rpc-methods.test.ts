@@ -6,7 +6,7 @@ import { toBase58 } from '../../../../programs/ledger/codec.js';
 import { RpcError } from '../../../../programs/ledger/rpc-error.js';
 import { createRpcMethods } from '../../../../programs/ledger/rpc-methods.js';
 
-const bank = new LedgerBank({ slotIntervalMs: 0 });
+const bank = new LedgerBank({ slotIntervalMs: 0, landingDelayMs: 0 });
 const methods = createRpcMethods(bank);
 after(() => bank.close());
 
@@ -153,7 +153,10 @@ test('params are checked: commitment, minContextSlot, rent length, fee for messa
     rpcCode(() => call('getSlot', { commitment: 'eventually' })),
     -32602,
   );
-  assert.equal(call('getSlot', { commitment: 'finalized' }), bank.slot);
+  // Finalized and confirmed see the last ended slot (in SlotHashes); processed the open one.
+  assert.equal(call('getSlot', { commitment: 'finalized' }), bank.slot - 1);
+  assert.equal(call('getSlot'), bank.slot - 1);
+  assert.equal(call('getSlot', { commitment: 'processed' }), bank.slot);
   assert.equal(
     rpcCode(() => call('getBalance', alice.publicKey.toBase58(), { minContextSlot: bank.slot + 1000 })),
     -32016,
