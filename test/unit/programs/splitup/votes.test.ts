@@ -12,10 +12,12 @@ import {
   roundAddress,
   roundCertificateSpace,
   SPLITUP_PROGRAM_ID,
+  SplitupClientErrorCode,
   submitVoteIx,
   type TableVote,
   updateCommitteeIx,
 } from '../../../../programs/splitup/client/index.js';
+import { isCodedError } from '../../../../storage/errors/index.js';
 import { type Env, initializedEnv, rejects } from './harness.js';
 
 const ROUND = 7n;
@@ -89,6 +91,28 @@ describe('submit_vote', () => {
     const held = roundBytes(env);
     await rejects(() => vote(env, stranger, table()), 'NotCommitteeMember');
     assert.deepEqual(roundBytes(env), held);
+  });
+
+  it("refuses a vote cast in a member's name without its signature", async () => {
+    const env = base.fork();
+    const [a] = members(env);
+    const stranger = env.funded();
+    const ix = await submitVoteIx({ member: a.publicKey, round: ROUND, ...table() });
+    ix.keys[0]!.isSigner = false;
+    await rejects(() => env.send([ix], [stranger]), 'MissingSigner');
+    assert.equal(certificate(env), undefined);
+  });
+
+  it('refuses to build a vote that is not a u64 round, a 32-byte root and a u32 count', () => {
+    const [a] = members(base);
+    const bad = (input: Partial<Parameters<typeof submitVoteIx>[0]>) => () =>
+      submitVoteIx({ member: a.publicKey, round: ROUND, ...table(), ...input });
+    const refused = (err: unknown) => isCodedError(err, SplitupClientErrorCode.INVALID_VOTE);
+    assert.throws(bad({ tableRoot: new Uint8Array(31) }), refused);
+    assert.throws(bad({ taskCount: 2 ** 32 }), refused);
+    assert.throws(bad({ taskCount: -1 }), refused);
+    assert.throws(() => roundAddress(-1n), refused);
+    assert.throws(() => roundAddress(1n << 64n), refused);
   });
 
   it('refuses the same vote twice: it counts once', async () => {
