@@ -8,18 +8,23 @@ import {
   DEFAULT_PROTOCOL_PARAMS,
   declareSpecializationIx,
   initializeIx,
+  MAX_COMMITTEE,
   modelIdFrom,
   registerModelInstructions,
   registerNodeIx,
   requestUnstakeIx,
   revealTimeoutIx,
   revealWindowS,
+  roundCertificateSpace,
   stakeIx,
+  submitVoteIx,
   updateCommitteeIx,
   withdrawIx,
 } from '../programs/splitup/client/index.js';
+import { merkleProof } from '../protocols/committee/liveness/merkle.js';
 import { deployEcvrfHarness } from '../test/unit/programs/ecvrf/harness.js';
 import { RFC_EXAMPLES } from '../test/unit/programs/ecvrf/rfc-examples.js';
+import { deployMerkleHarness } from '../test/unit/programs/merkle/harness.js';
 import { deployedEnv, TOKEN_UNIT } from '../test/unit/programs/splitup/harness.js';
 import { twoTaskModel } from '../test/unit/programs/splitup/models.js';
 import {
@@ -169,6 +174,44 @@ note(
 env.advance(DEFAULT_PROTOCOL_PARAMS.unstakeCooldownS);
 note('withdraw', (await env.sendAsync([withdrawIx(node.publicKey, wallet)], [node])).computeUnits);
 
+// Liveness votes: each member's own submit_vote, for committees of 4 and of MAX_COMMITTEE.
+const voteRounds: { members: number; threshold: number; rent: bigint }[] = [];
+for (const members of [4, MAX_COMMITTEE]) {
+  const voters = members === 4 ? fresh : deployedEnv(members);
+  if (members !== 4)
+    await voters.sendAsync(
+      [
+        initializeIx({
+          admin: voters.admin.publicKey,
+          mint: voters.mint.publicKey,
+          committee: voters.committee.map((k) => k.publicKey),
+          params: DEFAULT_PROTOCOL_PARAMS,
+        }),
+      ],
+      [voters.admin],
+    );
+  const round = 1n;
+  const table = { tableRoot: Uint8Array.from({ length: 32 }, (_, i) => i), taskCount: 12 };
+  const threshold = Math.ceil((2 * members) / 3);
+  const cast = async (m: number, v = table) =>
+    (
+      await voters.sendAsync(
+        [submitVoteIx({ member: voters.committee[m]!.publicKey, round, ...v })],
+        [voters.committee[m]!],
+      )
+    ).computeUnits;
+  note(`submit_vote (first, creates the round; n=${members})`, await cast(0));
+  // An equivocation (member 0 votes a second table), then the later votes up to the certifying one.
+  note(`submit_vote (equivocation; n=${members})`, await cast(0, { ...table, taskCount: 13 }));
+  for (let m = 1; m < threshold; m++) note(`submit_vote (later vote; n=${members})`, await cast(m));
+  note(`submit_vote (certifying vote; n=${members})`, await cast(threshold));
+  voteRounds.push({
+    members,
+    threshold,
+    rent: voters.svm.minimumBalanceForRentExemption(BigInt(roundCertificateSpace())),
+  });
+}
+
 console.log(`SplitUp program: compute units per instruction (target < ${CU_TARGET})`);
 console.log(`baseline: SPL Token transfer = ${baseline} CU\n`);
 console.log(
@@ -201,6 +244,29 @@ console.log(
 );
 console.log(
   `\nworst instruction: ${worst} CU — ${worst < CU_TARGET ? 'under' : 'OVER'} the ${CU_TARGET} target`,
+);
+
+console.log('\nper liveness round (one submit_vote transaction per member, its own signature):');
+for (const r of voteRounds)
+  console.log(
+    `  n=${r.members}: certified by ${r.threshold} transactions / ${r.threshold} signatures (this run sent ${r.threshold + 2}: an equivocator's two count for nothing); round account rent ${r.rent} lamports, paid once by the first voter`,
+  );
+
+// One audit path against a certified table (merkle.c in its test harness; the certificate check
+// the permissionless instructions will make): a table of 4,096 leaves, depth 12.
+const AUDIT_DEPTH = 12;
+const merkle = deployMerkleHarness();
+const merkleEntry = merkle.noopComputeUnits();
+const auditLeaves = Array.from({ length: 1 << AUDIT_DEPTH }, (_, i) => Uint8Array.of(i & 0xff, i >> 8, 0x5a));
+const auditIndex = 1234;
+const audit = merkle.root(
+  { leaf: auditLeaves[auditIndex]!, index: auditIndex, path: merkleProof(auditLeaves, auditIndex) },
+  auditLeaves.length,
+);
+if (!audit.ok) throw new Error(`the audit path was refused with ${audit.errorNumber}`);
+const auditCu = audit.computeUnits - merkleEntry;
+console.log(
+  `\naudit path (RFC 6962, depth ${AUDIT_DEPTH}, ${auditLeaves.length} leaves; harness entry of ${merkleEntry} CU subtracted): ${auditCu} CU — ${auditCu < CU_TARGET ? 'under' : 'OVER'} the ${CU_TARGET} target`,
 );
 
 // ECVRF verification: the C module (programs/splitup/src/ecvrf.c) no instruction calls yet, run in

@@ -90,6 +90,8 @@ export const SplitupClientErrorCode = defineErrorCodes('PROGRAM_CLIENT', {
   COMMITTEE_TOO_LARGE: 'PROGRAM_CLIENT_COMMITTEE_TOO_LARGE',
   /** An output hash, salt or task index that does not fit a commitment (32 bytes, 32 bytes, u8). */
   INVALID_COMMITMENT_PART: 'PROGRAM_CLIENT_INVALID_COMMITMENT_PART',
+  /** A round that is not a u64, or a vote that is not a 32-byte root and a u32 task count. */
+  INVALID_VOTE: 'PROGRAM_CLIENT_INVALID_VOTE',
   /** The offline client was asked to sign: it only builds transactions. */
   NO_SIGNER: 'PROGRAM_CLIENT_NO_SIGNER',
 });

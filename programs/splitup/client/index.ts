@@ -25,3 +25,4 @@ export * from './model.js';
 export * from './params.js';
 export * from './pdas.js';
 export * from './program.js';
+export * from './rounds.js';

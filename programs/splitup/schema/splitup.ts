@@ -26,6 +26,8 @@ export const NAME_BYTES = 16;
 export const MAX_MODEL_TASKS = 8;
 export const MAX_CONNECTIONS = 32;
 export const CONNECTIONS_PER_IX = 8;
+/** One vote slot per possible member: each member's first vote is its one counted vote. */
+export const MAX_ROUND_VOTES = MAX_COMMITTEE;
 /** Tensor element types, in the order of storage/tensors/tensor.ts DTYPES (a test keeps them equal). */
 export const DTYPES = [
   'float32',
@@ -57,6 +59,16 @@ export const constants: ConstantDef[] = [
     name: 'EXECUTION_SEED',
     value: 'execution',
     doc: 'PDA seed of an Execution, followed by client and u64 nonce',
+  },
+  {
+    name: 'ROUND_SEED',
+    value: 'round',
+    doc: 'PDA seed of a RoundCertificate, followed by the round as u64 LE',
+  },
+  {
+    name: 'MAX_ROUND_VOTES',
+    value: MAX_ROUND_VOTES,
+    doc: "Vote slots of a RoundCertificate: one per member, so Byzantine votes can never crowd out the honest table's",
   },
   { name: 'TASK_PENDING', value: 0, doc: 'Task run status: waiting for an assignment' },
   { name: 'TASK_ASSIGNED', value: 1, doc: 'Task run status: a node is computing it' },
@@ -459,8 +471,64 @@ structs.push({
   ],
 });
 
+structs.push(
+  {
+    name: 'RoundVote',
+    doc: "One member's vote for a round's liveness table (protocols/committee/round/vote.ts, without the network and signature: the transaction signer is the member).",
+    fields: [
+      { name: 'table_root', type: { array: ['u8', 32] }, doc: 'RFC 6962 root of the table' },
+      { name: 'task_count', type: 'u32', doc: 'Task leaves of the table (a root does not fix its size)' },
+    ],
+  },
+  {
+    name: 'SubmitVoteArgs',
+    doc: 'Arguments of submit_vote.',
+    fields: [
+      { name: 'round', type: 'u64' },
+      { name: 'vote', type: { defined: 'RoundVote' } },
+      { name: 'reserved', type: { array: ['u8', 4] } },
+    ],
+  },
+  {
+    name: 'RoundCertificate',
+    doc: 'The votes of one liveness round (PDA ["round", round u64 LE]); certified once ceil(2n/3) distinct members voted the same table, final afterwards.',
+    fields: [
+      { name: 'round', type: 'u64' },
+      {
+        name: 'committee_epoch',
+        type: 'u64',
+        doc: 'Config.committee_epoch the bitmaps index; a committee change before certification restarts the tally',
+      },
+      { name: 'certified_at', type: 'i64', doc: 'Unix time of the certifying vote; 0 while uncertified' },
+      { name: 'certified_root', type: { array: ['u8', 32] } },
+      { name: 'certified_task_count', type: 'u32' },
+      { name: 'voted', type: 'u16', doc: 'Bit m: committee member m voted (its first vote is in votes[m])' },
+      {
+        name: 'equivocators',
+        type: 'u16',
+        doc: 'Bit m: member m voted two different tables; neither counts, both kept (votes[m], conflicts[m])',
+      },
+      { name: 'committee_len', type: 'u8', doc: 'Committee size at the epoch' },
+      {
+        name: 'threshold',
+        type: 'u8',
+        doc: 'Distinct identical votes that certify: max(ceil(2n/3), Config.threshold)',
+      },
+      { name: 'certified', type: 'bool' },
+      { name: 'bump', type: 'u8' },
+      { name: 'reserved', type: { array: ['u8', 4] } },
+      { name: 'votes', type: { array: [{ defined: 'RoundVote' }, MAX_ROUND_VOTES] } },
+      {
+        name: 'conflicts',
+        type: { array: [{ defined: 'RoundVote' }, MAX_ROUND_VOTES] },
+        doc: "An equivocator's second, different vote: the evidence beside its first",
+      },
+    ],
+  },
+);
+
 /** Struct names that are on-chain accounts (8-byte discriminator + struct). */
-export const accounts = ['Config', 'Node', 'Model', 'Execution'];
+export const accounts = ['Config', 'Node', 'Model', 'Execution', 'RoundCertificate'];
 
 const tokenProgram = { name: 'token_program', address: TOKEN_PROGRAM_ID, doc: 'SPL Token' };
 const systemProgram = { name: 'system_program', address: SYSTEM_PROGRAM_ID, doc: 'System program' };
@@ -719,6 +787,22 @@ instructions.push(
       tokenProgram,
     ],
   },
+  {
+    name: 'submit_vote',
+    doc: "A committee member's own vote for a round's liveness table (one small transaction per member, no co-signing). The first vote creates the round's account; ceil(2n/3) distinct members voting the same (root, task count) certify the round. A second, different vote of a member removes its vote and marks it an equivocator.",
+    args: 'SubmitVoteArgs',
+    accounts: [
+      {
+        name: 'member',
+        writable: true,
+        signer: true,
+        doc: 'A committee member; pays the rent when its vote is the first',
+      },
+      { name: 'config', doc: 'PDA ["config"]' },
+      { name: 'round', writable: true, doc: 'PDA ["round", round u64 LE], created by the first vote' },
+      systemProgram,
+    ],
+  },
 );
 
 export const errors: ErrorDef[] = [
@@ -806,6 +890,15 @@ export const errors: ErrorDef[] = [
   },
   { code: 6050, name: 'RevealOutOfTurn', msg: 'The verifier reveals first, the node after it' },
   { code: 6051, name: 'AlreadyRevealed', msg: 'This commitment has already been revealed' },
+  { code: 6052, name: 'NotCommitteeMember', msg: 'The signer is not in the committee' },
+  {
+    code: 6053,
+    name: 'AlreadyVoted',
+    msg: 'This member already cast this vote, or already equivocated, in this round',
+  },
+  { code: 6054, name: 'RoundCertified', msg: 'The round is certified; its votes are closed' },
+  { code: 6055, name: 'InvalidMerkleProof', msg: 'The audit path does not lead to the certified root' },
+  { code: 6056, name: 'RoundNotCertified', msg: 'The round has no certified table yet' },
   // Model DAG violations: 6100 + DAG_ERROR_NUMBERS of node/model/dag/codes.ts, same order.
   { code: 6101, name: 'DagBadTaskId', msg: 'A task id is empty or reserved' },
   { code: 6102, name: 'DagDuplicateTask', msg: 'A task id is declared twice' },

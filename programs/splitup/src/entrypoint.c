@@ -75,6 +75,8 @@ u64 entrypoint(const u8 *input) {
       return ix_settle_task(ctx);
     case IX_CLOSE_EXECUTION:
       return ix_close_execution(ctx);
+    case IX_SUBMIT_VOTE:
+      return ix_submit_vote(ctx);
     default:
       return ERR_UNKNOWN_INSTRUCTION;
   }

@@ -1,6 +1,7 @@
 /* Shared declarations of the SplitUp program: the parsed input and the account checks. */
 #pragma once
 #include "generated/splitup_layout.h"
+#include "merkle.h"
 
 #define MAX_ACCOUNTS 32
 #define TRY(expr)            \
@@ -57,6 +58,9 @@ u64 check_upgrade_authority(const Ctx *ctx, const SerializedAccount *program,
 u64 committee_signers(const Ctx *ctx, const Config *c);
 u64 check_committee_quorum(const Ctx *ctx, const Config *c);
 
+/* round_proof.c: the path's leaf is in the table certified in `r` (0, or why not) */
+u64 check_certified_leaf(const RoundCertificate *r, const MerklePath *p);
+
 /* Instruction handlers */
 u64 ix_initialize(const Ctx *ctx);
 u64 ix_update_committee(const Ctx *ctx);
@@ -82,6 +86,7 @@ u64 ix_resolve_dispute(const Ctx *ctx);
 u64 ix_reassign_task(const Ctx *ctx);
 u64 ix_settle_task(const Ctx *ctx);
 u64 ix_close_execution(const Ctx *ctx);
+u64 ix_submit_vote(const Ctx *ctx);
 
 /* dag.c */
 u64 validate_dag(const Model *m);

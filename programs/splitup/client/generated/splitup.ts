@@ -817,6 +817,45 @@ export type Splitup = {
       ];
       args: [];
     },
+    {
+      name: 'submitVote';
+      docs: [
+        "A committee member's own vote for a round's liveness table (one small transaction per member, no co-signing). The first vote creates the round's account; ceil(2n/3) distinct members voting the same (root, task count) certify the round. A second, different vote of a member removes its vote and marks it an equivocator.",
+      ];
+      discriminator: [115, 242, 100, 0, 49, 178, 242, 133];
+      accounts: [
+        {
+          name: 'member';
+          docs: ['A committee member; pays the rent when its vote is the first'];
+          writable: true;
+          signer: true;
+        },
+        {
+          name: 'config';
+          docs: ['PDA ["config"]'];
+        },
+        {
+          name: 'round';
+          docs: ['PDA ["round", round u64 LE], created by the first vote'];
+          writable: true;
+        },
+        {
+          name: 'systemProgram';
+          docs: ['System program'];
+          address: '11111111111111111111111111111111';
+        },
+      ];
+      args: [
+        {
+          name: 'args';
+          type: {
+            defined: {
+              name: 'submitVoteArgs';
+            };
+          };
+        },
+      ];
+    },
   ];
   accounts: [
     {
@@ -834,6 +873,10 @@ export type Splitup = {
     {
       name: 'execution';
       discriminator: [50, 148, 225, 163, 129, 33, 229, 40];
+    },
+    {
+      name: 'roundCertificate';
+      discriminator: [22, 208, 181, 231, 194, 138, 94, 240];
     },
   ];
   errors: [
@@ -1096,6 +1139,31 @@ export type Splitup = {
       code: 6051;
       name: 'alreadyRevealed';
       msg: 'This commitment has already been revealed';
+    },
+    {
+      code: 6052;
+      name: 'notCommitteeMember';
+      msg: 'The signer is not in the committee';
+    },
+    {
+      code: 6053;
+      name: 'alreadyVoted';
+      msg: 'This member already cast this vote, or already equivocated, in this round';
+    },
+    {
+      code: 6054;
+      name: 'roundCertified';
+      msg: 'The round is certified; its votes are closed';
+    },
+    {
+      code: 6055;
+      name: 'invalidMerkleProof';
+      msg: 'The audit path does not lead to the certified root';
+    },
+    {
+      code: 6056;
+      name: 'roundNotCertified';
+      msg: 'The round has no certified table yet';
     },
     {
       code: 6101;
@@ -2252,6 +2320,156 @@ export type Splitup = {
         ];
       };
     },
+    {
+      name: 'roundVote';
+      docs: [
+        "One member's vote for a round's liveness table (protocols/committee/round/vote.ts, without the network and signature: the transaction signer is the member).",
+      ];
+      type: {
+        kind: 'struct';
+        fields: [
+          {
+            name: 'tableRoot';
+            docs: ['RFC 6962 root of the table'];
+            type: {
+              array: ['u8', 32];
+            };
+          },
+          {
+            name: 'taskCount';
+            docs: ['Task leaves of the table (a root does not fix its size)'];
+            type: 'u32';
+          },
+        ];
+      };
+    },
+    {
+      name: 'submitVoteArgs';
+      docs: ['Arguments of submit_vote.'];
+      type: {
+        kind: 'struct';
+        fields: [
+          {
+            name: 'round';
+            type: 'u64';
+          },
+          {
+            name: 'vote';
+            type: {
+              defined: {
+                name: 'roundVote';
+              };
+            };
+          },
+          {
+            name: 'reserved';
+            type: {
+              array: ['u8', 4];
+            };
+          },
+        ];
+      };
+    },
+    {
+      name: 'roundCertificate';
+      docs: [
+        'The votes of one liveness round (PDA ["round", round u64 LE]); certified once ceil(2n/3) distinct members voted the same table, final afterwards.',
+      ];
+      type: {
+        kind: 'struct';
+        fields: [
+          {
+            name: 'round';
+            type: 'u64';
+          },
+          {
+            name: 'committeeEpoch';
+            docs: [
+              'Config.committee_epoch the bitmaps index; a committee change before certification restarts the tally',
+            ];
+            type: 'u64';
+          },
+          {
+            name: 'certifiedAt';
+            docs: ['Unix time of the certifying vote; 0 while uncertified'];
+            type: 'i64';
+          },
+          {
+            name: 'certifiedRoot';
+            type: {
+              array: ['u8', 32];
+            };
+          },
+          {
+            name: 'certifiedTaskCount';
+            type: 'u32';
+          },
+          {
+            name: 'voted';
+            docs: ['Bit m: committee member m voted (its first vote is in votes[m])'];
+            type: 'u16';
+          },
+          {
+            name: 'equivocators';
+            docs: [
+              'Bit m: member m voted two different tables; neither counts, both kept (votes[m], conflicts[m])',
+            ];
+            type: 'u16';
+          },
+          {
+            name: 'committeeLen';
+            docs: ['Committee size at the epoch'];
+            type: 'u8';
+          },
+          {
+            name: 'threshold';
+            docs: ['Distinct identical votes that certify: max(ceil(2n/3), Config.threshold)'];
+            type: 'u8';
+          },
+          {
+            name: 'certified';
+            type: 'bool';
+          },
+          {
+            name: 'bump';
+            type: 'u8';
+          },
+          {
+            name: 'reserved';
+            type: {
+              array: ['u8', 4];
+            };
+          },
+          {
+            name: 'votes';
+            type: {
+              array: [
+                {
+                  defined: {
+                    name: 'roundVote';
+                  };
+                },
+                16,
+              ];
+            };
+          },
+          {
+            name: 'conflicts';
+            docs: ["An equivocator's second, different vote: the evidence beside its first"];
+            type: {
+              array: [
+                {
+                  defined: {
+                    name: 'roundVote';
+                  };
+                },
+                16,
+              ];
+            };
+          },
+        ];
+      };
+    },
   ];
 };
 
@@ -3072,6 +3290,45 @@ export const SPLITUP_IDL = {
       ],
       args: [],
     },
+    {
+      name: 'submit_vote',
+      docs: [
+        "A committee member's own vote for a round's liveness table (one small transaction per member, no co-signing). The first vote creates the round's account; ceil(2n/3) distinct members voting the same (root, task count) certify the round. A second, different vote of a member removes its vote and marks it an equivocator.",
+      ],
+      discriminator: [115, 242, 100, 0, 49, 178, 242, 133],
+      accounts: [
+        {
+          name: 'member',
+          docs: ['A committee member; pays the rent when its vote is the first'],
+          writable: true,
+          signer: true,
+        },
+        {
+          name: 'config',
+          docs: ['PDA ["config"]'],
+        },
+        {
+          name: 'round',
+          docs: ['PDA ["round", round u64 LE], created by the first vote'],
+          writable: true,
+        },
+        {
+          name: 'system_program',
+          docs: ['System program'],
+          address: '11111111111111111111111111111111',
+        },
+      ],
+      args: [
+        {
+          name: 'args',
+          type: {
+            defined: {
+              name: 'SubmitVoteArgs',
+            },
+          },
+        },
+      ],
+    },
   ],
   accounts: [
     {
@@ -3089,6 +3346,10 @@ export const SPLITUP_IDL = {
     {
       name: 'Execution',
       discriminator: [50, 148, 225, 163, 129, 33, 229, 40],
+    },
+    {
+      name: 'RoundCertificate',
+      discriminator: [22, 208, 181, 231, 194, 138, 94, 240],
     },
   ],
   errors: [
@@ -3351,6 +3612,31 @@ export const SPLITUP_IDL = {
       code: 6051,
       name: 'AlreadyRevealed',
       msg: 'This commitment has already been revealed',
+    },
+    {
+      code: 6052,
+      name: 'NotCommitteeMember',
+      msg: 'The signer is not in the committee',
+    },
+    {
+      code: 6053,
+      name: 'AlreadyVoted',
+      msg: 'This member already cast this vote, or already equivocated, in this round',
+    },
+    {
+      code: 6054,
+      name: 'RoundCertified',
+      msg: 'The round is certified; its votes are closed',
+    },
+    {
+      code: 6055,
+      name: 'InvalidMerkleProof',
+      msg: 'The audit path does not lead to the certified root',
+    },
+    {
+      code: 6056,
+      name: 'RoundNotCertified',
+      msg: 'The round has no certified table yet',
     },
     {
       code: 6101,
@@ -4507,6 +4793,156 @@ export const SPLITUP_IDL = {
         ],
       },
     },
+    {
+      name: 'RoundVote',
+      docs: [
+        "One member's vote for a round's liveness table (protocols/committee/round/vote.ts, without the network and signature: the transaction signer is the member).",
+      ],
+      type: {
+        kind: 'struct',
+        fields: [
+          {
+            name: 'table_root',
+            docs: ['RFC 6962 root of the table'],
+            type: {
+              array: ['u8', 32],
+            },
+          },
+          {
+            name: 'task_count',
+            docs: ['Task leaves of the table (a root does not fix its size)'],
+            type: 'u32',
+          },
+        ],
+      },
+    },
+    {
+      name: 'SubmitVoteArgs',
+      docs: ['Arguments of submit_vote.'],
+      type: {
+        kind: 'struct',
+        fields: [
+          {
+            name: 'round',
+            type: 'u64',
+          },
+          {
+            name: 'vote',
+            type: {
+              defined: {
+                name: 'RoundVote',
+              },
+            },
+          },
+          {
+            name: 'reserved',
+            type: {
+              array: ['u8', 4],
+            },
+          },
+        ],
+      },
+    },
+    {
+      name: 'RoundCertificate',
+      docs: [
+        'The votes of one liveness round (PDA ["round", round u64 LE]); certified once ceil(2n/3) distinct members voted the same table, final afterwards.',
+      ],
+      type: {
+        kind: 'struct',
+        fields: [
+          {
+            name: 'round',
+            type: 'u64',
+          },
+          {
+            name: 'committee_epoch',
+            docs: [
+              'Config.committee_epoch the bitmaps index; a committee change before certification restarts the tally',
+            ],
+            type: 'u64',
+          },
+          {
+            name: 'certified_at',
+            docs: ['Unix time of the certifying vote; 0 while uncertified'],
+            type: 'i64',
+          },
+          {
+            name: 'certified_root',
+            type: {
+              array: ['u8', 32],
+            },
+          },
+          {
+            name: 'certified_task_count',
+            type: 'u32',
+          },
+          {
+            name: 'voted',
+            docs: ['Bit m: committee member m voted (its first vote is in votes[m])'],
+            type: 'u16',
+          },
+          {
+            name: 'equivocators',
+            docs: [
+              'Bit m: member m voted two different tables; neither counts, both kept (votes[m], conflicts[m])',
+            ],
+            type: 'u16',
+          },
+          {
+            name: 'committee_len',
+            docs: ['Committee size at the epoch'],
+            type: 'u8',
+          },
+          {
+            name: 'threshold',
+            docs: ['Distinct identical votes that certify: max(ceil(2n/3), Config.threshold)'],
+            type: 'u8',
+          },
+          {
+            name: 'certified',
+            type: 'bool',
+          },
+          {
+            name: 'bump',
+            type: 'u8',
+          },
+          {
+            name: 'reserved',
+            type: {
+              array: ['u8', 4],
+            },
+          },
+          {
+            name: 'votes',
+            type: {
+              array: [
+                {
+                  defined: {
+                    name: 'RoundVote',
+                  },
+                },
+                16,
+              ],
+            },
+          },
+          {
+            name: 'conflicts',
+            docs: ["An equivocator's second, different vote: the evidence beside its first"],
+            type: {
+              array: [
+                {
+                  defined: {
+                    name: 'RoundVote',
+                  },
+                },
+                16,
+              ],
+            },
+          },
+        ],
+      },
+    },
   ],
 } as unknown as Splitup;
 
@@ -4564,6 +5000,11 @@ export const SPLITUP_ERRORS = {
   6049: 'CommitmentMismatch',
   6050: 'RevealOutOfTurn',
   6051: 'AlreadyRevealed',
+  6052: 'NotCommitteeMember',
+  6053: 'AlreadyVoted',
+  6054: 'RoundCertified',
+  6055: 'InvalidMerkleProof',
+  6056: 'RoundNotCertified',
   6101: 'DagBadTaskId',
   6102: 'DagDuplicateTask',
   6103: 'DagBadTensorName',
@@ -4635,6 +5076,11 @@ export const SPLITUP_ERROR_CODES = {
   CommitmentMismatch: 6049,
   RevealOutOfTurn: 6050,
   AlreadyRevealed: 6051,
+  NotCommitteeMember: 6052,
+  AlreadyVoted: 6053,
+  RoundCertified: 6054,
+  InvalidMerkleProof: 6055,
+  RoundNotCertified: 6056,
   DagBadTaskId: 6101,
   DagDuplicateTask: 6102,
   DagBadTensorName: 6103,
@@ -4704,6 +5150,11 @@ export const SPLITUP_PROGRAM_ERROR_CODES = {
   COMMITMENT_MISMATCH: 'PROGRAM_COMMITMENT_MISMATCH',
   REVEAL_OUT_OF_TURN: 'PROGRAM_REVEAL_OUT_OF_TURN',
   ALREADY_REVEALED: 'PROGRAM_ALREADY_REVEALED',
+  NOT_COMMITTEE_MEMBER: 'PROGRAM_NOT_COMMITTEE_MEMBER',
+  ALREADY_VOTED: 'PROGRAM_ALREADY_VOTED',
+  ROUND_CERTIFIED: 'PROGRAM_ROUND_CERTIFIED',
+  INVALID_MERKLE_PROOF: 'PROGRAM_INVALID_MERKLE_PROOF',
+  ROUND_NOT_CERTIFIED: 'PROGRAM_ROUND_NOT_CERTIFIED',
   DAG_BAD_TASK_ID: 'PROGRAM_DAG_BAD_TASK_ID',
   DAG_DUPLICATE_TASK: 'PROGRAM_DAG_DUPLICATE_TASK',
   DAG_BAD_TENSOR_NAME: 'PROGRAM_DAG_BAD_TENSOR_NAME',
@@ -4739,6 +5190,10 @@ export const NODE_SEED = 'node';
 export const MODEL_SEED = 'model';
 /** PDA seed of an Execution, followed by client and u64 nonce */
 export const EXECUTION_SEED = 'execution';
+/** PDA seed of a RoundCertificate, followed by the round as u64 LE */
+export const ROUND_SEED = 'round';
+/** Vote slots of a RoundCertificate: one per member, so Byzantine votes can never crowd out the honest table's */
+export const MAX_ROUND_VOTES = 16;
 /** Task run status: waiting for an assignment */
 export const TASK_PENDING = 0;
 /** Task run status: a node is computing it */

@@ -13,6 +13,8 @@
 #define NODE_SEED "node" /* PDA seed of a Node account, followed by its authority */
 #define MODEL_SEED "model" /* PDA seed of a Model account, followed by its 32-byte id */
 #define EXECUTION_SEED "execution" /* PDA seed of an Execution, followed by client and u64 nonce */
+#define ROUND_SEED "round" /* PDA seed of a RoundCertificate, followed by the round as u64 LE */
+#define MAX_ROUND_VOTES 16 /* Vote slots of a RoundCertificate: one per member, so Byzantine votes can never crowd out the honest table's */
 #define TASK_PENDING 0 /* Task run status: waiting for an assignment */
 #define TASK_ASSIGNED 1 /* Task run status: a node is computing it */
 #define TASK_REPORTED 2 /* Task run status: output committed, sampling not decided */
@@ -474,6 +476,59 @@ STATIC_ASSERT(__builtin_offsetof(Execution, task_count) == 1736, "Execution.task
 STATIC_ASSERT(__builtin_offsetof(Execution, bump) == 1737, "Execution.bump");
 STATIC_ASSERT(__builtin_offsetof(Execution, reserved) == 1738, "Execution.reserved");
 
+/* One member's vote for a round's liveness table (protocols/committee/round/vote.ts, without the network and signature: the transaction signer is the member). */
+typedef struct RoundVote {
+  u8 table_root[32]; /* RFC 6962 root of the table */
+  u32 task_count; /* Task leaves of the table (a root does not fix its size) */
+} RoundVote;
+STATIC_ASSERT(sizeof(RoundVote) == 36, "RoundVote size");
+STATIC_ASSERT(__builtin_offsetof(RoundVote, table_root) == 0, "RoundVote.table_root");
+STATIC_ASSERT(__builtin_offsetof(RoundVote, task_count) == 32, "RoundVote.task_count");
+
+/* Arguments of submit_vote. */
+typedef struct SubmitVoteArgs {
+  u64 round;
+  RoundVote vote;
+  u8 reserved[4];
+} SubmitVoteArgs;
+STATIC_ASSERT(sizeof(SubmitVoteArgs) == 48, "SubmitVoteArgs size");
+STATIC_ASSERT(__builtin_offsetof(SubmitVoteArgs, round) == 0, "SubmitVoteArgs.round");
+STATIC_ASSERT(__builtin_offsetof(SubmitVoteArgs, vote) == 8, "SubmitVoteArgs.vote");
+STATIC_ASSERT(__builtin_offsetof(SubmitVoteArgs, reserved) == 44, "SubmitVoteArgs.reserved");
+
+/* The votes of one liveness round (PDA ["round", round u64 LE]); certified once ceil(2n/3) distinct members voted the same table, final afterwards. */
+typedef struct RoundCertificate {
+  u64 round;
+  u64 committee_epoch; /* Config.committee_epoch the bitmaps index; a committee change before certification restarts the tally */
+  i64 certified_at; /* Unix time of the certifying vote; 0 while uncertified */
+  u8 certified_root[32];
+  u32 certified_task_count;
+  u16 voted; /* Bit m: committee member m voted (its first vote is in votes[m]) */
+  u16 equivocators; /* Bit m: member m voted two different tables; neither counts, both kept (votes[m], conflicts[m]) */
+  u8 committee_len; /* Committee size at the epoch */
+  u8 threshold; /* Distinct identical votes that certify: max(ceil(2n/3), Config.threshold) */
+  u8 certified;
+  u8 bump;
+  u8 reserved[4];
+  RoundVote votes[16];
+  RoundVote conflicts[16]; /* An equivocator's second, different vote: the evidence beside its first */
+} RoundCertificate;
+STATIC_ASSERT(sizeof(RoundCertificate) == 1224, "RoundCertificate size");
+STATIC_ASSERT(__builtin_offsetof(RoundCertificate, round) == 0, "RoundCertificate.round");
+STATIC_ASSERT(__builtin_offsetof(RoundCertificate, committee_epoch) == 8, "RoundCertificate.committee_epoch");
+STATIC_ASSERT(__builtin_offsetof(RoundCertificate, certified_at) == 16, "RoundCertificate.certified_at");
+STATIC_ASSERT(__builtin_offsetof(RoundCertificate, certified_root) == 24, "RoundCertificate.certified_root");
+STATIC_ASSERT(__builtin_offsetof(RoundCertificate, certified_task_count) == 56, "RoundCertificate.certified_task_count");
+STATIC_ASSERT(__builtin_offsetof(RoundCertificate, voted) == 60, "RoundCertificate.voted");
+STATIC_ASSERT(__builtin_offsetof(RoundCertificate, equivocators) == 62, "RoundCertificate.equivocators");
+STATIC_ASSERT(__builtin_offsetof(RoundCertificate, committee_len) == 64, "RoundCertificate.committee_len");
+STATIC_ASSERT(__builtin_offsetof(RoundCertificate, threshold) == 65, "RoundCertificate.threshold");
+STATIC_ASSERT(__builtin_offsetof(RoundCertificate, certified) == 66, "RoundCertificate.certified");
+STATIC_ASSERT(__builtin_offsetof(RoundCertificate, bump) == 67, "RoundCertificate.bump");
+STATIC_ASSERT(__builtin_offsetof(RoundCertificate, reserved) == 68, "RoundCertificate.reserved");
+STATIC_ASSERT(__builtin_offsetof(RoundCertificate, votes) == 72, "RoundCertificate.votes");
+STATIC_ASSERT(__builtin_offsetof(RoundCertificate, conflicts) == 648, "RoundCertificate.conflicts");
+
 /* Account discriminators (sha256("account:<Name>")[0..8], little-endian u64) */
 #define DISC_CONFIG 0x82ccfa1ee0aa0c9bULL
 #define CONFIG_SPACE (8 + 696)
@@ -483,6 +538,8 @@ STATIC_ASSERT(__builtin_offsetof(Execution, reserved) == 1738, "Execution.reserv
 #define MODEL_SPACE (8 + 9112)
 #define DISC_EXECUTION 0x28e52181a3e19432ULL
 #define EXECUTION_SPACE (8 + 1744)
+#define DISC_ROUND_CERTIFICATE 0xf05e8ac2e7b5d016ULL
+#define ROUND_CERTIFICATE_SPACE (8 + 1224)
 
 /* Instruction discriminators (sha256("global:<name>")[0..8]) and account positions */
 #define IX_INITIALIZE 0xed9b980d1f6dafafULL
@@ -643,6 +700,13 @@ STATIC_ASSERT(__builtin_offsetof(Execution, reserved) == 1738, "Execution.reserv
 #define CLOSE_EXECUTION_TOKEN_PROGRAM 5
 #define CLOSE_EXECUTION_ACCOUNTS 6
 #define CLOSE_EXECUTION_DATA_LEN (8 + 0)
+#define IX_SUBMIT_VOTE 0x85f2b2310064f273ULL
+#define SUBMIT_VOTE_MEMBER 0
+#define SUBMIT_VOTE_CONFIG 1
+#define SUBMIT_VOTE_ROUND 2
+#define SUBMIT_VOTE_SYSTEM_PROGRAM 3
+#define SUBMIT_VOTE_ACCOUNTS 4
+#define SUBMIT_VOTE_DATA_LEN (8 + sizeof(SubmitVoteArgs))
 
 /* Errors: returned as ProgramError::Custom(code) */
 #define ERR_INVALID_INSTRUCTION_DATA 6000ULL /* Instruction data is malformed or has the wrong length */
@@ -697,6 +761,11 @@ STATIC_ASSERT(__builtin_offsetof(Execution, reserved) == 1738, "Execution.reserv
 #define ERR_COMMITMENT_MISMATCH 6049ULL /* The output hash and salt do not open the signer's commitment */
 #define ERR_REVEAL_OUT_OF_TURN 6050ULL /* The verifier reveals first, the node after it */
 #define ERR_ALREADY_REVEALED 6051ULL /* This commitment has already been revealed */
+#define ERR_NOT_COMMITTEE_MEMBER 6052ULL /* The signer is not in the committee */
+#define ERR_ALREADY_VOTED 6053ULL /* This member already cast this vote, or already equivocated, in this round */
+#define ERR_ROUND_CERTIFIED 6054ULL /* The round is certified; its votes are closed */
+#define ERR_INVALID_MERKLE_PROOF 6055ULL /* The audit path does not lead to the certified root */
+#define ERR_ROUND_NOT_CERTIFIED 6056ULL /* The round has no certified table yet */
 #define ERR_DAG_BAD_TASK_ID 6101ULL /* A task id is empty or reserved */
 #define ERR_DAG_DUPLICATE_TASK 6102ULL /* A task id is declared twice */
 #define ERR_DAG_BAD_TENSOR_NAME 6103ULL /* A tensor name is empty */
