@@ -58,6 +58,13 @@ console.log(
   `  drawn by isSampled      ${pct(f.drawnRate)}  (p ${p}%, ${drawnPoints >= 0 ? '+' : ''}${drawnPoints.toFixed(2)} points; within ±${RATE_TOLERANCE_POINTS}: ${Math.abs(drawnPoints) <= RATE_TOLERANCE_POINTS})`,
 );
 console.log(`  sampled on chain        ${pct(f.onChainRate)}  (withheld decisions are paid as unsampled)`);
+const onProgram = sim.records.filter((r) => r.through === 'program');
+if (onProgram.length > 0 && onProgram.length < sim.records.length) {
+  const sub = figuresOf(onProgram, TASK_PAYMENT);
+  console.log(
+    `  ${`program subset (${onProgram.length})`.padEnd(22)}  drawn ${pct(sub.drawnRate)}, on chain ${pct(sub.onChainRate)}`,
+  );
+}
 console.log(
   `  withheld decisions      ${f.withheld}, of which isSampled said sampled: ${f.withheldWouldSample}; cheaters among those paid C unverified: ${f.withheldCheatersPaid}`,
 );
