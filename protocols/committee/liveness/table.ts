@@ -82,17 +82,23 @@ export function taskLeaf(taskKey: string, nodeCount: number, root: Hash32): Uint
   return leaf;
 }
 
-/**
- * Takes, per node, its highest-sequence heartbeat (callers pass heartbeats whose signatures and
- * round window they checked) and lists the node under every task it loaded, unless it is draining.
- */
-export function buildLivenessTable(heartbeats: Iterable<SignedHeartbeat>): LivenessTable {
+/** Per node key (hex), its highest-sequence heartbeat among `heartbeats`. */
+export function latestPerNode(heartbeats: Iterable<SignedHeartbeat>): Map<string, SignedHeartbeat> {
   const latest = new Map<string, SignedHeartbeat>();
   for (const hb of heartbeats) {
     const key = hex(hb.nodeKey);
     const held = latest.get(key);
     if (held === undefined || hb.sequence > held.sequence) latest.set(key, hb);
   }
+  return latest;
+}
+
+/**
+ * Takes, per node, its highest-sequence heartbeat (callers pass heartbeats whose signatures and
+ * round window they checked) and lists the node under every task it loaded, unless it is draining.
+ */
+export function buildLivenessTable(heartbeats: Iterable<SignedHeartbeat>): LivenessTable {
+  const latest = latestPerNode(heartbeats);
   if (latest.size > MAX_TABLE_NODES)
     throw new LivenessTableError(
       LivenessTableErrorCode.TOO_LARGE,

@@ -8,7 +8,7 @@ import { equals } from 'uint8arrays/equals';
 import { toString as bytesToString } from 'uint8arrays/to-string';
 import type { SignedHeartbeat } from '../../heartbeat/codec.js';
 import type { SignatureVerifier } from '../../heartbeat/signer.js';
-import { buildLivenessTable, heartbeatDigest, type LivenessTable } from '../liveness/table.js';
+import { buildLivenessTable, heartbeatDigest, type LivenessTable, latestPerNode } from '../liveness/table.js';
 import { ObservationError, ObservationErrorCode } from './errors.js';
 import {
   decodeObservation,
@@ -60,12 +60,7 @@ export class LivenessRound {
 
   /** Signs this oracle's observation of `held` (the latest heartbeat per node in the window). */
   observe(held: Iterable<SignedHeartbeat>): SignedObservation {
-    const latest = new Map<string, SignedHeartbeat>();
-    for (const hb of held) {
-      const prev = latest.get(hex(hb.nodeKey));
-      if (prev === undefined || hb.sequence > prev.sequence) latest.set(hex(hb.nodeKey), hb);
-    }
-    const entries = [...latest.values()].map((hb) => ({
+    const entries = [...latestPerNode(held).values()].map((hb) => ({
       nodeKey: hb.nodeKey,
       sequence: hb.sequence,
       digest: heartbeatDigest(hb),

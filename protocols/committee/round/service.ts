@@ -99,6 +99,8 @@ export class LivenessRounds extends TypedEventEmitter<LivenessRoundsEvents> {
   readonly #rounds = new Map<bigint, RoundState>();
   #timer: ReturnType<typeof setInterval> | undefined;
   #last: CertifiedRound | undefined;
+  /** The round whose start last pruned old rounds and heartbeats: once a round, not every tick. */
+  #prunedAt = -1n;
   readonly #onHeartbeat = (e: Event) => this.hold((e as CustomEvent<ReceivedHeartbeat>).detail.heartbeat);
 
   constructor(node: LivenessRoundsNode, init: LivenessRoundsInit) {
@@ -246,7 +248,10 @@ export class LivenessRounds extends TypedEventEmitter<LivenessRoundsEvents> {
       this.#publish(VOTE_TOPIC, vote.bytes);
       this.#checkCertified(round, state);
     }
-    this.#prune(round);
+    if (round !== this.#prunedAt) {
+      this.#prunedAt = round;
+      this.#prune(round);
+    }
   }
 
   #observe(round: bigint, state: RoundState): void {
